@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "flexvpn-emu",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "flexvpn-emu", targets: ["FlexVPNEmu"]),
+        .executable(name: "flexvpn-bench", targets: ["Benchmarks"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
+        .target(name: "RADIUS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        // The device: running config, sessions, DAS decision, accounting, debug events, clock.
+        .target(name: "Device", dependencies: ["RADIUS"]),
+        // show outputs, running-config and debug lines, rendered from the model.
+        .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
+        // The IOS command grammar, the command table, modes, and transcript replay.
+        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS"]),
+        // libedit's variadic calls wrapped for Swift.
+        .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
+        // Sockets and terminals: SwiftNIO UDP for the DAS and accounting, libedit for the console.
+        .target(name: "Transport", dependencies: [
+            "Device", "Shell", "RADIUS", "CLineEdit",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "FlexVPNEmu", dependencies: [
+            "Shell", "Transport", "Device",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "Benchmarks", dependencies: [
+            "Shell", "Transport", "Device", "RADIUS",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
+        .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Shell"]),
+        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

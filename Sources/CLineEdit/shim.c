@@ -1,0 +1,2 @@
+#include "CLineEdit.h"
+int cle_placeholder(void) { return 0; }

@@ -1,0 +1,187 @@
+/// Where the device's asynchronous console output goes: log messages and debug lines. The shell
+/// prints them above a redrawn prompt; a transcript records them in order.
+public protocol ConsoleSink: AnyObject {
+    func deviceLog(_ line: String)
+}
+
+/// Keeps the startup-config somewhere: a file for the real product, memory for tests.
+public protocol StartupConfigStore: AnyObject {
+    func load() throws -> String?
+    /// Must be atomic: afterwards the store holds the old text or the new, never a torn mix.
+    func save(_ text: String) throws
+    /// A name for messages (`nvram:startup-config`, a path).
+    var displayName: String { get }
+}
+
+public final class MemoryStartupConfigStore: StartupConfigStore {
+    public var text: String?
+    public init(text: String? = nil) { self.text = text }
+    public func load() throws -> String? { text }
+    public func save(_ text: String) throws { self.text = text }
+    public var displayName: String { "nvram:startup-config" }
+}
+
+public struct DebugFlags: Equatable, Sendable {
+    public var radius = false
+    public var aaaPod = false
+    public var cryptoIkev2 = false
+    public init() {}
+    public var any: Bool { radius || aaaPod || cryptoIkev2 }
+}
+
+/// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
+/// owner (the engine's event loop, or a test) calls it, so it needs no locks.
+public final class Device {
+    public var config = RunningConfig() {
+        didSet {
+            guard config != oldValue else { return }
+            for observer in configObservers { observer(oldValue, config) }
+        }
+    }
+    public let time: TimeSource
+    public let random: RandomSource
+    public let startupStore: StartupConfigStore
+    public weak var console: ConsoleSink?
+
+    /// Seconds added to the time source by `clock set`.
+    public var clockOffset: Double = 0
+    /// False until `clock set` (IOS prints a leading `*` on times it does not trust).
+    public var clockAuthoritative = false
+    public let bootTime: Double
+
+    public var debug = DebugFlags()
+    /// Messages kept by `logging buffered`, oldest first.
+    public private(set) var logBuffer: [String] = []
+    public private(set) var logBufferBytes = 0
+    /// Whether log and debug lines go to the console (`logging console`, on by default).
+    public var consoleLogging = true
+
+    /// When and by whom the configuration last changed, and when it was last saved.
+    public var lastConfigChange: (time: Double, by: String)?
+    public var lastSaved: Double?
+
+    private var configObservers: [(RunningConfig, RunningConfig) -> Void] = []
+
+    public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
+                startupStore: StartupConfigStore = MemoryStartupConfigStore()) {
+        self.time = time
+        self.random = random
+        self.startupStore = startupStore
+        bootTime = time.now()
+    }
+
+    /// Called after every change of the running configuration, with the old and new value.
+    public func observeConfig(_ observer: @escaping (RunningConfig, RunningConfig) -> Void) {
+        configObservers.append(observer)
+    }
+
+    // MARK: clock
+
+    /// The device's notion of now, in seconds since 1970 UTC.
+    public var now: Double { time.now() + clockOffset }
+
+    public var uptimeSeconds: Double { time.now() - bootTime }
+
+    /// `clock set`: moves the device clock to `epochSeconds` (UTC) and trusts it from then on.
+    public func setClock(to epochSeconds: Double) {
+        clockOffset = epochSeconds - time.now()
+        clockAuthoritative = true
+    }
+
+    /// The local zone: the configured one, else UTC.
+    public var timezone: ClockTimezone { config.clockTimezone ?? ClockTimezone(name: "UTC", hours: 0, minutes: 0) }
+
+    public func localTime(_ epochSeconds: Double) -> CivilTime {
+        CivilTime(epochSeconds: epochSeconds + Double(timezone.offsetSeconds))
+    }
+
+    // MARK: logging
+
+    /// Emits a syslog message such as `%SYS-5-CONFIG_I: Configured from console by console`.
+    public func syslog(facility: String, severity: Int, mnemonic: String, _ text: String) {
+        emit(timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)")
+    }
+
+    /// Emits one debug line, stamped as `service timestamps debug` says.
+    public func debugLog(_ text: String) {
+        emit(timestamp(for: config.timestampsDebug) + text)
+    }
+
+    /// Debug lines of one event share one timestamp prefix, as IOS stamps them within a millisecond.
+    public func debugLog(lines: [String]) {
+        let stamp = timestamp(for: config.timestampsDebug)
+        for line in lines { emit(stamp + line) }
+    }
+
+    private func emit(_ line: String) {
+        if let size = config.loggingBufferedSize {
+            logBuffer.append(line)
+            logBufferBytes += line.utf8.count + 1
+            while logBufferBytes > size, !logBuffer.isEmpty {
+                logBufferBytes -= logBuffer.removeFirst().utf8.count + 1
+            }
+        }
+        if consoleLogging { console?.deviceLog(line) }
+    }
+
+    public func clearLogBuffer() {
+        logBuffer.removeAll()
+        logBufferBytes = 0
+    }
+
+    /// The prefix IOS puts before a message: `*Mar  1 00:00:12.345: `, `Nov  4 00:26:49.908 IST: `,
+    /// `00:01:02: ` (uptime), or nothing when the service is off.
+    public func timestamp(for service: TimestampService?) -> String {
+        guard let service else { return "" }
+        switch service {
+        case .uptime:
+            return Device.formatUptime(uptimeSeconds) + ": "
+        case let .datetime(msec, localtime, showTimezone, year):
+            let instant = now
+            let zone = localtime ? timezone : ClockTimezone(name: "UTC", hours: 0, minutes: 0)
+            let t = CivilTime(epochSeconds: instant + Double(zone.offsetSeconds))
+            var s = clockAuthoritative ? "" : "*"
+            s += t.monthName + " " + pad(t.day, 2, " ")
+            if year { s += " " + String(t.year) }
+            s += " " + pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2)
+            if msec { s += "." + pad(t.millisecond, 3) }
+            if showTimezone { s += " " + zone.name }
+            return s + ": "
+        }
+    }
+
+    /// IOS's uptime stamp: `00:01:02` under a day, then `1d02h`, then `1w2d`.
+    public static func formatUptime(_ seconds: Double) -> String {
+        let s = max(0, Int(seconds))
+        let days = s / 86400
+        if days == 0 { return pad(s / 3600, 2) + ":" + pad(s / 60 % 60, 2) + ":" + pad(s % 60, 2) }
+        if days < 7 { return "\(days)d" + pad(s / 3600 % 24, 2) + "h" }
+        return "\(days / 7)w\(days % 7)d"
+    }
+
+    /// `show clock`: `*18:57:38.347 UTC Mon Oct 19 2015`.
+    public func showClock() -> String {
+        let t = localTime(now)
+        return (clockAuthoritative ? "" : "*") + pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2)
+            + "." + pad(t.millisecond, 3) + " " + timezone.name + " " + t.weekdayName + " " + t.monthName + " "
+            + String(t.day) + " " + String(t.year)
+    }
+
+    /// `19:35:21 UTC Mon Jul 15 2019`: the form of the running-config's change lines.
+    public func changeStamp(_ epochSeconds: Double) -> String {
+        let t = localTime(epochSeconds)
+        return pad(t.hour, 2) + ":" + pad(t.minute, 2) + ":" + pad(t.second, 2) + " " + timezone.name + " "
+            + t.weekdayName + " " + t.monthName + " " + String(t.day) + " " + String(t.year)
+    }
+
+    /// Records a configuration change for the running-config's header.
+    public func noteConfigChange(by who: String) {
+        lastConfigChange = (now, who)
+    }
+}
+
+/// Left-pads a number: `pad(4, 2, " ")` is ` 4`.
+public func pad(_ value: Int, _ width: Int, _ fill: Character = "0") -> String {
+    let s = String(value)
+    return s.count >= width ? s : String(repeating: fill, count: width - s.count) + s
+}

@@ -1,0 +1,167 @@
+// The running configuration as a value. Renderers turn it into `show running-config` text; the
+// shell's handlers change it; a running engine observes changes (see `Device.observeConfig`).
+
+/// A shared secret or password as the user gave it. `type7` holds the Cisco type 7 form once the
+/// key was typed that way or `service password-encryption` encrypted it; IOS keeps it encrypted
+/// from then on, even after the service is turned off.
+public struct ConfigSecret: Equatable, Sendable {
+    public var plain: String
+    public var type7: String?
+
+    public init(plain: String, type7: String? = nil) {
+        self.plain = plain
+        self.type7 = type7
+    }
+}
+
+public enum TimestampService: Equatable, Sendable {
+    case uptime
+    case datetime(msec: Bool, localtime: Bool, showTimezone: Bool, year: Bool)
+}
+
+public struct ClockTimezone: Equatable, Sendable {
+    public var name: String
+    public var hours: Int
+    public var minutes: Int
+    public init(name: String, hours: Int, minutes: Int) {
+        self.name = name
+        self.hours = hours
+        self.minutes = minutes
+    }
+    /// Offset from UTC in seconds; a negative hour makes the minutes negative too (`-3 30`).
+    public var offsetSeconds: Int { hours * 3600 + (hours < 0 ? -minutes : minutes) * 60 }
+}
+
+public enum DASAuthType: String, Equatable, Sendable, CaseIterable {
+    case all, any
+    case sessionKey = "session-key"
+}
+
+public struct DynamicAuthorClient: Equatable, Sendable {
+    /// A hostname or a dotted-quad address, as typed.
+    public var host: String
+    public var vrf: String?
+    public var serverKey: ConfigSecret?
+    public init(host: String, vrf: String? = nil, serverKey: ConfigSecret? = nil) {
+        self.host = host
+        self.vrf = vrf
+        self.serverKey = serverKey
+    }
+}
+
+public struct DynamicAuthorConfig: Equatable, Sendable {
+    public static let defaultPort: UInt16 = 1700
+    /// Kept in entry order, as IOS shows them.
+    public var clients: [DynamicAuthorClient] = []
+    public var serverKey: ConfigSecret?
+    public var port: UInt16 = DynamicAuthorConfig.defaultPort
+    public var authType: DASAuthType = .all
+    public var ignoreServerKey = false
+    public var ignoreSessionKey = false
+    public var ignoreRetransmission = false
+    public var domainDelimiter: Character?
+    /// nil: no stripping; false: left to right; true: right to left.
+    public var domainStrippingRightToLeft: Bool?
+    public init() {}
+
+    public func client(host: String) -> DynamicAuthorClient? {
+        clients.first { $0.host == host }
+    }
+}
+
+public struct LocalUser: Equatable, Sendable {
+    public enum Credential: Equatable, Sendable {
+        case password(ConfigSecret)
+        /// A hashed secret: the IOS type (5, 8, 9) and its text.
+        case secret(type: Int, hash: String)
+    }
+    public var name: String
+    public var privilege: Int?
+    public var credential: Credential?
+    public init(name: String, privilege: Int? = nil, credential: Credential? = nil) {
+        self.name = name
+        self.privilege = privilege
+        self.credential = credential
+    }
+}
+
+public struct RadiusServerConfig: Equatable, Sendable {
+    public var name: String
+    public var address: String?
+    public var authPort: UInt16 = 1812
+    public var acctPort: UInt16 = 1813
+    public var key: ConfigSecret?
+    public init(name: String) { self.name = name }
+}
+
+public struct RadiusServerGroup: Equatable, Sendable {
+    public var name: String
+    public var serverNames: [String] = []
+    public init(name: String) { self.name = name }
+}
+
+public struct AAAMethodList: Equatable, Sendable {
+    public enum Method: Equatable, Sendable {
+        case local
+        case group(String)
+    }
+    public var name: String
+    public var methods: [Method]
+    public init(name: String, methods: [Method]) {
+        self.name = name
+        self.methods = methods
+    }
+}
+
+public struct RunningConfig: Equatable, Sendable {
+    public static let defaultHostname = "Device"
+
+    public var hostname = RunningConfig.defaultHostname
+    /// `enable secret`: the IOS hash type and text.
+    public var enableSecret: (type: Int, hash: String)? {
+        get { enableSecretStorage.map { ($0.type, $0.hash) } }
+        set { enableSecretStorage = newValue.map { HashedSecret(type: $0.type, hash: $0.hash) } }
+    }
+    public var enableSecretStorage: HashedSecret?
+    public var enablePassword: ConfigSecret?
+    public var servicePasswordEncryption = false
+    public var timestampsDebug: TimestampService? = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
+    public var timestampsLog: TimestampService? = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
+    public var clockTimezone: ClockTimezone?
+    public var aaaNewModel = false
+    /// IOS's default once AAA is on; shown in the running-config then.
+    public var aaaSessionIdCommon = true
+    public var dynamicAuthor: DynamicAuthorConfig?
+    public var users: [LocalUser] = []
+    public var radiusServers: [RadiusServerConfig] = []
+    public var radiusGroups: [RadiusServerGroup] = []
+    public var accountingNetwork: [AAAMethodList] = []
+    public var authorizationNetwork: [AAAMethodList] = []
+    public var ipDomainLookup = true
+    /// `logging buffered [SIZE]`: nil when off.
+    public var loggingBufferedSize: Int? = nil
+
+    public init() {}
+
+    public struct HashedSecret: Equatable, Sendable {
+        public var type: Int
+        public var hash: String
+        public init(type: Int, hash: String) {
+            self.type = type
+            self.hash = hash
+        }
+    }
+
+    public func radiusServer(named name: String) -> RadiusServerConfig? {
+        radiusServers.first { $0.name == name }
+    }
+    public func radiusGroup(named name: String) -> RadiusServerGroup? {
+        radiusGroups.first { $0.name == name }
+    }
+
+    /// The DAS is live only while AAA and the dynamic-author block are both configured.
+    public var dasPort: UInt16? {
+        guard aaaNewModel, let das = dynamicAuthor else { return nil }
+        return das.port
+    }
+}

@@ -1,0 +1,22 @@
+/// What a console front end (libedit terminal, piped standard input, transcript replay) needs
+/// from the shell. Every call comes from the device's serial owner.
+public protocol ConsoleShell: AnyObject {
+    /// The prompt to show now: `Device#`, `Device(config)#`, `Password: `,
+    /// `Destination filename [startup-config]? `.
+    var prompt: String { get }
+    /// False while reading a password: typed characters are not echoed.
+    var echoesInput: Bool { get }
+    /// `?` pressed with `buffer` typed before it: the text IOS prints after echoing the `?` and a
+    /// newline (the help list and its trailing blank line, or an error). The caller then shows the
+    /// prompt and `buffer` again.
+    func help(for buffer: String) -> String
+    /// Tab pressed with `buffer` typed: the new buffer, or nil to ring the bell.
+    func complete(_ buffer: String) -> String?
+    /// Enter pressed: runs `line` and returns what it prints (every line ends in "\n").
+    func submit(_ line: String) -> String
+    /// Ctrl-Z pressed with `buffer` typed: runs the buffer if any, then leaves configuration mode.
+    /// Returns what it prints after the echoed `^Z` and newline.
+    func controlZ(_ buffer: String) -> String
+    /// True once the user left with `exit`/`logout` from EXEC: the console closes.
+    var isFinished: Bool { get }
+}

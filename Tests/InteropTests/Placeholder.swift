@@ -1,0 +1,2 @@
+import XCTest
+final class InteropTestsPlaceholder: XCTestCase { func testBuilds() {} }
