@@ -17,7 +17,7 @@ let package = Package(
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
         .target(name: "RADIUS", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The device: running config, sessions, DAS decision, accounting, debug events, clock.
-        .target(name: "Device", dependencies: ["RADIUS"]),
+        .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto")]),
         // show outputs, running-config and debug lines, rendered from the model.
         .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
         // The IOS command grammar, the command table, modes, and transcript replay.

@@ -58,7 +58,10 @@ public final class Device {
 
     /// When and by whom the configuration last changed, and when it was last saved.
     public var lastConfigChange: (time: Double, by: String)?
-    public var lastSaved: Double?
+    /// The `! NVRAM config last updated at …` text of the saved configuration, if any.
+    public var nvramStamp: String?
+    /// Messages logged since boot, for `show logging`.
+    public private(set) var messagesLogged = 0
 
     private var configObservers: [(RunningConfig, RunningConfig) -> Void] = []
 
@@ -114,6 +117,7 @@ public final class Device {
     }
 
     private func emit(_ line: String) {
+        messagesLogged += 1
         if let size = config.loggingBufferedSize {
             logBuffer.append(line)
             logBufferBytes += line.utf8.count + 1

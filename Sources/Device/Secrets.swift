@@ -1,0 +1,94 @@
+import Crypto
+
+/// Cisco's reversible "type 7" password obfuscation, as `service password-encryption` shows keys.
+public enum CiscoType7 {
+    private static let xlat = Array("dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87".utf8)
+
+    public static func encode(_ plain: String, salt: Int) -> String {
+        let s = ((salt % 16) + 16) % 16
+        var out = pad(s, 2)
+        for (i, byte) in plain.utf8.enumerated() {
+            let x = byte ^ xlat[(s + i) % xlat.count]
+            out += hex2(x)
+        }
+        return out
+    }
+
+    /// nil when `text` is not a well-formed type 7 string.
+    public static func decode(_ text: String) -> String? {
+        let chars = Array(text.utf8)
+        guard chars.count >= 2, chars.count % 2 == 0, let salt = Int(String(decoding: chars[0..<2], as: UTF8.self)),
+              salt < xlat.count else { return nil }
+        var bytes: [UInt8] = []
+        var i = 2
+        while i < chars.count {
+            guard let v = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(v ^ xlat[(salt + bytes.count) % xlat.count])
+            i += 2
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex2(_ b: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(b >> 4)], digits[Int(b & 15)]])
+    }
+}
+
+/// The MD5-crypt (`$1$salt$hash`) of IOS "type 5" secrets.
+public enum MD5Crypt {
+    private static let itoa64 = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    private static func md5(_ bytes: [UInt8]) -> [UInt8] { Array(Insecure.MD5.hash(data: bytes)) }
+
+    public static func hash(_ password: String, salt: String) -> String {
+        let pw = Array(password.utf8)
+        let saltBytes = Array(salt.utf8.prefix(8))
+        let magic = Array("$1$".utf8)
+        var ctx = pw + magic + saltBytes
+        let alt = md5(pw + saltBytes + pw)
+        var remaining = pw.count
+        while remaining > 0 {
+            ctx += alt.prefix(min(16, remaining))
+            remaining -= 16
+        }
+        var bits = pw.count
+        while bits > 0 {
+            ctx.append((bits & 1) != 0 ? 0 : (pw.first ?? 0))
+            bits >>= 1
+        }
+        var final = md5(ctx)
+        for i in 0..<1000 {
+            var c: [UInt8] = (i & 1) != 0 ? pw : final
+            if i % 3 != 0 { c += saltBytes }
+            if i % 7 != 0 { c += pw }
+            c += (i & 1) != 0 ? final : pw
+            final = md5(c)
+        }
+        var out = "$1$" + String(decoding: saltBytes, as: UTF8.self) + "$"
+        func to64(_ value: UInt32, _ count: Int) {
+            var v = value
+            for _ in 0..<count {
+                out.append(itoa64[Int(v & 0x3f)])
+                v >>= 6
+            }
+        }
+        for (a, b, c) in [(0, 6, 12), (1, 7, 13), (2, 8, 14), (3, 9, 15), (4, 10, 5)] {
+            to64(UInt32(final[a]) << 16 | UInt32(final[b]) << 8 | UInt32(final[c]), 4)
+        }
+        to64(UInt32(final[11]), 2)
+        return out
+    }
+
+    /// Checks `password` against a stored `$1$salt$hash`.
+    public static func verify(_ password: String, against stored: String) -> Bool {
+        let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[1] == "1" else { return false }
+        return hash(password, salt: String(parts[2])) == stored
+    }
+
+    /// A four-character salt as IOS makes them.
+    public static func salt(from random: RandomSource) -> String {
+        String((0..<4).map { _ in itoa64[random.int(in: 0...63)] })
+    }
+}

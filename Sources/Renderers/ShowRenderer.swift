@@ -1,0 +1,154 @@
+import Device
+
+/// `show version`, `show logging`, `show debugging` and the `debug` acknowledgements.
+public enum ShowRenderer {
+    public static func version(_ device: Device) -> String {
+        let name = device.config.hostname
+        return """
+        Cisco IOS XE Software, Version 17.03.04a
+        Cisco IOS Software [Amsterdam], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version 17.3.4a, RELEASE SOFTWARE (fc3)
+        Technical Support: http://www.cisco.com/techsupport
+        Copyright (c) 1986-2021 by Cisco Systems, Inc.
+        Compiled Tue 20-Jul-21 05:59 by mcpre
+
+
+        Cisco IOS-XE software, Copyright (c) 2005-2021 by cisco Systems, Inc.
+        All rights reserved.  Certain components of Cisco IOS-XE software are
+        licensed under the GNU General Public License ("GPL") Version 2.0.  The
+        software code licensed under GPL Version 2.0 is free software that comes
+        with ABSOLUTELY NO WARRANTY.  You can redistribute and/or modify such
+        GPL code under the terms of GPL Version 2.0.  For more details, see the
+        documentation or "License Notice" file accompanying the IOS-XE software,
+        or the applicable URL provided on the flyer accompanying the IOS-XE
+        software.
+
+
+        ROM: IOS-XE ROMMON
+
+        \(name) uptime is \(uptimeWords(device.uptimeSeconds))
+        Uptime for this control processor is \(uptimeWords(device.uptimeSeconds))
+        System returned to ROM by reload
+        System image file is "bootflash:packages.conf"
+        Last reload reason: reload
+
+
+
+        This product contains cryptographic features and is subject to United
+        States and local country laws governing import, export, transfer and
+        use. Delivery of Cisco cryptographic products does not imply
+        third-party authority to import, export, distribute or use encryption.
+        Importers, exporters, distributors and users are responsible for
+        compliance with U.S. and local country laws. By using this product you
+        agree to comply with applicable laws and regulations. If you are unable
+        to comply with U.S. and local laws, return this product immediately.
+
+        A summary of U.S. laws governing Cisco cryptographic products may be found at:
+        http://www.cisco.com/wwl/export/crypto/tool/stqrg.html
+
+        If you require further assistance please contact us by sending email to
+        export@cisco.com.
+
+        License Level: ax
+        License Type: N/A(Smart License Enabled)
+        Next reload license Level: ax
+
+        The current throughput level is 1000 kbps 
+
+
+        Smart Licensing Status: UNREGISTERED/No Licenses in Use
+
+        cisco CSR1000V (VXE) processor (revision VXE) with 2071829K/3075K bytes of memory.
+        Processor board ID 9SAGBHTUEE9
+        Router operating mode: Autonomous
+        1 Gigabit Ethernet interface
+        32768K bytes of non-volatile configuration memory.
+        3978420K bytes of physical memory.
+        6188032K bytes of virtual hard disk at bootflash:.
+
+        Configuration register is 0x2102
+
+        """
+    }
+
+    /// `1 day, 2 hours, 3 minutes` as `show version` words it.
+    public static func uptimeWords(_ seconds: Double) -> String {
+        var s = max(0, Int(seconds)) / 60
+        let minutes = s % 60
+        s /= 60
+        let hours = s % 24
+        s /= 24
+        let days = s % 7
+        let weeks = s / 7
+        var parts: [String] = []
+        func add(_ n: Int, _ unit: String) { parts.append("\(n) \(unit)\(n == 1 ? "" : "s")") }
+        if weeks > 0 { add(weeks, "week") }
+        if days > 0 { add(days, "day") }
+        if hours > 0 { add(hours, "hour") }
+        add(minutes, "minute")
+        return parts.joined(separator: ", ")
+    }
+
+    static let radiusFlags = [
+        ("Radius protocol debugging is", true),
+        ("Radius protocol brief debugging is", false),
+        ("Radius protocol verbose debugging is", false),
+        ("Radius packet hex dump debugging is", false),
+        ("Radius packet protocol (authentication) debugging is", true),
+        ("Radius packet protocol (accounting) debugging is", true),
+        ("Radius packet protocol (dynamic authorization) debugging is", true),
+        ("Radius packet retransmission debugging is", false),
+        ("Radius server fail-over debugging is", false),
+        ("Radius elog debugging debugging is", false),
+    ]
+
+    /// What IOS answers to `debug …` / `undebug …`.
+    public static func debugAcknowledgement(_ which: String, on: Bool) -> String {
+        switch which {
+        case "radius":
+            return radiusFlags.map { "\($0.0) \(on && $0.1 ? "on" : "off")\n" }.joined()
+        case "aaa pod":
+            return "AAA POD packet processing debugging is \(on ? "on" : "off")\n"
+        default:
+            return "IKEv2 default debugging is \(on ? "on" : "off")\n"
+        }
+    }
+
+    public static func debugging(_ device: Device) -> String {
+        var out = ""
+        if device.debug.aaaPod { out += "General OS:\n  AAA POD packet processing debugging is on\n" }
+        if device.debug.radius {
+            out += "Radius protocol debugging is on\n"
+            for (text, shown) in radiusFlags.dropFirst() where shown { out += "\(text) on\n" }
+        }
+        if device.debug.cryptoIkev2 { out += "Crypto Subsystem:\n  IKEv2 default debugging is on\n" }
+        return out
+    }
+
+    public static func logging(_ device: Device) -> String {
+        let n = device.messagesLogged
+        var out = "Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)\n\n"
+        out += "No Active Message Discriminator.\n\n\n\nNo Inactive Message Discriminator.\n\n\n"
+        out += "    Console logging: level debugging, \(n) messages logged, xml disabled,\n"
+        out += "                     filtering disabled\n"
+        out += "    Monitor logging: level debugging, 0 messages logged, xml disabled,\n"
+        out += "                     filtering disabled\n"
+        if device.config.loggingBufferedSize != nil {
+            out += "    Buffer logging:  level debugging, \(n) messages logged, xml disabled,\n"
+            out += "                    filtering disabled\n"
+        } else {
+            out += "    Buffer logging:  disabled, xml disabled,\n"
+            out += "                    filtering disabled\n"
+        }
+        out += "    Exception Logging: size (4096 bytes)\n"
+        out += "    Count and timestamp logging messages: disabled\n"
+        out += "    Persistent logging: disabled\n\n"
+        out += "No active filter modules.\n\n"
+        out += "    Trap logging: level informational, \(n) message lines logged\n"
+        out += "        Logging Source-Interface:       VRF Name:\n"
+        if let size = device.config.loggingBufferedSize {
+            out += "\nLog Buffer (\(size) bytes):\n\n"
+            for line in device.logBuffer { out += line + "\n" }
+        }
+        return out
+    }
+}

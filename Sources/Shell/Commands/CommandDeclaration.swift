@@ -1,0 +1,126 @@
+import Device
+
+/// The configuration modes and their prompts.
+public enum Mode: Equatable, Sendable {
+    case userExec
+    case privilegedExec
+    case config
+    case dynamicAuthor
+    case radiusServer(name: String)
+    case serverGroupRadius(name: String)
+
+    /// Which command set a mode uses.
+    var kind: ModeKind {
+        switch self {
+        case .userExec, .privilegedExec: return .exec
+        case .config: return .config
+        case .dynamicAuthor: return .dynamicAuthor
+        case .radiusServer: return .radiusServer
+        case .serverGroupRadius: return .serverGroupRadius
+        }
+    }
+
+    var promptSuffix: String {
+        switch self {
+        case .userExec: return ">"
+        case .privilegedExec: return "#"
+        case .config: return "(config)#"
+        case .dynamicAuthor: return "(config-locsvr-da-radius)#"
+        case .radiusServer: return "(config-radius-server)#"
+        case .serverGroupRadius: return "(config-sg-radius)#"
+        }
+    }
+
+    var isConfiguration: Bool { kind != .exec }
+
+    /// The heading of `?` on an empty line.
+    var helpHeader: String? {
+        switch self {
+        case .userExec, .privilegedExec: return "Exec commands:"
+        case .config: return "Configure commands:"
+        case .dynamicAuthor: return "dynamic authorization local server configuration commands:"
+        case .radiusServer: return "RADIUS server sub-mode commands:"
+        case .serverGroupRadius: return "Server group configuration commands:"
+        }
+    }
+}
+
+public enum ModeKind: Hashable, Sendable {
+    case exec, config, dynamicAuthor, radiusServer, serverGroupRadius
+}
+
+/// How a configuration command was given: plain, `no …` or `default …`.
+public enum CommandForm: Sendable {
+    case set, no, `default`
+}
+
+/// What a handler sees: the typed values by name, the form, the shell and its device.
+public final class CommandContext {
+    public let shell: IOSShell
+    public let captures: [Capture]
+    public let form: CommandForm
+    public var output = ""
+
+    init(shell: IOSShell, captures: [Capture], form: CommandForm) {
+        self.shell = shell
+        self.captures = captures
+        self.form = form
+    }
+
+    public var device: Device { shell.device }
+    public var negated: Bool { form != .set }
+
+    /// Whether a keyword (or a named value) was given.
+    public func has(_ name: String) -> Bool { captures.contains { $0.name == name } }
+    public func string(_ name: String) -> String? { captures.last { $0.name == name }?.text }
+    public func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+    public func print(_ text: String) { output += text + "\n" }
+}
+
+/// One command: its IOS syntax, a help text per keyword or argument (in order), and its handler.
+/// Parsing, abbreviation, `?`, Tab, the error forms and `no`/`default` forms all follow from it.
+public struct CommandDeclaration {
+    public var modes: [ModeKind]
+    public var syntax: String
+    public var help: [String]
+    /// 1 for commands the user EXEC level may run; 15 for privileged ones.
+    public var privilege = 15
+    /// For configuration commands: how many leading items identify the setting. The `no` and
+    /// `default` forms take those and make the rest optional. nil: no `no` form.
+    public var negation: Int?
+    /// Only there once `aaa new-model` is on, as on IOS.
+    public var requiresAAA = false
+    /// Accepted but not listed by `?` (lines of IOS's own running-config such as `version`).
+    public var hidden = false
+    /// Output modifiers (`| include …`) may follow.
+    public var pipe = false
+    public var run: (CommandContext) -> Void
+
+    public init(_ modes: [ModeKind], _ syntax: String, _ help: [String], privilege: Int = 15, no negation: Int? = nil,
+                requiresAAA: Bool = false, hidden: Bool = false, pipe: Bool = false,
+                run: @escaping (CommandContext) -> Void) {
+        self.modes = modes
+        self.syntax = syntax
+        self.help = help
+        self.privilege = privilege
+        self.negation = negation
+        self.requiresAAA = requiresAAA
+        self.hidden = hidden
+        self.pipe = pipe
+        self.run = run
+    }
+}
+
+/// Help texts IOS repeats across commands.
+enum HelpText {
+    static let show = "Show running system information"
+    static let aaa = "Authentication, Authorization and Accounting."
+    static let no = "Negate a command or set its defaults"
+    static let `default` = "Set a command to its defaults"
+    static let debug = "Debugging functions (see also 'undebug')"
+    static let undebug = "Disable debugging functions (see also 'debug')"
+    static let clear = "Reset functions"
+    static let lab = "Emulator lab controls (not in IOS)"
+    static let key0 = "Specifies an UNENCRYPTED key will follow"
+    static let key7 = "Specifies HIDDEN key will follow"
+}

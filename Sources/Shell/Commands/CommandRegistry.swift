@@ -1,0 +1,95 @@
+/// Compiles the command declarations into one graph per mode, privilege and AAA state.
+public final class CommandRegistry {
+    struct Entry {
+        var declaration: CommandDeclaration
+        var form: CommandForm
+    }
+
+    struct GrammarKey: Hashable {
+        var kind: ModeKind
+        var privileged: Bool
+        var aaa: Bool
+    }
+
+    private(set) var entries: [Entry] = []
+    private var syntaxes: [SyntaxNode] = []
+    private var graphs: [GrammarKey: CommandGraph] = [:]
+
+    public init(_ declarations: [CommandDeclaration]) {
+        for declaration in declarations {
+            let parsed: SyntaxNode
+            do {
+                parsed = try SyntaxParser.parse(declaration.syntax, help: declaration.help)
+            } catch {
+                // A malformed declaration is a programming error in this package, caught by tests.
+                preconditionFailure("bad command declaration: \(error)")
+            }
+            var syntax = parsed
+            if declaration.hidden { syntax = CommandRegistry.hidingFirstToken(syntax) }
+            if declaration.pipe { syntax = .sequence([syntax, .optional(CommandRegistry.pipeSuffix)]) }
+            add(declaration, .set, syntax)
+            if let key = declaration.negation {
+                let stem = CommandRegistry.negationStem(parsed, keep: key)
+                add(declaration, .no, .sequence([.token(Token(kind: .keyword("no"), name: "no", help: HelpText.no)), stem]))
+                add(declaration, .default,
+                    .sequence([.token(Token(kind: .keyword("default"), name: "default", help: HelpText.default)), stem]))
+            }
+        }
+    }
+
+    private func add(_ declaration: CommandDeclaration, _ form: CommandForm, _ syntax: SyntaxNode) {
+        entries.append(Entry(declaration: declaration, form: form))
+        syntaxes.append(syntax)
+    }
+
+    func graph(for mode: Mode, aaa: Bool) -> CommandGraph {
+        let key = GrammarKey(kind: mode.kind, privileged: mode != .userExec, aaa: aaa)
+        if let graph = graphs[key] { return graph }
+        let graph = CommandGraph()
+        for (index, entry) in entries.enumerated() {
+            let d = entry.declaration
+            guard d.modes.contains(key.kind) else { continue }
+            if key.kind == .exec, !key.privileged, d.privilege > 1 { continue }
+            if d.requiresAAA, !aaa { continue }
+            graph.add(syntaxes[index], payload: index)
+        }
+        graphs[key] = graph
+        return graph
+    }
+
+    /// `no`/`default` forms: the identifying items stay, everything after them becomes optional.
+    static func negationStem(_ syntax: SyntaxNode, keep: Int) -> SyntaxNode {
+        guard case let .sequence(items) = syntax, items.count > keep else { return syntax }
+        return .sequence(Array(items[..<keep]) + [.optional(.sequence(Array(items[keep...])))])
+    }
+
+    static func hidingFirstToken(_ syntax: SyntaxNode) -> SyntaxNode {
+        switch syntax {
+        case var .token(token):
+            token.hidden = true
+            return .token(token)
+        case var .sequence(items) where !items.isEmpty:
+            items[0] = hidingFirstToken(items[0])
+            return .sequence(items)
+        default:
+            return syntax
+        }
+    }
+
+    /// `| {begin|count|exclude|include|section} LINE`
+    static let pipeSuffix: SyntaxNode = {
+        func keyword(_ k: String, _ help: String) -> SyntaxNode { .token(Token(kind: .keyword(k), name: k, help: help)) }
+        let filters: [SyntaxNode] = [
+            keyword("begin", "Begin with the line that matches"),
+            keyword("count", "Count number of lines which match regexp"),
+            keyword("exclude", "Exclude lines that match"),
+            keyword("include", "Include lines that match"),
+            keyword("section", "Filter a section of output"),
+        ]
+        return .sequence([
+            keyword("|", "Output modifiers"),
+            .choice(filters),
+            .token(Token(kind: .argument(.line, placeholder: "LINE"), name: "pipe-pattern", help: "Regular Expression")),
+        ])
+    }()
+}

@@ -1,0 +1,161 @@
+import Device
+
+extension CommandContext {
+    /// A key given as `[0|7] LINE$name`: as typed, decoded from type 7, and encrypted at once
+    /// when `service password-encryption` is on. nil (with the IOS message printed) when a
+    /// type 7 string does not decode.
+    func secret(_ name: String) -> ConfigSecret? {
+        guard let text = string(name) else { return nil }
+        if has("7") {
+            guard let plain = CiscoType7.decode(text) else {
+                print("Invalid encrypted password: \(text)")
+                return nil
+            }
+            return ConfigSecret(plain: plain, type7: text)
+        }
+        var secret = ConfigSecret(plain: text)
+        if device.config.servicePasswordEncryption {
+            secret.type7 = CiscoType7.encode(text, salt: device.random.int(in: 0...15))
+        }
+        return secret
+    }
+}
+
+extension IOSCommands {
+    static var globalConfigCommands: [CommandDeclaration] {
+        [
+            CommandDeclaration([.config], "hostname WORD", ["Set system's network name", "This system's network name"],
+                               no: 1) { ctx in
+                guard ctx.form == .set, let name = ctx.string("hostname") else {
+                    ctx.device.config.hostname = RunningConfig.defaultHostname
+                    return
+                }
+                if IOSCommands.isValidHostname(name) {
+                    ctx.device.config.hostname = name
+                } else {
+                    ctx.print("% Hostname contains one or more illegal characters.")
+                }
+            },
+            CommandDeclaration([.config], "enable secret [0] LINE$secret",
+                               ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
+                                "Specifies an UNENCRYPTED password will follow",
+                                "The UNENCRYPTED (cleartext) 'enable' secret"], no: 2) { ctx in
+                guard ctx.form == .set, let plain = ctx.string("secret") else {
+                    ctx.device.config.enableSecretStorage = nil
+                    return
+                }
+                let hash = MD5Crypt.hash(plain, salt: MD5Crypt.salt(from: ctx.device.random))
+                ctx.device.config.enableSecretStorage = .init(type: 5, hash: hash)
+            },
+            CommandDeclaration([.config], "enable secret 5 WORD$hash",
+                               ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
+                                "Specifies a MD5 HASHED secret will follow", "The MD5 HASHED 'enable' secret string"]) { ctx in
+                guard let hash = ctx.string("hash") else { return }
+                if hash.hasPrefix("$1$"), hash.split(separator: "$").count == 3 {
+                    ctx.device.config.enableSecretStorage = .init(type: 5, hash: hash)
+                } else {
+                    ctx.print("ERROR: The secret you entered is not a valid encrypted secret.")
+                    ctx.print("To enter an UNENCRYPTED secret, do not specify type 5 encryption.")
+                    ctx.print("When you properly enter an UNENCRYPTED secret, it will be encrypted.")
+                    ctx.print("")
+                }
+            },
+            CommandDeclaration([.config], "enable password [0|7] LINE$password",
+                               ["Modify enable password parameters", "Assign the privileged level password (MAX of 25 characters)",
+                                "Specifies an UNENCRYPTED password will follow", "Specifies a HIDDEN password will follow",
+                                "The UNENCRYPTED (cleartext) 'enable' password"], no: 2) { ctx in
+                if ctx.form != .set { ctx.device.config.enablePassword = nil; return }
+                if let secret = ctx.secret("password") { ctx.device.config.enablePassword = secret }
+            },
+            CommandDeclaration([.config], "service password-encryption",
+                               ["Modify use of network based services", "Encrypt system passwords"], no: 2) { ctx in
+                ctx.shell.setPasswordEncryption(ctx.form == .set)
+            },
+            CommandDeclaration([.config],
+                               "service timestamps [debug | log] [datetime [msec | localtime | show-timezone | year]* | uptime]",
+                               ["Modify use of network based services", "Timestamp debug/log messages",
+                                "Timestamp debug messages", "Timestamp log messages", "Timestamp with date and time",
+                                "Include milliseconds in timestamp", "Use local time zone for timestamps",
+                                "Add time zone information to timestamp", "Include year in timestamp",
+                                "Timestamp with system uptime"], no: 3) { ctx in
+                var service: TimestampService? = .uptime
+                if ctx.has("datetime") {
+                    service = .datetime(msec: ctx.has("msec"), localtime: ctx.has("localtime"),
+                                        showTimezone: ctx.has("show-timezone"), year: ctx.has("year"))
+                }
+                switch ctx.form {
+                case .no: service = nil
+                case .default: service = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
+                case .set: break
+                }
+                if !ctx.has("log") { ctx.device.config.timestampsDebug = service }
+                if !ctx.has("debug") { ctx.device.config.timestampsLog = service }
+            },
+            CommandDeclaration([.config], "clock timezone WORD$zone <-23-23>$hours [<0-59>$minutes]",
+                               ["Configure time-of-day clock", "Configure time zone", "name of time zone",
+                                "Hours offset from UTC", "Minutes offset from UTC"], no: 2) { ctx in
+                guard ctx.form == .set, let name = ctx.string("zone"), let hours = ctx.int("hours") else {
+                    ctx.device.config.clockTimezone = nil
+                    return
+                }
+                ctx.device.config.clockTimezone = ClockTimezone(name: name, hours: hours, minutes: ctx.int("minutes") ?? 0)
+            },
+            CommandDeclaration([.config], "ip domain lookup",
+                               ["Global IP configuration subcommands", "IP DNS Resolver",
+                                "Enable IP Domain Name System hostname translation"], no: 3) { ctx in
+                ctx.device.config.ipDomainLookup = ctx.form != .no
+            },
+            CommandDeclaration([.config], "logging buffered [<4096-2147483647>$size]",
+                               ["Modify message logging facilities", "Set buffered logging parameters",
+                                "Logging buffer size"], no: 2) { ctx in
+                if ctx.form == .no {
+                    ctx.device.config.loggingBufferedSize = nil
+                    ctx.device.clearLogBuffer()
+                } else {
+                    ctx.device.config.loggingBufferedSize = ctx.form == .set ? (ctx.int("size") ?? 8192) : 8192
+                }
+            },
+            CommandDeclaration([.config],
+                               "username WORD$user [privilege <0-15>$privilege] {secret [0] LINE$secret | secret 5 WORD$hash | password [0|7] LINE$password}",
+                               ["Establish User Name Authentication", "User name", "Set user privilege level",
+                                "User privilege level", "Specify the secret for the user",
+                                "Specifies an UNENCRYPTED secret will follow", "The UNENCRYPTED (cleartext) user secret",
+                                "Specify the secret for the user", "Specifies a MD5 HASHED secret will follow",
+                                "The HASHED user secret", "Specify the password for the user",
+                                "Specifies an UNENCRYPTED password will follow", "Specifies a HIDDEN password will follow",
+                                "The UNENCRYPTED (cleartext) user password"], no: 2) { ctx in
+                guard let name = ctx.string("user") else { return }
+                var users = ctx.device.config.users
+                users.removeAll { $0.name == name }
+                if ctx.form == .set {
+                    var user = LocalUser(name: name, privilege: ctx.int("privilege"))
+                    if let plain = ctx.string("secret") {
+                        user.credential = .secret(type: 5, hash: MD5Crypt.hash(plain, salt: MD5Crypt.salt(from: ctx.device.random)))
+                    } else if let hash = ctx.string("hash") {
+                        user.credential = .secret(type: 5, hash: hash)
+                    } else if let password = ctx.secret("password") {
+                        user.credential = .password(password)
+                    } else {
+                        return
+                    }
+                    if let index = ctx.device.config.users.firstIndex(where: { $0.name == name }) {
+                        users.insert(user, at: index)
+                    } else {
+                        users.append(user)
+                    }
+                }
+                ctx.device.config.users = users
+            },
+            // Lines of IOS's own running-config that a startup-config carries back in.
+            CommandDeclaration([.config], "version WORD", ["Version", "Version number"], hidden: true) { _ in },
+            CommandDeclaration([.config], "boot-start-marker", ["Boot start marker"], hidden: true) { _ in },
+            CommandDeclaration([.config], "boot-end-marker", ["Boot end marker"], hidden: true) { _ in },
+        ]
+    }
+
+    /// IOS hostnames: a letter first, then letters, digits and hyphens, at most 63.
+    static func isValidHostname(_ name: String) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLetter, name.count <= 63 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+    }
+}

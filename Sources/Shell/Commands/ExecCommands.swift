@@ -1,0 +1,138 @@
+import Device
+import Renderers
+
+extension IOSCommands {
+    static var execCommands: [CommandDeclaration] {
+        [
+            CommandDeclaration([.exec], "enable", ["Turn on privileged commands"], privilege: 1) { ctx in
+                let c = ctx.device.config
+                if ctx.shell.mode == .privilegedExec { return }
+                if c.enableSecretStorage != nil || c.enablePassword != nil {
+                    ctx.shell.ask(.password(attempt: 1))
+                } else {
+                    ctx.shell.enter(.privilegedExec)
+                }
+            },
+            CommandDeclaration([.exec], "disable", ["Turn off privileged commands"], privilege: 1) { ctx in
+                ctx.shell.enter(.userExec)
+            },
+            CommandDeclaration([.exec], "exit", ["Exit from the EXEC"], privilege: 1) { ctx in ctx.shell.finish() },
+            CommandDeclaration([.exec], "logout", ["Exit from the EXEC"], privilege: 1) { ctx in ctx.shell.finish() },
+            CommandDeclaration([.exec], "configure terminal",
+                               ["Enter configuration mode", "Configure from the terminal"]) { ctx in
+                ctx.print("Enter configuration commands, one per line.  End with CNTL/Z.")
+                ctx.shell.enter(.config)
+            },
+            CommandDeclaration([.exec], "terminal length <0-512>",
+                               ["Set terminal line parameters", "Set number of lines on a screen",
+                                "Number of lines on screen (0 for no pausing)"], privilege: 1) { ctx in
+                ctx.shell.terminalLength = ctx.int("length") ?? 24
+            },
+            CommandDeclaration([.exec], "terminal width <0-512>",
+                               ["Set terminal line parameters", "Set width of the display terminal",
+                                "Number of characters on a screen line"], privilege: 1) { ctx in
+                ctx.shell.terminalWidth = ctx.int("width") ?? 80
+            },
+            CommandDeclaration([.exec], "terminal monitor",
+                               ["Set terminal line parameters", "Copy debug output to the current terminal line"],
+                               privilege: 1) { ctx in
+                if ctx.shell.lineName == "console" {
+                    ctx.print("% Console already monitors")
+                } else {
+                    ctx.shell.terminalMonitor = true
+                }
+            },
+            CommandDeclaration([.exec], "terminal no monitor",
+                               ["Set terminal line parameters", HelpText.no,
+                                "Copy debug output to the current terminal line"], privilege: 1) { ctx in
+                ctx.shell.terminalMonitor = false
+            },
+            CommandDeclaration([.exec], "show version",
+                               [HelpText.show, "System hardware and software status"], privilege: 1, pipe: true) { ctx in
+                ctx.output += ShowRenderer.version(ctx.device)
+            },
+            CommandDeclaration([.exec], "show clock", [HelpText.show, "Display the system clock"], privilege: 1,
+                               pipe: true) { ctx in
+                ctx.print(ctx.device.showClock())
+            },
+            CommandDeclaration([.exec], "show history",
+                               [HelpText.show, "Display the session command history"], privilege: 1, pipe: true) { ctx in
+                for line in ctx.shell.history { ctx.print("  " + line) }
+            },
+            CommandDeclaration([.exec], "show running-config",
+                               [HelpText.show, "Current operating configuration"], pipe: true) { ctx in
+                ctx.output += RunningConfigRenderer.showRunningConfig(ctx.device)
+            },
+            CommandDeclaration([.exec], "show startup-config",
+                               [HelpText.show, "Contents of startup configuration"], pipe: true) { ctx in
+                ctx.output += ctx.shell.showStartupConfig()
+            },
+            CommandDeclaration([.exec], "show logging",
+                               [HelpText.show, "Show the contents of logging buffers"], pipe: true) { ctx in
+                ctx.output += ShowRenderer.logging(ctx.device)
+            },
+            CommandDeclaration([.exec], "show debugging",
+                               [HelpText.show, "State of each debugging option"], pipe: true) { ctx in
+                ctx.output += ShowRenderer.debugging(ctx.device)
+            },
+            CommandDeclaration([.exec], "clock set hh:mm:ss$time {<1-31>$day MONTH$month | MONTH$month <1-31>$day} <1993-2035>$year",
+                               ["Manage the system clock", "Set the time and date", "Current Time", "Day of the month",
+                                "Month of the year", "Month of the year", "Day of the month", "Year"]) { ctx in
+                ctx.output += ctx.shell.setClock(ctx)
+            },
+            CommandDeclaration([.exec], "write memory",
+                               ["Write running configuration to memory, network, or terminal",
+                                "Write to NV memory"]) { ctx in
+                ctx.output += ctx.shell.saveConfiguration()
+            },
+            CommandDeclaration([.exec], "write terminal",
+                               ["Write running configuration to memory, network, or terminal",
+                                "Write to terminal"], pipe: true) { ctx in
+                ctx.output += RunningConfigRenderer.showRunningConfig(ctx.device)
+            },
+            CommandDeclaration([.exec], "copy running-config startup-config",
+                               ["Copy from one file to another, default is running-config",
+                                "Copy from current system configuration", "Copy to startup configuration"]) { ctx in
+                ctx.shell.ask(.copyDestination(toStartup: true))
+            },
+            CommandDeclaration([.exec], "copy startup-config running-config",
+                               ["Copy from one file to another, default is running-config",
+                                "Copy from startup configuration", "Update (merge with) current system configuration"]) { ctx in
+                ctx.shell.ask(.copyDestination(toStartup: false))
+            },
+            CommandDeclaration([.exec], "reload", ["Halt and perform a cold restart"]) { ctx in
+                ctx.shell.ask(.reloadConfirm)
+            },
+        ] + debugCommands
+    }
+
+    static var debugCommands: [CommandDeclaration] {
+        let flags: [(syntax: String, help: [String], flag: WritableKeyPath<DebugFlags, Bool>)] = [
+            ("radius", ["RADIUS protocol"], \.radius),
+            ("aaa pod", ["AAA Authorization, Authentication and Accounting", "AAA POD processing"], \.aaaPod),
+            ("crypto ikev2", ["Cryptographic subsystem", "Crypto IKEv2 debug messages"], \.cryptoIkev2),
+        ]
+        var out: [CommandDeclaration] = []
+        for (syntax, help, flag) in flags {
+            out.append(CommandDeclaration([.exec], "debug " + syntax, [HelpText.debug] + help) { ctx in
+                ctx.device.debug[keyPath: flag] = true
+                ctx.output += ShowRenderer.debugAcknowledgement(syntax, on: true)
+            })
+            for prefix in ["undebug", "no debug"] {
+                let prefixHelp = prefix == "undebug" ? [HelpText.undebug] : [HelpText.no, HelpText.debug]
+                out.append(CommandDeclaration([.exec], prefix + " " + syntax, prefixHelp + help) { ctx in
+                    ctx.device.debug[keyPath: flag] = false
+                    ctx.output += ShowRenderer.debugAcknowledgement(syntax, on: false)
+                })
+            }
+        }
+        for prefix in ["undebug", "no debug"] {
+            let prefixHelp = prefix == "undebug" ? [HelpText.undebug] : [HelpText.no, HelpText.debug]
+            out.append(CommandDeclaration([.exec], prefix + " all", prefixHelp + ["Disable all debugging"]) { ctx in
+                ctx.device.debug = DebugFlags()
+                ctx.print("All possible debugging has been turned off")
+            })
+        }
+        return out
+    }
+}

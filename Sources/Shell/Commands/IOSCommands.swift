@@ -1,0 +1,31 @@
+/// The emulator's command table: every mode's declarations, gathered.
+public enum IOSCommands {
+    public static var all: [CommandDeclaration] {
+        execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
+            + labCommands + modeCommands
+    }
+
+    /// `exit`, `end` and `do` in every configuration mode.
+    static var modeCommands: [CommandDeclaration] {
+        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius]
+        return [
+            CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
+                ctx.shell.leaveConfiguration()
+            },
+            CommandDeclaration([.config], "exit", ["Exit from configure mode"]) { ctx in
+                ctx.shell.leaveConfiguration()
+            },
+            CommandDeclaration([.dynamicAuthor], "exit", ["Exit from dynamic authorization local server configuration mode"]) { ctx in
+                ctx.shell.enter(.config)
+            },
+            CommandDeclaration([.radiusServer], "exit", ["Exit from RADIUS server sub-mode"]) { ctx in
+                ctx.shell.enter(.config)
+            },
+            CommandDeclaration([.serverGroupRadius], "exit", ["Exit from server-group configuration mode"]) { ctx in
+                ctx.shell.enter(.config)
+            },
+            // The shell runs `do …` itself, in EXEC's grammar; this gives `?` and Tab the word.
+            CommandDeclaration(configModes, "do LINE", ["To run exec commands in config mode", "Exec Command"]) { _ in },
+        ]
+    }
+}

@@ -1,0 +1,304 @@
+// A mode's commands compiled into one graph (a small NFA): a root, one node per keyword or
+// argument, and an accept node per command. Parsing, `?`, Tab and the error forms all walk
+// the same graph, so they cannot disagree.
+
+/// One typed word and where it starts on the line (in characters, for the caret).
+public struct Word: Equatable, Sendable {
+    public var text: Substring
+    public var offset: Int
+}
+
+/// A value bound while matching: the token's name and the text typed for it.
+public struct Capture: Equatable, Sendable {
+    public var name: String
+    public var text: String
+}
+
+public enum MatchResult: Equatable {
+    case empty
+    case success(payload: Int, captures: [Capture])
+    /// The caret goes under this character offset of the line.
+    case invalid(offset: Int)
+    case incomplete
+    case ambiguous
+}
+
+public enum HelpResult: Equatable {
+    /// `?` after a space: one entry per possible next word, and whether `<cr>` may end here.
+    case choices([(word: String, help: String)], cr: Bool)
+    /// `?` straight after a partial word: the words it could become.
+    case completions([String])
+    case invalid(offset: Int)
+    case unrecognized
+    case ambiguous
+
+    public static func == (a: HelpResult, b: HelpResult) -> Bool {
+        switch (a, b) {
+        case let (.choices(x, c1), .choices(y, c2)):
+            return c1 == c2 && x.map { $0.word + "\u{0}" + $0.help } == y.map { $0.word + "\u{0}" + $0.help }
+        case let (.completions(x), .completions(y)): return x == y
+        case let (.invalid(x), .invalid(y)): return x == y
+        case (.unrecognized, .unrecognized), (.ambiguous, .ambiguous): return true
+        default: return false
+        }
+    }
+}
+
+public final class CommandGraph {
+    struct Node {
+        var token: Token?
+        var accept: Int?
+        var next: [Int] = []
+    }
+
+    private var nodes: [Node] = [Node(token: nil, accept: nil)]
+    private static let root = 0
+
+    public init() {}
+
+    /// Adds a command; `payload` comes back from `match` when a line parses to it.
+    public func add(_ syntax: SyntaxNode, payload: Int) {
+        let exits = compile(syntax, from: [CommandGraph.root])
+        nodes.append(Node(token: nil, accept: payload))
+        let accept = nodes.count - 1
+        for e in exits { nodes[e].next.append(accept) }
+    }
+
+    private func compile(_ node: SyntaxNode, from preds: [Int]) -> [Int] {
+        switch node {
+        case let .token(token):
+            nodes.append(Node(token: token, accept: nil))
+            let index = nodes.count - 1
+            for p in preds { nodes[p].next.append(index) }
+            return [index]
+        case let .sequence(items):
+            var current = preds
+            for item in items { current = compile(item, from: current) }
+            return current
+        case let .choice(alternatives):
+            var exits: [Int] = []
+            for alt in alternatives { exits += compile(alt, from: preds) }
+            return uniqued(exits)
+        case let .optional(inner):
+            return uniqued(compile(inner, from: preds) + preds)
+        case let .repeated(inner):
+            // Compile once, then let every exit loop back to the heads it just created.
+            let before = nodes.count
+            let exits = compile(inner, from: preds)
+            let heads = preds.flatMap { nodes[$0].next.filter { $0 >= before } }
+            for e in exits {
+                for h in uniqued(heads) where !nodes[e].next.contains(h) { nodes[e].next.append(h) }
+            }
+            return uniqued(exits + preds)
+        }
+    }
+
+    private func uniqued(_ xs: [Int]) -> [Int] {
+        var seen = Set<Int>()
+        return xs.filter { seen.insert($0).inserted }
+    }
+
+    // MARK: matching
+
+    struct Thread {
+        var node: Int
+        var captures: [Capture]
+        /// Set once a LINE argument took the rest of the line.
+        var done = false
+    }
+
+    public static func words(_ line: Substring) -> [Word] {
+        var out: [Word] = []
+        var start: String.Index?
+        var startOffset = 0
+        var offset = 0
+        var i = line.startIndex
+        while i < line.endIndex {
+            let ch = line[i]
+            if ch == " " || ch == "\t" {
+                if let s = start { out.append(Word(text: line[s..<i], offset: startOffset)); start = nil }
+            } else if start == nil {
+                start = i
+                startOffset = offset
+            }
+            offset += 1
+            i = line.index(after: i)
+        }
+        if let s = start { out.append(Word(text: line[s...], offset: startOffset)) }
+        return out
+    }
+
+    private enum Step {
+        case threads([Thread])
+        case invalid(Int)
+        case ambiguous
+    }
+
+    /// How well a word fits a token: 4 exact keyword, 3 keyword prefix, 2 typed argument,
+    /// 1 free word or line, 0 no match. Only the best tier present survives, as in IOS.
+    private func fit(_ token: Token, _ word: Substring) -> Int {
+        switch token.kind {
+        case let .keyword(k):
+            let w = word.lowercased()
+            if w == k { return 4 }
+            return k.hasPrefix(w) ? 3 : 0
+        case let .argument(kind, _):
+            guard ArgumentValidation.accepts(kind, word) else { return 0 }
+            switch kind {
+            case .word, .line: return 1
+            default: return 2
+            }
+        }
+    }
+
+    private func advance(_ threads: [Thread], words: [Word], at index: Int, line: Substring) -> Step {
+        let word = words[index]
+        var best = 0
+        var matched: [(Thread, Token, Int)] = []
+        for thread in threads where !thread.done {
+            for n in nodes[thread.node].next {
+                guard let token = nodes[n].token else { continue }
+                let f = fit(token, word.text)
+                if f == 0 { continue }
+                if f > best { best = f; matched.removeAll() }
+                if f == best { matched.append((thread, token, n)) }
+            }
+        }
+        if matched.isEmpty { return .invalid(caret(threads, word)) }
+        if best == 3 {
+            let distinct = Set(matched.compactMap { $0.1.keyword })
+            if distinct.count > 1 { return .ambiguous }
+        }
+        var out: [Thread] = []
+        for (thread, token, n) in matched {
+            var t = Thread(node: n, captures: thread.captures)
+            switch token.kind {
+            case let .keyword(k):
+                t.captures.append(Capture(name: token.name, text: k))
+            case .argument(.line, _):
+                // The rest of the line, spaces included, trailing blanks dropped.
+                let rest = line.dropFirst(word.offset)
+                let trimmed = rest.reversed().drop(while: { $0 == " " || $0 == "\t" })
+                t.captures.append(Capture(name: token.name, text: String(trimmed.reversed())))
+                t.done = true
+            case .argument:
+                t.captures.append(Capture(name: token.name, text: String(word.text)))
+            }
+            out.append(t)
+        }
+        // Threads that already took the whole line stay as they are.
+        out += threads.filter(\.done)
+        return .threads(out)
+    }
+
+    /// The caret column for a word nothing accepts: past the longest prefix some keyword still allows.
+    private func caret(_ threads: [Thread], _ word: Word) -> Int {
+        let w = Array(word.text.lowercased())
+        var longest = 0
+        for thread in threads where !thread.done {
+            for n in nodes[thread.node].next {
+                guard let k = nodes[n].token?.keyword else { continue }
+                var common = 0
+                for (a, b) in zip(w, k) { if a == b { common += 1 } else { break } }
+                longest = max(longest, common)
+            }
+        }
+        return word.offset + longest
+    }
+
+    private func run(_ words: [Word], line: Substring) -> Step {
+        var threads = [Thread(node: CommandGraph.root, captures: [])]
+        for i in words.indices {
+            if threads.allSatisfy(\.done) { break }
+            switch advance(threads, words: words, at: i, line: line) {
+            case let .threads(t): threads = t
+            case let .invalid(offset):
+                // Words after a LINE argument were already taken by it.
+                return .invalid(offset)
+            case .ambiguous: return .ambiguous
+            }
+        }
+        return .threads(threads)
+    }
+
+    public func match(_ line: Substring) -> MatchResult {
+        let words = CommandGraph.words(line)
+        if words.isEmpty { return .empty }
+        switch run(words, line: line) {
+        case let .invalid(offset): return .invalid(offset: offset)
+        case .ambiguous: return .ambiguous
+        case let .threads(threads):
+            for thread in threads {
+                for n in nodes[thread.node].next {
+                    if let payload = nodes[n].accept { return .success(payload: payload, captures: thread.captures) }
+                }
+            }
+            return .incomplete
+        }
+    }
+
+    public func help(_ buffer: Substring) -> HelpResult {
+        let endsWithSpace = buffer.last.map { $0 == " " || $0 == "\t" } ?? true
+        var words = CommandGraph.words(buffer)
+        var partial: Substring?
+        if !endsWithSpace, let last = words.popLast() { partial = last.text }
+        let threads: [Thread]
+        switch run(words, line: buffer) {
+        case let .invalid(offset): return .invalid(offset: offset)
+        case .ambiguous: return .ambiguous
+        case let .threads(t): threads = t
+        }
+        if let partial {
+            var found: [String] = []
+            for thread in threads where !thread.done {
+                for n in nodes[thread.node].next {
+                    guard let token = nodes[n].token, !token.hidden else { continue }
+                    switch token.kind {
+                    case let .keyword(k):
+                        if k.hasPrefix(partial.lowercased()) { found.append(k) }
+                    case let .argument(kind, placeholder):
+                        if ArgumentValidation.acceptsPrefix(kind, partial) { found.append(placeholder) }
+                    }
+                }
+            }
+            if threads.contains(where: \.done) { return .choices([], cr: true) }
+            let unique = Array(Set(found)).sorted(by: CommandGraph.iosOrder)
+            return unique.isEmpty ? .unrecognized : .completions(unique)
+        }
+        var entries: [String: String] = [:]
+        var cr = false
+        for thread in threads {
+            for n in nodes[thread.node].next {
+                if nodes[n].accept != nil { cr = true }
+                if thread.done { continue }
+                guard let token = nodes[n].token, !token.hidden else { continue }
+                if entries[token.display] == nil { entries[token.display] = token.help }
+            }
+        }
+        let sorted = entries.keys.sorted(by: CommandGraph.iosOrder).map { (word: $0, help: entries[$0] ?? "") }
+        return .choices(sorted, cr: cr)
+    }
+
+    /// Tab: the buffer with its last word completed, or nil when it is not one unique keyword.
+    public func complete(_ buffer: Substring) -> String? {
+        guard let last = buffer.last, last != " ", last != "\t" else { return nil }
+        var words = CommandGraph.words(buffer)
+        guard let partial = words.popLast() else { return nil }
+        guard case let .threads(threads) = run(words, line: buffer) else { return nil }
+        var candidates = Set<String>()
+        for thread in threads where !thread.done {
+            for n in nodes[thread.node].next {
+                guard let k = nodes[n].token?.keyword, nodes[n].token?.hidden == false else { continue }
+                if k.hasPrefix(partial.text.lowercased()) { candidates.insert(k) }
+            }
+        }
+        guard candidates.count == 1, let keyword = candidates.first else { return nil }
+        return String(buffer.prefix(partial.offset)) + keyword + " "
+    }
+
+    /// IOS lists `?` choices in plain character order, which puts `<1-15>`, `A.B.C.D` and `WORD`
+    /// before lower-case keywords.
+    static func iosOrder(_ a: String, _ b: String) -> Bool {
+        Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8))
+    }
+}

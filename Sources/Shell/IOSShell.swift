@@ -1,0 +1,257 @@
+import Device
+import Renderers
+
+/// The IOS console: modes, prompts, the command grammar, interactive prompts and history.
+/// Front ends (libedit terminal, piped input, replay) drive it through `ConsoleShell`.
+public final class IOSShell: ConsoleShell {
+    public let device: Device
+    public internal(set) var mode: Mode = .userExec
+    public private(set) var isFinished = false
+    /// Who the CONFIG_I message and the running-config header name.
+    public var lineName = "console"
+
+    public var terminalLength = 24
+    public var terminalWidth = 80
+    public var terminalMonitor = false
+    /// The last commands, newest last (`show history`; IOS keeps 10 on a console line).
+    public private(set) var history: [String] = []
+    public var historySize = 10
+
+    /// An interactive question waiting for the next line.
+    enum Pending {
+        case password(attempt: Int)
+        case copyDestination(toStartup: Bool)
+        case reloadConfirm
+    }
+    var pending: Pending?
+
+    let registry: CommandRegistry
+
+    public init(device: Device, registry: CommandRegistry = IOSShell.standardRegistry) {
+        self.device = device
+        self.registry = registry
+    }
+
+    /// Every command the emulator knows, compiled once.
+    public nonisolated(unsafe) static let standardRegistry = CommandRegistry(IOSCommands.all)
+
+    // MARK: ConsoleShell
+
+    public var prompt: String {
+        switch pending {
+        case .password?: return "Password: "
+        case let .copyDestination(toStartup)?: return "Destination filename [\(toStartup ? "startup-config" : "running-config")]? "
+        case .reloadConfirm?: return "Proceed with reload? [confirm]"
+        case nil: return promptHostname + mode.promptSuffix
+        }
+    }
+
+    /// IOS shortens a long hostname in configuration prompts.
+    private var promptHostname: String {
+        let name = device.config.hostname
+        return mode.isConfiguration && name.count > 20 ? String(name.prefix(20)) : name
+    }
+
+    public var echoesInput: Bool {
+        if case .password? = pending { return false }
+        return true
+    }
+
+    public func submit(_ line: String) -> String {
+        if let pending {
+            self.pending = nil
+            return answer(pending, line)
+        }
+        if !line.allSatisfy({ $0 == " " || $0 == "\t" }) { remember(line) }
+        return execute(line, promptWidth: prompt.count)
+    }
+
+    public func help(for buffer: String) -> String {
+        if pending != nil { return "" }
+        let promptWidth = prompt.count
+        let (graph, text, offset) = grammarFor(buffer)
+        switch graph.help(Substring(text)) {
+        case let .choices(entries, cr):
+            var rows = entries
+            if cr { rows.append((word: "<cr>", help: "<cr>")) }
+            if rows.isEmpty { return "% Unrecognized command\n" }
+            var out = ""
+            if text.allSatisfy({ $0 == " " }), offset == 0, let header = mode.helpHeader { out += header + "\n" }
+            out += formatHelp(rows)
+            return out + "\n"
+        case let .completions(words):
+            return words.joined(separator: "  ") + "\n\n"
+        case let .invalid(at):
+            return caretError(column: promptWidth + offset + at)
+        case .unrecognized:
+            return "% Unrecognized command\n"
+        case .ambiguous:
+            return "% Ambiguous command:  \"\(buffer)\"\n"
+        }
+    }
+
+    public func complete(_ buffer: String) -> String? {
+        if pending != nil { return nil }
+        let (graph, text, offset) = grammarFor(buffer)
+        guard let completed = graph.complete(Substring(text)) else { return nil }
+        return String(buffer.prefix(offset)) + completed
+    }
+
+    public func controlZ(_ buffer: String) -> String {
+        pending = nil
+        var out = ""
+        if !buffer.allSatisfy({ $0 == " " }) {
+            remember(buffer)
+            out = execute(buffer, promptWidth: prompt.count)
+        }
+        if mode.isConfiguration { leaveConfiguration() }
+        return out
+    }
+
+    // MARK: running commands
+
+    private func remember(_ line: String) {
+        history.append(line)
+        if history.count > historySize { history.removeFirst(history.count - historySize) }
+    }
+
+    /// The graph for what is typed, seeing through `do` in configuration modes: the graph, the
+    /// text it parses, and where that text starts in the buffer.
+    private func grammarFor(_ buffer: String) -> (CommandGraph, String, Int) {
+        if mode.isConfiguration, let rest = doRemainder(buffer) {
+            return (registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel), rest.text, rest.offset)
+        }
+        return (registry.graph(for: mode, aaa: device.config.aaaNewModel), buffer, 0)
+    }
+
+    /// `do show run` in a configuration mode: the exec command and where it starts.
+    private func doRemainder(_ buffer: String) -> (text: String, offset: Int)? {
+        let words = CommandGraph.words(Substring(buffer))
+        guard let first = words.first, first.text.lowercased() == "do", words.count > 1 || buffer.hasSuffix(" ") else {
+            return nil
+        }
+        let start = first.offset + 2
+        return (String(buffer.dropFirst(start)), start)
+    }
+
+    func execute(_ line: String, promptWidth: Int) -> String {
+        if mode.isConfiguration, let rest = doRemainder(line) {
+            let exec = registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel)
+            let trimmed = String(rest.text.drop(while: { $0 == " " }))
+            switch exec.match(Substring(trimmed)) {
+            case .empty: return ""
+            case let .success(payload, captures): return run(payload, captures)
+            case let .invalid(offset): return trimmed + "\n" + caretError(column: offset)
+            case .incomplete: return "% Incomplete command.\n\n"
+            case .ambiguous: return "% Ambiguous command:  \"\(trimmed)\"\n"
+            }
+        }
+        let graph = registry.graph(for: mode, aaa: device.config.aaaNewModel)
+        let result = graph.match(Substring(line))
+        switch result {
+        case .empty:
+            return ""
+        case let .success(payload, captures):
+            return run(payload, captures)
+        default:
+            // A configuration submode hands what it does not know to its parent, and leaves.
+            if mode.isConfiguration, mode != .config {
+                let parent = registry.graph(for: .config, aaa: device.config.aaaNewModel)
+                if case let .success(payload, captures) = parent.match(Substring(line)) {
+                    mode = .config
+                    return run(payload, captures)
+                }
+            }
+            return errorText(result, line: line, promptWidth: promptWidth)
+        }
+    }
+
+    private func errorText(_ result: MatchResult, line: String, promptWidth: Int) -> String {
+        switch result {
+        case let .invalid(offset):
+            let words = CommandGraph.words(Substring(line))
+            if mode.kind == .exec, words.count == 1, let first = words.first, offset < first.offset + first.text.count {
+                return unknownExecWord(String(first.text))
+            }
+            return caretError(column: promptWidth + offset)
+        case .incomplete:
+            let words = CommandGraph.words(Substring(line))
+            if mode.kind == .exec, words.count == 1, "show".hasPrefix(words[0].text.lowercased()), words[0].text.count >= 2 {
+                return "% Type \"show ?\" for a list of subcommands\n"
+            }
+            return "% Incomplete command.\n\n"
+        case .ambiguous:
+            return "% Ambiguous command:  \"\(line)\"\n"
+        case .empty, .success:
+            return ""
+        }
+    }
+
+    /// EXEC takes a lone unknown word for a host to connect to, as IOS does.
+    private func unknownExecWord(_ word: String) -> String {
+        if ArgumentValidation.parseIPv4(Substring(word)) != nil {
+            return "Trying \(word) ... \n% Connection timed out; remote host not responding\n\n"
+        }
+        let translating = device.config.ipDomainLookup
+            ? "Translating \"\(word)\"...domain server (255.255.255.255)\n"
+            : "Translating \"\(word)\"\n"
+        return translating + "% Unknown command or computer name, or unable to find computer address\n"
+    }
+
+    func caretError(column: Int) -> String {
+        String(repeating: " ", count: max(0, column)) + "^\n% Invalid input detected at '^' marker.\n\n"
+    }
+
+    private func run(_ payload: Int, _ captures: [Capture]) -> String {
+        let entry = registry.entries[payload]
+        let context = CommandContext(shell: self, captures: captures, form: entry.form)
+        let before = device.config
+        entry.declaration.run(context)
+        if device.config != before { device.noteConfigChange(by: lineName) }
+        if entry.declaration.pipe, let filter = OutputFilter(captures) {
+            return filter.apply(context.output)
+        }
+        return context.output
+    }
+
+    /// `?` rows: two-space indent, the word column as wide as the longest word plus two spaces,
+    /// help wrapped at the terminal width under its column.
+    func formatHelp(_ rows: [(word: String, help: String)]) -> String {
+        let width = rows.map(\.word.count).max() ?? 0
+        let column = 2 + width + 2
+        let limit = terminalWidth > column + 10 ? terminalWidth : 80
+        var out = ""
+        for row in rows {
+            var line = "  " + row.word + String(repeating: " ", count: width - row.word.count + 2)
+            var current = line.count
+            var first = true
+            for word in row.help.split(separator: " ", omittingEmptySubsequences: false) {
+                if !first, current + 1 + word.count > limit - 1 {
+                    out += line + "\n"
+                    line = String(repeating: " ", count: column) + word
+                    current = line.count
+                    continue
+                }
+                line += (first ? "" : " ") + word
+                current += (first ? 0 : 1) + word.count
+                first = false
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    // MARK: modes
+
+    func enter(_ newMode: Mode) { mode = newMode }
+
+    /// `end`, Ctrl-Z, or `exit` from global configuration.
+    func leaveConfiguration() {
+        mode = .privilegedExec
+        device.syslog(facility: "SYS", severity: 5, mnemonic: "CONFIG_I", "Configured from \(lineName) by \(lineName)")
+    }
+
+    func finish() { isFinished = true }
+
+    func ask(_ question: Pending) { pending = question }
+}
