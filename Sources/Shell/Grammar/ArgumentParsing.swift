@@ -6,6 +6,11 @@ enum ArgumentValidation {
         switch kind {
         case .word, .line: return !text.isEmpty
         case .char: return text.count == 1
+        case .hostname:
+            guard !text.isEmpty, text.count <= 253,
+                  text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else { return false }
+            // Digits and dots alone are an address, and this one did not parse as one.
+            return !text.allSatisfy { $0.isNumber || $0 == "." }
         case .ipv4: return parseIPv4(text) != nil
         case let .range(lo, hi):
             guard let v = parseInteger(text) else { return false }
@@ -18,7 +23,7 @@ enum ArgumentValidation {
     /// Whether `text` could still become a valid value with more typing (for `?` after a partial word).
     static func acceptsPrefix(_ kind: ArgumentKind, _ text: Substring) -> Bool {
         switch kind {
-        case .word, .line, .char: return true
+        case .word, .line, .char, .hostname: return true
         case .ipv4: return text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
         case let .range(lo, _):
             return text.allSatisfy { $0.isASCII && $0.isNumber } || (lo < 0 && text.first == "-")

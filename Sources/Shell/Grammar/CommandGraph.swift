@@ -145,7 +145,7 @@ public final class CommandGraph {
         case let .argument(kind, _):
             guard ArgumentValidation.accepts(kind, word) else { return 0 }
             switch kind {
-            case .word, .line: return 1
+            case .word, .line, .hostname: return 1
             default: return 2
             }
         }

@@ -13,6 +13,8 @@
 
 public enum ArgumentKind: Equatable, Sendable {
     case word
+    /// A host name: letters, digits, `-`, `.`, `_`; never a malformed dotted quad.
+    case hostname
     case line
     case ipv4
     case range(Int64, Int64)
@@ -147,6 +149,7 @@ enum SyntaxParser {
         if text == "hh:mm:ss" { return .time }
         if text == "MONTH" { return .month }
         if text == "CHAR" { return .char }
+        if text == "Hostname" || text == "HOSTNAME" { return .hostname }
         if text.hasPrefix("<"), text.hasSuffix(">") {
             // `<0-65535>`, and `<-23-23>` for a range that starts below zero.
             let body = Array(text.dropFirst().dropLast())

@@ -1,0 +1,216 @@
+import Device
+@testable import Shell
+import XCTest
+
+final class ConsoleBehaviourTests: XCTestCase {
+    func testSeedConfigurationPromptsAndLog() {
+        let h = Harness()
+        let out = h.type("enable", "configure terminal", "aaa new-model", "aaa server radius dynamic-author",
+                         "client 192.168.0.5 server-key cisco", "port 1812", "end")
+        XCTAssertEqual(out, """
+        Device>enable
+        Device#configure terminal
+        Enter configuration commands, one per line.  End with CNTL/Z.
+        Device(config)#aaa new-model
+        Device(config)#aaa server radius dynamic-author
+        Device(config-locsvr-da-radius)#client 192.168.0.5 server-key cisco
+        Device(config-locsvr-da-radius)#port 1812
+        Device(config-locsvr-da-radius)#end
+        Device#
+        *Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console by console
+
+        """)
+        XCTAssertEqual(h.device.config.dynamicAuthor?.port, 1812)
+        XCTAssertEqual(h.device.config.dasPort, 1812)
+    }
+
+    func testAAACommandsNeedNewModel() {
+        let h = Harness()
+        h.type("enable", "conf t")
+        XCTAssertEqual(h.type("aaa server radius dynamic-author"), """
+        Device(config)#aaa server radius dynamic-author
+                           ^
+        % Invalid input detected at '^' marker.
+
+
+        """)
+        XCTAssertEqual(h.help("aaa "), "  new-model  Enable NEW access control commands and functions.(Disables OLD\n             commands.)\n\n")
+    }
+
+    func testErrorsAndUnknownCommands() {
+        let h = Harness()
+        XCTAssertEqual(h.type("ls"), "Device>ls\nTranslating \"ls\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n")
+        h.type("enable", "conf t", "no ip domain lookup", "end")
+        XCTAssertTrue(h.type("ls").contains("Translating \"ls\"\n% Unknown command"))
+        XCTAssertEqual(h.type("conf"), "Device#conf\n% Incomplete command.\n\n")
+        XCTAssertEqual(h.type("sh"), "Device#sh\n% Type \"show ?\" for a list of subcommands\n")
+        XCTAssertEqual(h.type("c"), "Device#c\n% Ambiguous command:  \"c\"\n")
+        h.type("conf t", "aaa new-model", "aaa server radius dynamic-author")
+        XCTAssertEqual(h.type("port 70000"), "Device(config-locsvr-da-radius)#port 70000\n                                     ^\n% Invalid input detected at '^' marker.\n\n")
+        XCTAssertEqual(h.type("client 192.168.0.300"), "Device(config-locsvr-da-radius)#client 192.168.0.300\n                                       ^\n% Invalid input detected at '^' marker.\n\n")
+        // A hostname is a word too, but a dotted quad out of range is neither: IOS takes it as a
+        // hostname; this emulator keeps that.
+        XCTAssertEqual(h.device.config.dynamicAuthor?.clients.count, 0)
+    }
+
+    func testNoAndDefaultForms() {
+        let h = Harness()
+        h.type("enable", "conf t", "aaa new-model", "aaa server radius dynamic-author", "port 1812",
+               "client 10.0.0.1 server-key k1", "client 10.0.0.2", "auth-type any", "ignore session-key")
+        h.type("no port", "no client 10.0.0.1", "default auth-type", "no ignore session-key")
+        let das = h.device.config.dynamicAuthor
+        XCTAssertEqual(das?.port, 1700)
+        XCTAssertEqual(das?.clients.map(\.host), ["10.0.0.2"])
+        XCTAssertEqual(das?.authType, .all)
+        XCTAssertEqual(das?.ignoreSessionKey, false)
+        h.type("exit", "no aaa server radius dynamic-author")
+        XCTAssertNil(h.device.config.dynamicAuthor)
+        h.type("hostname R1")
+        XCTAssertEqual(h.shell.prompt, "R1(config)#")
+        h.type("no hostname")
+        XCTAssertEqual(h.shell.prompt, "Device(config)#")
+    }
+
+    func testSubmodeFallsBackToParentMode() {
+        let h = Harness()
+        h.type("enable", "conf t", "aaa new-model", "aaa server radius dynamic-author")
+        XCTAssertEqual(h.type("hostname R2"), "Device(config-locsvr-da-radius)#hostname R2\n")
+        XCTAssertEqual(h.shell.prompt, "R2(config)#")
+    }
+
+    func testDoRunsExecCommands() {
+        let h = Harness()
+        h.type("enable", "conf t")
+        XCTAssertEqual(h.type("do show clock"), "Device(config)#do show clock\n*00:00:00.000 UTC Mon Mar 1 1993\n")
+        XCTAssertEqual(h.type("do show bogus"), "Device(config)#do show bogus\nshow bogus\n     ^\n% Invalid input detected at '^' marker.\n\n")
+    }
+
+    func testEnableSecretThreeFailures() {
+        let h = Harness()
+        h.type("enable", "conf t", "enable secret s3cret", "end", "disable")
+        XCTAssertEqual(h.shell.prompt, "Device>")
+        h.type("enable")
+        XCTAssertEqual(h.shell.prompt, "Password: ")
+        XCTAssertFalse(h.shell.echoesInput)
+        XCTAssertEqual(h.shell.submit("wrong"), "")
+        XCTAssertEqual(h.shell.submit("wrong"), "")
+        XCTAssertEqual(h.shell.submit("wrong"), "% Bad secrets\n\n")
+        XCTAssertEqual(h.shell.prompt, "Device>")
+        h.type("enable")
+        XCTAssertEqual(h.shell.submit("s3cret"), "")
+        XCTAssertEqual(h.shell.prompt, "Device#")
+        XCTAssertTrue(h.type("show running-config | include enable").hasPrefix("Device#show running-config | include enable\nenable secret 5 $1$"))
+    }
+
+    func testPasswordEncryptionShowsType7() {
+        let h = Harness()
+        h.type("enable", "conf t", "aaa new-model", "aaa server radius dynamic-author", "client 10.0.0.1 server-key cisco",
+               "server-key 7 0822455D0A16", "service password-encryption", "end")
+        let das = h.device.config.dynamicAuthor
+        XCTAssertEqual(das?.serverKey?.plain, "cisco")
+        let clientKey = das?.clients.first?.serverKey
+        XCTAssertEqual(clientKey.flatMap { $0.type7.flatMap(CiscoType7.decode) }, "cisco")
+        let run = h.type("show running-config | section dynamic-author")
+        XCTAssertEqual(run, """
+        Device#show running-config | section dynamic-author
+        aaa server radius dynamic-author
+         client 10.0.0.1 server-key 7 \(clientKey?.type7 ?? "?")
+         server-key 7 0822455D0A16
+
+        """)
+    }
+
+    func testRunningConfigByteCountIsTheRealLength() {
+        let h = Harness()
+        h.type("enable")
+        let out = h.shell.submit("show running-config")
+        let lines = out.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines[0], "Building configuration...")
+        let count = Int(lines[2].split(separator: " ").dropLast().last ?? "") ?? -1
+        let body = lines[3...].joined(separator: "\n")
+        XCTAssertEqual(count, body.utf8.count)
+        XCTAssertTrue(out.contains("\nno aaa new-model\n"))
+        XCTAssertTrue(out.hasSuffix("!\nend\n"))
+    }
+
+    func testPipes() {
+        let h = Harness()
+        h.type("enable", "conf t", "hostname R9", "end")
+        XCTAssertEqual(h.shell.submit("show running-config | include ^hostname"), "hostname R9\n")
+        XCTAssertEqual(h.shell.submit("show running-config | begin ^end"), "end\n")
+        XCTAssertEqual(h.shell.submit("sh run | count hostname"), "Number of lines which match regexp = 1\n")
+        XCTAssertFalse(h.shell.submit("sh run | exclude !").contains("\n!\n"))
+    }
+
+    func testSaveAndRestartKeepsTheConfiguration() {
+        let h = Harness()
+        h.type("enable", "conf t", "hostname Lab1", "aaa new-model", "aaa server radius dynamic-author",
+               "client 192.168.0.5 server-key cisco", "port 1812", "end")
+        XCTAssertEqual(h.type("write memory"), "Lab1#write memory\nBuilding configuration...\n[OK]\n")
+        let before = h.shell.submit("show running-config")
+        let restarted = Harness(startup: h.store.text)
+        restarted.type("enable")
+        let after = restarted.shell.submit("show running-config")
+        XCTAssertEqual(restarted.device.config, h.device.config)
+        // Only the change line differs: the restarted device has made no change yet.
+        XCTAssertEqual(after.split(separator: "\n").filter { !$0.contains("Last configuration change") && !$0.hasPrefix("Current configuration") },
+                       before.split(separator: "\n").filter { !$0.contains("Last configuration change") && !$0.hasPrefix("Current configuration") })
+    }
+
+    func testCopyRunStartAsksForDestination() {
+        let h = Harness()
+        h.type("enable")
+        XCTAssertEqual(h.shell.submit("copy running-config startup-config"), "")
+        XCTAssertEqual(h.shell.prompt, "Destination filename [startup-config]? ")
+        XCTAssertEqual(h.shell.submit(""), "Building configuration...\n[OK]\n")
+        XCTAssertNotNil(h.store.text)
+    }
+
+    func testStartupConfigErrorsAreReportedWithLineNumbersAndTheRestLoads() {
+        let store = MemoryStartupConfigStore(text: "hostname R5\nbogus command here\naaa new-model\naaa server radius dynamic-author\n port 99999\n client 10.0.0.9\nend\n")
+        let device = Device(time: ManualTimeSource(), random: SeededRandom(seed: 2), startupStore: store)
+        let shell = IOSShell(device: device)
+        let report = shell.loadStartupConfig()
+        XCTAssertTrue(report.contains("line 2: bogus command here"), report)
+        XCTAssertTrue(report.contains("line 5: port 99999"), report)
+        XCTAssertEqual(device.config.hostname, "R5")
+        XCTAssertEqual(device.config.dynamicAuthor?.clients.map(\.host), ["10.0.0.9"])
+        XCTAssertEqual(shell.prompt, "R5>")
+    }
+
+    func testHelpOnEmptyLineHasHeaderAndCr() {
+        let h = Harness()
+        XCTAssertTrue(h.help("").hasPrefix("Exec commands:\n"))
+        XCTAssertFalse(h.help("").contains("configure"), "configure is privileged")
+        h.type("enable")
+        XCTAssertEqual(h.help("show clock "), "  |     Output modifiers\n  <cr>  <cr>\n\n")
+        XCTAssertEqual(h.help("co"), "configure  copy\n\n")
+        XCTAssertEqual(h.help("zz"), "% Unrecognized command\n")
+        XCTAssertEqual(h.shell.complete("conf"), "configure ")
+        XCTAssertNil(h.shell.complete("c"))
+    }
+
+    func testControlZLeavesConfigurationFromAnySubmode() {
+        let h = Harness()
+        h.type("enable", "conf t", "aaa new-model", "aaa server radius dynamic-author")
+        XCTAssertEqual(h.shell.controlZ("port 1999"), "")
+        XCTAssertEqual(h.shell.prompt, "Device#")
+        XCTAssertEqual(h.device.config.dynamicAuthor?.port, 1999)
+        XCTAssertEqual(h.console.logs.count, 1)
+    }
+
+    func testClockSetAndTimezone() {
+        let h = Harness()
+        h.type("enable", "conf t", "clock timezone IST 5 30", "end", "clock set 00:20:23 Nov 4 2014")
+        XCTAssertEqual(h.shell.submit("show clock"), "00:20:23.000 IST Tue Nov 4 2014\n")
+        XCTAssertEqual(h.shell.submit("clock set 00:00:00 31 Feb 2014"), "% Invalid date.\n")
+    }
+
+    func testHistoryKeepsTenLines() {
+        let h = Harness()
+        for i in 0..<12 { h.type("terminal length \(i)") }
+        let out = h.shell.submit("show history")
+        XCTAssertEqual(out.split(separator: "\n").count, 10)
+        XCTAssertTrue(out.hasSuffix("  show history\n"))
+    }
+}
