@@ -296,7 +296,7 @@ struct TypedLine {
     /// prompt, after any output left on that line); `prompt` is the shell's prompt.
     init?(_ line: Substring, linePrompt: String, prompt: String, buffer: String) {
         let promptLength: Int
-        if line.utf8.starts(with: linePrompt.utf8) {
+        if !linePrompt.isEmpty, line.utf8.starts(with: linePrompt.utf8) {
             promptLength = linePrompt.utf8.count
             promptMatches = true
         } else if !linePrompt.isEmpty, Self.trimmed(line).utf8.elementsEqual(Self.trimmed(Substring(linePrompt)).utf8) {
