@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),
-        .testTarget(name: "TranscriptTests", dependencies: ["Shell"]),
+        .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,2 +1,0 @@
-import XCTest
-final class TranscriptTestsPlaceholder: XCTestCase { func testBuilds() {} }
