@@ -31,9 +31,10 @@ extension IOSShell {
         case .reloadConfirm:
             let a = line.trimmingSpaces.lowercased()
             guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
-            device.syslog(facility: "SYS", severity: 5, mnemonic: "RELOAD",
-                          "Reload requested by \(lineName). Reload Reason: Reload Command.")
-            return reload()
+            // Printed inline: the console that would show it asynchronously is about to restart.
+            let message = device.timestamp(for: device.config.timestampsLog)
+                + "%SYS-5-RELOAD: Reload requested by \(lineName). Reload Reason: Reload Command."
+            return "\n" + message + "\n" + reload()
         }
     }
 

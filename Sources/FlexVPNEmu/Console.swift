@@ -1,0 +1,38 @@
+import ArgumentParser
+import Device
+import Foundation
+import Shell
+import Transport
+
+struct Console: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the console (the default).")
+
+    @Option(help: "The startup-config file that `write memory` saves and the emulator loads at start.")
+    var startupConfig: String?
+
+    @Option(help: "The address the DAS listens on.")
+    var dasAddress = "127.0.0.1"
+
+    @Option(help: "Run on a clock that moves only when told, with this random seed.")
+    var deterministic: UInt64?
+
+    func run() throws {
+        let store = FileStartupConfigStore(path: startupConfig ?? FileStartupConfigStore.defaultPath)
+        let device: Device
+        if let seed = deterministic {
+            device = Device(time: ManualTimeSource(), random: SeededRandom(seed: seed), startupStore: store)
+        } else {
+            device = Device(startupStore: store)
+        }
+        let shell = IOSShell(device: device)
+        let report = shell.loadStartupConfig()
+        if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
+        let discipline = LineDiscipline(shell: shell)
+        device.console = discipline
+        // Temporary serial owner until the engine is wired in.
+        let piped = PipedConsole(discipline: discipline)
+        nonisolated(unsafe) let d = discipline
+        _ = d
+        piped.run(perform: { $0() })
+    }
+}

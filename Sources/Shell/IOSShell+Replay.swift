@@ -1,0 +1,20 @@
+import Device
+
+extension IOSShell {
+    /// A fresh device and shell for one transcript: a clock that moves only when told (IOS's
+    /// Mar 1 1993 epoch, or `! replay: clock EPOCH-SECONDS`), a seeded random source
+    /// (`! replay: seed N`), and an in-memory startup-config (`write memory` then `reload` works).
+    public static func replaySession(_ settings: ReplaySettings) -> ReplaySession {
+        let start = settings["clock"].flatMap(Double.init) ?? ManualTimeSource.iosEpoch
+        let seed = settings["seed"].flatMap(UInt64.init) ?? 1
+        let device = Device(time: ManualTimeSource(start: start), random: SeededRandom(seed: seed),
+                            startupStore: MemoryStartupConfigStore())
+        let shell = IOSShell(device: device)
+        return ReplaySession(shell: shell, attach: { device.console = $0 })
+    }
+
+    /// Replays transcripts with the real shell.
+    public static var transcriptReplayer: TranscriptReplayer {
+        TranscriptReplayer(makeSession: { settings in IOSShell.replaySession(settings) })
+    }
+}
