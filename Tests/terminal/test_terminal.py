@@ -387,11 +387,17 @@ def test_password_is_not_echoed_and_not_in_history(console):
     console.wait_tail(CONFIG_I, r"Device#")
     console.send("disable\r")
     console.wait_tail(r"Device>")
+    start = len(console.raw)
     console.send("enable\r")
     console.wait_tail(r"Password:")
-    console.send("s3cr3t\r")
+    console.send("wrong\r")               # a wrong one: asked again
+    console.wait_tail(r"Password:", r"Password:")
+    console.send("s3c")
+    trigger_async_log(console)            # a log line while typing: shown, then the prompt again
+    console.wait_tail(r"Password:", ASYNC_LOG, r"Password:")
+    console.send("X\x7fr3t\r")             # Backspace works without echo
     lines = console.wait_tail(r"Password:", r"Device#")
-    assert "s3cr3t" not in "\n".join(lines[-3:])
+    assert "s3c" not in console.raw[start:] and "wrong" not in console.raw[start:]
     console.send("\x1b[A")                # history holds `enable`, not the password
     console.wait_tail(r"Device#enable")
 
@@ -412,9 +418,9 @@ def test_control_c_interrupts_the_process(console):
     console.send("show")
     console.wait_tail(r"Device>show")
     console.send("\x03")
-    console.child.expect(pexpect.EOF, timeout=10)
-    console.child.close()
-    assert console.child.signalstatus == signal.SIGINT
+    console.child.expect(pexpect.EOF, timeout=10)   # the process ends (the demo by SIGINT itself;
+    console.child.close()                           # a product may catch it and exit cleanly)
+    assert console.child.signalstatus == signal.SIGINT or console.child.exitstatus == 0
 
 
 def test_control_d_on_an_empty_line_ends_the_session(console):

@@ -32,7 +32,7 @@ import Darwin
 /// is drawn again, as IOS shows `%SYS-5-CONFIG_I` after `end`. Before `run()` starts and after
 /// it returns, lines are written straight away.
 ///
-/// `@unchecked Sendable`: the only state touched from other threads is `async` (guarded by
+/// `@unchecked Sendable`: the only state touched from other threads is `pending` (guarded by
 /// `lock`) and `wakePipe` (immutable file descriptors); everything else is used by the console
 /// thread alone (`run()` and the libedit callbacks it causes), and the shell only inside
 /// executor bodies.
@@ -42,7 +42,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private let historySize: Int
 
     private let lock = TerminalLock()
-    private var async = AsyncState()
+    private var pending = PendingOutput()
     private let wakePipe: WakePipe?
 
     // Console thread only.
@@ -52,12 +52,18 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private var stopped = false
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
-    /// arrow keys recall (IOS keeps 20 by default... `terminal history size`).
+    /// arrow keys recall.
     public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 20) {
         self.shell = ShellReference(shell: shell)
         self.executor = executor
         self.historySize = max(1, historySize)
         wakePipe = WakePipe()
+    }
+
+    /// True when standard input and output are both terminals: the case for this console
+    /// (otherwise read plain lines).
+    public static var standardInputIsTerminal: Bool {
+        isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
     }
 
     /// Runs the session on the calling thread until the shell is finished (`exit`), Ctrl-D on an
@@ -80,15 +86,15 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         cle_bind_builtin(editor, "^U", "vi-kill-line-prev")
         cle_bind_builtin(editor, "^R", "ed-redisplay")
 
-        lock.withLock { async.running = true }
+        lock.withLock { pending.running = true }
         defer {
             cle_destroy(editor)
             self.editor = nil
             // Lines queued but not yet shown are written now, and later ones straight away.
             lock.withLock {
-                async.running = false
-                if !async.lines.isEmpty { TerminalOutput.write(Self.text(of: async.lines)) }
-                async.lines = []
+                pending.running = false
+                if !pending.lines.isEmpty { TerminalOutput.write(Self.text(of: pending.lines)) }
+                pending.lines = []
             }
         }
 
@@ -127,12 +133,13 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         }
     }
 
-    /// Shows `lines` above the prompt and redraws the prompt and the partial line. Any thread.
+    /// Shows `lines` below the line being typed, then the prompt and the partial line again (or,
+    /// while a command runs, after the next prompt). Any thread; never blocks on the shell.
     public func printAsync(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         lock.withLock {
-            if async.running {
-                async.lines.append(contentsOf: lines)
+            if pending.running {
+                pending.lines.append(contentsOf: lines)
                 wakePipe?.wake()
             } else {
                 TerminalOutput.write(Self.text(of: lines))
@@ -198,8 +205,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
         case .asyncOutput:
             let lines: [String] = lock.withLock {
-                defer { async.lines = [] }
-                return async.lines
+                defer { pending.lines = [] }
+                return pending.lines
             }
             guard !lines.isEmpty else { return Int32(CLE_NORM) }
             printBelowLine(currentLine(editor), "\n" + Self.text(of: lines))
@@ -246,30 +253,27 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
     // MARK: passwords
 
-    /// Reads a line without echo (tty ECHO off, Ctrl-Z disabled), showing asynchronous lines
-    /// meanwhile. Returns nil at end of input.
+    /// Reads a line without echo, showing asynchronous lines meanwhile. The tty goes to
+    /// non-canonical mode without echo or signals, so Ctrl-C and Ctrl-Z cannot leave it that way:
+    /// Backspace and Ctrl-U edit, Enter ends, Ctrl-D on nothing is end of input, Ctrl-C restores
+    /// the tty and raises SIGINT. Returns nil at end of input.
     private func readHidden(prompt: String) -> String? {
         TerminalOutput.write(prompt)
         var saved = termios()
         let isTTY = tcgetattr(STDIN_FILENO, &saved) == 0
-        if isTTY {
-            var hidden = saved
-            hidden.c_lflag &= ~tcflag_t(ECHO)
-            withUnsafeMutableBytes(of: &hidden.c_cc) { chars in
-                #if os(Linux)
-                chars[Int(VSUSP)] = 0        // _POSIX_VDISABLE
-                #else
-                chars[Int(VSUSP)] = 0xFF
-                #endif
-            }
-            tcsetattr(STDIN_FILENO, TCSANOW, &hidden)
+        var hidden = saved
+        hidden.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
+        withUnsafeMutableBytes(of: &hidden.c_cc) { chars in
+            chars[Int(VMIN)] = 1
+            chars[Int(VTIME)] = 0
         }
+        if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &hidden) }
         defer {
             if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
             TerminalOutput.write("\n")   // the Enter that was not echoed
         }
         var typed: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 256)
+        var byte: UInt8 = 0
         while true {
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakePipe?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
@@ -280,23 +284,37 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             if fds[0].revents == 0, fds[1].revents & Int16(POLLIN) != 0 {
                 wakePipe?.drain()
                 let lines: [String] = lock.withLock {
-                    defer { async.lines = [] }
-                    return async.lines
+                    defer { pending.lines = [] }
+                    return pending.lines
                 }
                 if !lines.isEmpty { TerminalOutput.write("\n" + Self.text(of: lines) + prompt) }
                 continue
             }
-            let n = read(STDIN_FILENO, &chunk, chunk.count)
+            // One byte at a time: whatever was typed after Enter stays for the next reader.
+            let n = read(STDIN_FILENO, &byte, 1)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return nil
             }
             if n == 0 { return typed.isEmpty ? nil : String(decoding: typed, as: UTF8.self) }
-            for byte in chunk[..<n] {
-                if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
-                    return String(decoding: typed, as: UTF8.self)
-                }
+            switch byte {
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                return String(decoding: typed, as: UTF8.self)
+            case 0x7F, 0x08:                     // Backspace
+                if !typed.isEmpty { typed.removeLast() }
+            case 0x15:                           // Ctrl-U
+                typed.removeAll()
+            case 0x04:                           // Ctrl-D
+                if typed.isEmpty { return nil }
+            case 0x03:                           // Ctrl-C: as if the tty had sent SIGINT
+                if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+                cle_raise_interrupt()
+                if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &hidden) }
+                typed.removeAll()
+            case 0x20..., 0x09:
                 typed.append(byte)
+            default:
+                break                            // other control keys do nothing here
             }
         }
     }
@@ -318,7 +336,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         lines.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined()
     }
 
-    private struct AsyncState {
+    private struct PendingOutput {
         /// True while `run()` owns the terminal: lines are queued for the console thread.
         var running = false
         var lines: [String] = []
