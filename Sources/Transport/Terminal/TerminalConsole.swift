@@ -68,10 +68,15 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
     /// Runs the session on the calling thread until the shell is finished (`exit`), Ctrl-D on an
     /// empty line, end of input, or the executor's owner is gone. Standard input should be a
-    /// terminal; without one libedit reads plain lines and the special keys do nothing.
+    /// terminal; without one libedit reads plain lines, the special keys do nothing and
+    /// asynchronous lines are written as they come.
     public func run() {
+        // Without a terminal libedit reads plain lines and would take the wake key for text:
+        // then asynchronous lines are written at once instead.
+        let isTerminal = Self.standardInputIsTerminal
         guard let wakePipe,
-              let editor = cle_create("flexvpn-emu", Int32(historySize), wakePipe.readFD, Self.wakeKey) else {
+              let editor = cle_create("flexvpn-emu", Int32(historySize), isTerminal ? wakePipe.readFD : -1,
+                                      Self.wakeKey) else {
             TerminalOutput.write("% Cannot start the line editor\n")
             return
         }
@@ -86,7 +91,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         cle_bind_builtin(editor, "^U", "vi-kill-line-prev")
         cle_bind_builtin(editor, "^R", "ed-redisplay")
 
-        lock.withLock { pending.running = true }
+        lock.withLock { pending.running = isTerminal }
         defer {
             cle_destroy(editor)
             self.editor = nil
