@@ -1,2 +1,204 @@
+/* libedit wrapped in plain functions for Swift; see CLineEdit.h. */
 #include "CLineEdit.h"
-int cle_placeholder(void) { return 0; }
+
+#include <errno.h>
+#include <histedit.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <wchar.h>
+
+_Static_assert(CLE_NORM == CC_NORM && CLE_NEWLINE == CC_NEWLINE && CLE_EOF == CC_EOF
+               && CLE_REFRESH == CC_REFRESH && CLE_ERROR == CC_ERROR
+               && CLE_REDISPLAY == CC_REDISPLAY, "CLE_* codes must equal libedit's CC_*");
+
+struct cle_editor {
+    EditLine *el;
+    History *history;
+    char *prompt;
+    void *context;
+    cle_key_handler handler;
+    int wake_fd;
+    int wake_key;
+};
+
+static cle_editor *editor_of(EditLine *el) {
+    void *data = NULL;
+    el_get(el, EL_CLIENTDATA, &data);
+    return data;
+}
+
+static char *prompt_fn(EditLine *el) {
+    cle_editor *e = editor_of(el);
+    return (e && e->prompt) ? e->prompt : "";
+}
+
+/* EL_ADDFN functions carry no argument, so each action number gets its own trampoline. */
+static unsigned char dispatch(EditLine *el, int action, int key) {
+    cle_editor *e = editor_of(el);
+    if (!e || !e->handler) return CC_ERROR;
+    return (unsigned char)e->handler(e->context, action, key);
+}
+#define TRAMPOLINE(n) static unsigned char action_##n(EditLine *el, int key) { return dispatch(el, n, key); }
+TRAMPOLINE(0) TRAMPOLINE(1) TRAMPOLINE(2) TRAMPOLINE(3)
+TRAMPOLINE(4) TRAMPOLINE(5) TRAMPOLINE(6) TRAMPOLINE(7)
+static unsigned char (*const actions[CLE_MAX_ACTIONS])(EditLine *, int) = {
+    action_0, action_1, action_2, action_3, action_4, action_5, action_6, action_7,
+};
+
+/* The read function (EL_GETCFN): like libedit's own, but while waiting for a key it also
+   watches the wake pipe, so another thread can make el_gets run the wake_key binding (which
+   prints asynchronous output and redraws) without a keystroke. Keys win over the pipe so an
+   arrow key's escape sequence is never split. Returns 1 with a character, 0 at EOF, -1 on error. */
+static int read_char(EditLine *el, wchar_t *out) {
+    cle_editor *e = editor_of(el);
+    char bytes[MB_LEN_MAX];
+    size_t have = 0;
+    for (;;) {
+        if (have == 0 && e && e->wake_fd >= 0) {
+            struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
+            if (poll(fds, 2, -1) < 0) {
+                if (errno == EINTR) continue;   /* SIGWINCH and friends: libedit handled them */
+                return -1;
+            }
+            if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && (fds[1].revents & POLLIN)) {
+                char drain[256];
+                while (read(e->wake_fd, drain, sizeof drain) > 0) {}
+                *out = (wchar_t)e->wake_key;
+                return 1;
+            }
+        }
+        ssize_t n = read(STDIN_FILENO, bytes + have, 1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (n == 0) return 0;
+        have++;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        size_t r = mbrtowc(out, bytes, have, &state);
+        if (r == (size_t)-2 && have < sizeof bytes) continue;        /* incomplete sequence */
+        if (r == (size_t)-1 || r == (size_t)-2) { have = 0; continue; } /* invalid: drop it */
+        if (e && e->wake_fd >= 0 && *out == (wchar_t)e->wake_key) { have = 0; continue; }
+        return 1;
+    }
+}
+
+cle_editor *cle_create(const char *program, int history_size, int wake_fd, int wake_key) {
+    cle_editor *e = calloc(1, sizeof *e);
+    if (!e) return NULL;
+    e->wake_fd = wake_fd;
+    e->wake_key = wake_key;
+    e->el = el_init(program, stdin, stdout, stderr);
+    e->history = history_init();
+    if (!e->el || !e->history) { cle_destroy(e); return NULL; }
+    HistEvent ev;
+    history(e->history, &ev, H_SETSIZE, history_size > 0 ? history_size : 1);
+
+    el_set(e->el, EL_CLIENTDATA, e);
+    el_set(e->el, EL_EDITOR, "emacs");
+    el_set(e->el, EL_PROMPT, prompt_fn);
+    el_set(e->el, EL_HIST, history, e->history);
+    el_set(e->el, EL_SIGNAL, 1);            /* restore the tty on signals, follow SIGWINCH */
+    el_set(e->el, EL_GETCFN, read_char);
+    /* Edit mode without ISIG: Ctrl-Z must be a key (IOS: leave config mode), not SIGTSTP. */
+    el_set(e->el, EL_SETTY, "-d", "-isig", NULL);
+    for (int i = 0; i < CLE_MAX_ACTIONS; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "cle-action-%d", i);
+        el_set(e->el, EL_ADDFN, name, "flexvpn-emu console action", actions[i]);
+    }
+    return e;
+}
+
+void cle_destroy(cle_editor *e) {
+    if (!e) return;
+    if (e->el) el_end(e->el);               /* also puts the tty back as it found it */
+    if (e->history) history_end(e->history);
+    free(e->prompt);
+    free(e);
+}
+
+void cle_set_handler(cle_editor *e, void *context, cle_key_handler handler) {
+    e->context = context;
+    e->handler = handler;
+}
+
+int cle_set_prompt(cle_editor *e, const char *prompt) {
+    char *copy = strdup(prompt ? prompt : "");
+    if (!copy) return -1;
+    free(e->prompt);
+    e->prompt = copy;
+    return 0;
+}
+
+int cle_bind(cle_editor *e, const char *key, int action) {
+    if (action < 0 || action >= CLE_MAX_ACTIONS) return -1;
+    char name[32];
+    snprintf(name, sizeof name, "cle-action-%d", action);
+    return el_set(e->el, EL_BIND, key, name, NULL);
+}
+
+int cle_bind_builtin(cle_editor *e, const char *key, const char *function) {
+    return el_set(e->el, EL_BIND, key, function, NULL);
+}
+
+const char *cle_gets(cle_editor *e, int *count) {
+    return el_gets(e->el, count);
+}
+
+const char *cle_line(cle_editor *e, int *length, int *cursor) {
+    const LineInfo *li = el_line(e->el);
+    *length = (int)(li->lastchar - li->buffer);
+    *cursor = (int)(li->cursor - li->buffer);
+    return li->buffer;
+}
+
+int cle_line_chars(cle_editor *e, int *cursor) {
+    const LineInfoW *li = el_wline(e->el);
+    *cursor = (int)(li->cursor - li->buffer);
+    return (int)(li->lastchar - li->buffer);
+}
+
+void cle_cursor_to_end(cle_editor *e) {
+    int cursor;
+    int length = cle_line_chars(e, &cursor);
+    el_cursor(e->el, length - cursor);
+}
+
+void cle_clear_line(cle_editor *e) {
+    cle_cursor_to_end(e);
+    int cursor;
+    int length = cle_line_chars(e, &cursor);
+    if (length > 0) el_deletestr(e->el, length);
+}
+
+int cle_insert(cle_editor *e, const char *text) {
+    return el_insertstr(e->el, text);
+}
+
+int cle_columns(cle_editor *e) {
+    int columns = 0;
+    if (el_get(e->el, EL_GETTC, "co", &columns, NULL) != 0 || columns <= 0) return 80;
+    return columns;
+}
+
+int cle_history_enter(cle_editor *e, const char *line) {
+    HistEvent ev;
+    return history(e->history, &ev, H_ENTER, line);
+}
+
+int cle_history_count(cle_editor *e) {
+    HistEvent ev;
+    if (history(e->history, &ev, H_GETSIZE) < 0) return 0;
+    return ev.num;
+}
+
+void cle_raise_interrupt(void) {
+    raise(SIGINT);
+}

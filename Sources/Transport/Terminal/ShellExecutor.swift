@@ -1,0 +1,38 @@
+import Dispatch
+import NIOCore
+
+/// Runs work on the owner of the shell and its device (one event loop, one queue), because the
+/// shell and device are not thread-safe. The terminal console calls the shell only through this.
+public protocol ShellExecutor: Sendable {
+    /// Runs `body` on the owner, waits until it has run, and returns its result. Throws when the
+    /// owner is gone (its event loop shut down); the console then closes.
+    func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T
+}
+
+/// The owner is a SwiftNIO event loop (the product's engine).
+public struct EventLoopShellExecutor: ShellExecutor {
+    public let eventLoop: any EventLoop
+
+    public init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    public func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
+        // Waiting on the loop from the loop itself would deadlock.
+        if eventLoop.inEventLoop { return body() }
+        return try eventLoop.submit(body).wait()
+    }
+}
+
+/// The owner is a serial dispatch queue (tests, demos).
+public struct DispatchQueueShellExecutor: ShellExecutor {
+    public let queue: DispatchQueue
+
+    public init(queue: DispatchQueue) {
+        self.queue = queue
+    }
+
+    public func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
+        queue.sync(execute: body)
+    }
+}

@@ -1,0 +1,110 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A plain mutex. `@unchecked Sendable`: the pthread mutex is what makes sharing it safe.
+final class TerminalLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deinitialize(count: 1)
+        mutex.deallocate()
+    }
+
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}
+
+/// A self-pipe: any thread writes a byte to wake the console thread, which poll()s the read end
+/// together with standard input. Both ends are non-blocking: a full pipe already means "wake".
+final class WakePipe: Sendable {
+    let readFD: Int32
+    let writeFD: Int32
+
+    init?() {
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else { return nil }
+        for fd in fds {
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        }
+        readFD = fds[0]
+        writeFD = fds[1]
+    }
+
+    deinit {
+        close(readFD)
+        close(writeFD)
+    }
+
+    func wake() {
+        var byte: UInt8 = 1
+        _ = write(writeFD, &byte, 1)
+    }
+
+    /// Empties the pipe (used where libedit is not reading it).
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while read(readFD, &buffer, buffer.count) > 0 {}
+    }
+}
+
+/// libc's write(2), reachable from inside `TerminalOutput`, whose own `write` shadows it.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}
+
+enum TerminalOutput {
+    /// Writes all of `bytes` to standard output, first flushing C stdio (libedit's and `print`'s
+    /// buffered output) so the order on screen is the order of calls.
+    static func write(_ bytes: [UInt8]) {
+        fflush(nil)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { buffer in
+                systemWrite(STDOUT_FILENO, buffer.baseAddress, buffer.count)
+            }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return
+            }
+            offset += n
+        }
+    }
+
+    /// Writes `text` with its newlines as the terminal needs them: libedit's edit mode may turn
+    /// off the tty's "\n" to "\r\n" translation, so "\n" then becomes "\r\n" here.
+    static func write(_ text: String) {
+        guard !text.isEmpty else { return }
+        guard !translatesNewlines() else { return write(Array(text.utf8)) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 16)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") { bytes.append(UInt8(ascii: "\r")) }
+            bytes.append(byte)
+            previous = byte
+        }
+        write(bytes)
+    }
+
+    /// True when the tty turns "\n" into "\r\n" itself (or standard output is not a tty).
+    static func translatesNewlines() -> Bool {
+        var settings = termios()
+        guard tcgetattr(STDOUT_FILENO, &settings) == 0 else { return true }
+        let needed = tcflag_t(OPOST) | tcflag_t(ONLCR)
+        return settings.c_oflag & needed == needed
+    }
+}
