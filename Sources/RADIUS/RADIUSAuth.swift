@@ -1,0 +1,260 @@
+import Crypto
+
+/// Authenticators (RFC 2865 §3, RFC 2866 §3, RFC 5176 §2.3, RFC 3579 §3.2).
+///
+/// Signing takes a `RADIUSPacket`, fills in its authenticator (and Message-Authenticator) in
+/// place and returns the wire bytes. Verification reads raw received bytes: only the bytes up
+/// to the Length field count; a datagram that fails the header checks of `RADIUSPacket.decode`
+/// never verifies. Nothing here traps on any input.
+public enum RADIUSAuth {
+    /// Result of looking for and checking a Message-Authenticator (attribute 80).
+    public enum MessageAuthenticatorStatus: Equatable, Sendable {
+        /// The packet carries no Message-Authenticator.
+        case absent
+        case valid
+        /// Wrong HMAC, wrong length, or a malformed packet.
+        case invalid
+    }
+
+    // MARK: signing
+
+    /// Signs a request. For Accounting-, Disconnect- and CoA-Request the Request Authenticator
+    /// becomes `MD5(Code|Id|Length|16 zero bytes|attributes|secret)`; an Access-Request keeps
+    /// the (random) 16 bytes it was given.
+    ///
+    /// Message-Authenticator: with `addMessageAuthenticator` one is appended unless the packet
+    /// already has one; any attribute 80 present (e.g. placed first by the caller, any value) is
+    /// filled in with HMAC-MD5(secret, packet with authenticator and MA zeroed) before the
+    /// Request Authenticator is computed.
+    /// - Returns: the wire bytes; `packet` is updated to match them.
+    @discardableResult
+    public static func signRequest(_ packet: inout RADIUSPacket, secret: [UInt8],
+                                   addMessageAuthenticator: Bool = false) -> [UInt8] {
+        let maIndex = prepareMessageAuthenticator(&packet, add: addMessageAuthenticator)
+        if packet.code != .accessRequest { packet.authenticator = RADIUSPacket.zeroAuthenticator }
+        var bytes = packet.encode()
+        if let maIndex { fillMessageAuthenticator(&bytes, &packet, maIndex, secret) }
+        if packet.code != .accessRequest {
+            let auth = bytes.withUnsafeBytes { raw in
+                md5(raw, header: RADIUSPacket.zeroAuthenticator, length: raw.count, secret: secret)
+            }
+            setAuthenticator(auth, &bytes, &packet)
+        }
+        return bytes
+    }
+
+    /// Signs a reply (any response code) to a request whose Request Authenticator is
+    /// `requestAuthenticator`: the Response Authenticator becomes
+    /// `MD5(Code|Id|Length|RequestAuth|attributes|secret)`.
+    ///
+    /// Message-Authenticator as in `signRequest`, but computed with the request's authenticator
+    /// in the header.
+    /// - Returns: the wire bytes; `packet` is updated to match them.
+    @discardableResult
+    public static func signReply(_ packet: inout RADIUSPacket, requestAuthenticator: [UInt8], secret: [UInt8],
+                                 addMessageAuthenticator: Bool = false) -> [UInt8] {
+        let maIndex = prepareMessageAuthenticator(&packet, add: addMessageAuthenticator)
+        let requestAuth = normalized(requestAuthenticator)
+        packet.authenticator = requestAuth
+        var bytes = packet.encode()
+        if let maIndex { fillMessageAuthenticator(&bytes, &packet, maIndex, secret) }
+        let auth = bytes.withUnsafeBytes { raw in md5(raw, header: requestAuth, length: raw.count, secret: secret) }
+        setAuthenticator(auth, &bytes, &packet)
+        return bytes
+    }
+
+    @discardableResult
+    public static func signRequest(_ packet: inout RADIUSPacket, secret: String,
+                                   addMessageAuthenticator: Bool = false) -> [UInt8] {
+        signRequest(&packet, secret: Array(secret.utf8), addMessageAuthenticator: addMessageAuthenticator)
+    }
+
+    @discardableResult
+    public static func signReply(_ packet: inout RADIUSPacket, requestAuthenticator: [UInt8], secret: String,
+                                 addMessageAuthenticator: Bool = false) -> [UInt8] {
+        signReply(&packet, requestAuthenticator: requestAuthenticator, secret: Array(secret.utf8),
+                  addMessageAuthenticator: addMessageAuthenticator)
+    }
+
+    // MARK: verification on raw memory (e.g. a ByteBuffer's readable bytes)
+
+    /// Whether the Request Authenticator of a received Accounting/Disconnect/CoA-Request is
+    /// `MD5(Code|Id|Length|16 zero bytes|attributes|secret)`.
+    public static func verifyRequestAuthenticator(_ raw: UnsafeRawBufferPointer, secret: [UInt8]) -> Bool {
+        guard let length = try? RADIUSPacket.validatedLength(raw) else { return false }
+        let expected = md5(raw, header: RADIUSPacket.zeroAuthenticator, length: length, secret: secret)
+        return equalsHeaderAuthenticator(raw, expected)
+    }
+
+    /// Whether the Response Authenticator of a received reply is
+    /// `MD5(Code|Id|Length|RequestAuth|attributes|secret)`.
+    public static func verifyResponseAuthenticator(_ raw: UnsafeRawBufferPointer, requestAuthenticator: [UInt8],
+                                                   secret: [UInt8]) -> Bool {
+        guard requestAuthenticator.count == 16,
+              let length = try? RADIUSPacket.validatedLength(raw) else { return false }
+        let expected = md5(raw, header: requestAuthenticator, length: length, secret: secret)
+        return equalsHeaderAuthenticator(raw, expected)
+    }
+
+    /// Checks the Message-Authenticator of a received request: HMAC-MD5 over the packet with
+    /// the MA value zeroed and (except for Access-Request) the authenticator zeroed.
+    public static func verifyRequestMessageAuthenticator(_ raw: UnsafeRawBufferPointer,
+                                                         secret: [UInt8]) -> MessageAuthenticatorStatus {
+        guard raw.count >= RADIUSPacket.headerLength else { return .invalid }
+        // Access-Request: the MA covers the random authenticator as sent.
+        let header: [UInt8]? = raw[0] == RADIUSCode.accessRequest.rawValue ? nil : RADIUSPacket.zeroAuthenticator
+        return checkMessageAuthenticator(raw, header: header, secret: secret)
+    }
+
+    /// Checks the Message-Authenticator of a received reply: HMAC-MD5 over the packet with the
+    /// MA value zeroed and the request's authenticator in the header.
+    public static func verifyReplyMessageAuthenticator(_ raw: UnsafeRawBufferPointer, requestAuthenticator: [UInt8],
+                                                       secret: [UInt8]) -> MessageAuthenticatorStatus {
+        guard requestAuthenticator.count == 16 else { return .invalid }
+        return checkMessageAuthenticator(raw, header: requestAuthenticator, secret: secret)
+    }
+
+    // MARK: verification on arrays
+
+    public static func verifyRequestAuthenticator(_ bytes: [UInt8], secret: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { verifyRequestAuthenticator($0, secret: secret) }
+    }
+
+    public static func verifyRequestAuthenticator(_ bytes: [UInt8], secret: String) -> Bool {
+        verifyRequestAuthenticator(bytes, secret: Array(secret.utf8))
+    }
+
+    public static func verifyResponseAuthenticator(_ bytes: [UInt8], requestAuthenticator: [UInt8],
+                                                   secret: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes {
+            verifyResponseAuthenticator($0, requestAuthenticator: requestAuthenticator, secret: secret)
+        }
+    }
+
+    public static func verifyResponseAuthenticator(_ bytes: [UInt8], requestAuthenticator: [UInt8],
+                                                   secret: String) -> Bool {
+        verifyResponseAuthenticator(bytes, requestAuthenticator: requestAuthenticator, secret: Array(secret.utf8))
+    }
+
+    public static func verifyRequestMessageAuthenticator(_ bytes: [UInt8],
+                                                         secret: [UInt8]) -> MessageAuthenticatorStatus {
+        bytes.withUnsafeBytes { verifyRequestMessageAuthenticator($0, secret: secret) }
+    }
+
+    public static func verifyRequestMessageAuthenticator(_ bytes: [UInt8],
+                                                         secret: String) -> MessageAuthenticatorStatus {
+        verifyRequestMessageAuthenticator(bytes, secret: Array(secret.utf8))
+    }
+
+    public static func verifyReplyMessageAuthenticator(_ bytes: [UInt8], requestAuthenticator: [UInt8],
+                                                       secret: [UInt8]) -> MessageAuthenticatorStatus {
+        bytes.withUnsafeBytes {
+            verifyReplyMessageAuthenticator($0, requestAuthenticator: requestAuthenticator, secret: secret)
+        }
+    }
+
+    public static func verifyReplyMessageAuthenticator(_ bytes: [UInt8], requestAuthenticator: [UInt8],
+                                                       secret: String) -> MessageAuthenticatorStatus {
+        verifyReplyMessageAuthenticator(bytes, requestAuthenticator: requestAuthenticator,
+                                        secret: Array(secret.utf8))
+    }
+
+    // MARK: raw computations
+
+    /// `MD5(bytes[0..<4] | header | bytes[20..<length] | secret)`: the Request Authenticator
+    /// when `header` is 16 zeros, the Response Authenticator when it is the request's.
+    /// `raw` must hold at least `length` >= 20 bytes; `header` must be 16 bytes.
+    public static func md5(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int, secret: [UInt8]) -> [UInt8] {
+        var h = Insecure.MD5()
+        h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<4]))
+        header.withUnsafeBytes { h.update(bufferPointer: $0) }
+        h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[RADIUSPacket.headerLength..<length]))
+        secret.withUnsafeBytes { h.update(bufferPointer: $0) }
+        return Array(h.finalize())
+    }
+
+    // MARK: internals
+
+    /// Zeroes every Message-Authenticator (appending one if asked) and returns the index of the first.
+    private static func prepareMessageAuthenticator(_ packet: inout RADIUSPacket, add: Bool) -> Int? {
+        var first: Int?
+        for i in packet.attributes.indices where packet.attributes[i].type == RADIUSAttributeType.messageAuthenticator {
+            packet.attributes[i].value = RADIUSPacket.zeroAuthenticator
+            if first == nil { first = i }
+        }
+        if first == nil && add {
+            packet.attributes.append(RADIUSAttribute(type: RADIUSAttributeType.messageAuthenticator,
+                                                     value: RADIUSPacket.zeroAuthenticator))
+            first = packet.attributes.count - 1
+        }
+        return first
+    }
+
+    /// HMAC over `bytes` as they are (header and MA value already set for the computation),
+    /// written into the bytes and the packet.
+    private static func fillMessageAuthenticator(_ bytes: inout [UInt8], _ packet: inout RADIUSPacket,
+                                                 _ index: Int, _ secret: [UInt8]) {
+        var offset = RADIUSPacket.headerLength
+        for a in packet.attributes[..<index] { offset += a.encodedLength }
+        var hmac = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
+        hmac.update(data: bytes)
+        let mac = Array(hmac.finalize())
+        for i in 0..<16 { bytes[offset + 2 + i] = mac[i] }
+        packet.attributes[index].value = mac
+    }
+
+    private static func setAuthenticator(_ auth: [UInt8], _ bytes: inout [UInt8], _ packet: inout RADIUSPacket) {
+        for i in 0..<16 { bytes[4 + i] = auth[i] }
+        packet.authenticator = auth
+    }
+
+    /// `header` nil: use the packet's own authenticator bytes.
+    private static func checkMessageAuthenticator(_ raw: UnsafeRawBufferPointer, header: [UInt8]?,
+                                                  secret: [UInt8]) -> MessageAuthenticatorStatus {
+        guard let length = try? RADIUSPacket.validatedLength(raw) else { return .invalid }
+        var offset = RADIUSPacket.headerLength
+        var ma: Int?
+        while offset < length {
+            guard offset + 1 < length else { return .invalid }
+            let l = Int(raw[offset + 1])
+            guard l >= 2, offset + l <= length else { return .invalid }
+            if raw[offset] == RADIUSAttributeType.messageAuthenticator {
+                guard l == 18 else { return .invalid }
+                if ma == nil { ma = offset }
+            }
+            offset += l
+        }
+        guard let ma else { return .absent }
+        var hmac = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
+        hmac.update(data: UnsafeRawBufferPointer(rebasing: raw[0..<4]))
+        if let header {
+            hmac.update(data: header)
+        } else {
+            hmac.update(data: UnsafeRawBufferPointer(rebasing: raw[4..<20]))
+        }
+        hmac.update(data: UnsafeRawBufferPointer(rebasing: raw[20..<(ma + 2)]))
+        hmac.update(data: RADIUSPacket.zeroAuthenticator)
+        hmac.update(data: UnsafeRawBufferPointer(rebasing: raw[(ma + 18)..<length]))
+        let mac = hmac.finalize()
+        var diff: UInt8 = 0
+        var i = ma + 2
+        for b in mac {
+            diff |= b ^ raw[i]
+            i += 1
+        }
+        return diff == 0 ? .valid : .invalid
+    }
+
+    private static func equalsHeaderAuthenticator(_ raw: UnsafeRawBufferPointer, _ expected: [UInt8]) -> Bool {
+        var diff: UInt8 = 0
+        for i in 0..<16 { diff |= raw[4 + i] ^ expected[i] }
+        return diff == 0
+    }
+
+    private static func normalized(_ auth: [UInt8]) -> [UInt8] {
+        if auth.count == 16 { return auth }
+        var a = Array(auth.prefix(16))
+        while a.count < 16 { a.append(0) }
+        return a
+    }
+}

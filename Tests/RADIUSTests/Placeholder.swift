@@ -1,2 +1,0 @@
-import XCTest
-final class RADIUSTestsPlaceholder: XCTestCase { func testBuilds() {} }
