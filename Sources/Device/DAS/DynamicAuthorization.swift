@@ -217,7 +217,7 @@ extension Device {
         if keys.isEmpty { return nak(.missingAttribute) }
         if let delimiter = settings.domainStrippingRightToLeft.map({ ($0, settings.domainDelimiter ?? "@") }) {
             keys = keys.map { key in
-                guard case .userName(let name) = key else { return key }
+                guard case .table(.userName(let name)) = key else { return key }
                 return .userNameOrStripped(name, strip(name, delimiter: delimiter.1, rightToLeft: delimiter.0))
             }
         }
@@ -265,11 +265,11 @@ extension Device {
         guard let driver = keys.indices.min(by: { keys[$0].selectivityRank < keys[$1].selectivityRank }) else {
             return out
         }
-        forEachSlot(keys[driver]) { slot in
+        forEachSlot(keys[driver]) { candidate in
             for (i, key) in keys.enumerated() where i != driver {
-                guard slot(slot, matches: key) else { return }
+                guard slot(candidate, matches: key) else { return }
             }
-            out.append(slot)
+            out.append(candidate)
         }
         return out
     }
