@@ -21,6 +21,12 @@ final class DASTests: XCTestCase {
         XCTAssertEqual(nak?.attributes, [.string(18, "No Matching Session"), .integer(101, 404)])
     }
 
+    func testTestMD5MatchesRFC1321() {
+        XCTAssertEqual(md5([]), bytes(hex: "d41d8cd98f00b204e9800998ecf8427e"))
+        XCTAssertEqual(md5(Array("The quick brown fox jumps over the lazy dog".utf8)),
+                       bytes(hex: "9e107d9d372bb6826bd81d3542a419d6"))
+    }
+
     // MARK: admission
 
     func testDisconnectByAuditSessionIdACKsAndRemovesTheSession() {
@@ -160,10 +166,7 @@ final class DASTests: XCTestCase {
                                   attributes: [audit(s.auditSessionId),
                                                RADIUSAttribute(type: 80, value: [UInt8](repeating: 7, count: 16))])
         var bytes = packet.encode()
-        let auth = bytes.withUnsafeBytes {
-            RADIUSAuth.md5($0, header: RADIUSPacket.zeroAuthenticator, length: $0.count,
-                           secret: Array(DASFixture.secret.utf8))
-        }
+        let auth = md5(bytes + Array(DASFixture.secret.utf8))  // the authenticator field is still zero
         bytes.replaceSubrange(4..<20, with: auth)
         packet.authenticator = auth
         XCTAssertTrue(RADIUSAuth.verifyRequestAuthenticator(bytes, secret: DASFixture.secret))

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Device
 import RADIUS
@@ -91,3 +92,43 @@ extension RADIUSPacket {
 }
 
 func audit(_ id: String) -> RADIUSAttribute { .ciscoAVPair("audit-session-id=" + id) }
+
+/// RFC 1321 MD5, so tests can forge packets the RADIUS module's public API would never produce
+/// (a valid Request Authenticator over a wrong Message-Authenticator).
+func md5(_ message: [UInt8]) -> [UInt8] {
+    let s: [UInt32] = [7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
+                       5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20, 5, 9, 14, 20,
+                       4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
+                       6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21]
+    let k: [UInt32] = (0..<64).map { UInt32(truncatingIfNeeded: Int64(abs(sin(Double($0 + 1))) * 4_294_967_296)) }
+    var a0: UInt32 = 0x6745_2301, b0: UInt32 = 0xEFCD_AB89, c0: UInt32 = 0x98BA_DCFE, d0: UInt32 = 0x1032_5476
+    var data = message
+    data.append(0x80)
+    while data.count % 64 != 56 { data.append(0) }
+    let bitLength = UInt64(message.count) * 8
+    for i in 0..<8 { data.append(UInt8(truncatingIfNeeded: bitLength >> (8 * UInt64(i)))) }
+    for chunk in stride(from: 0, to: data.count, by: 64) {
+        var m = [UInt32](repeating: 0, count: 16)
+        for i in 0..<16 {
+            m[i] = (0..<4).reduce(0) { $0 | UInt32(data[chunk + 4 * i + $1]) << (8 * UInt32($1)) }
+        }
+        var a = a0, b = b0, c = c0, d = d0
+        for i in 0..<64 {
+            var f: UInt32
+            let g: Int
+            switch i {
+            case 0..<16: f = (b & c) | (~b & d); g = i
+            case 16..<32: f = (d & b) | (~d & c); g = (5 * i + 1) % 16
+            case 32..<48: f = b ^ c ^ d; g = (3 * i + 5) % 16
+            default: f = c ^ (b | ~d); g = (7 * i) % 16
+            }
+            f = f &+ a &+ k[i] &+ m[g]
+            a = d
+            d = c
+            c = b
+            b = b &+ (f << s[i] | f >> (32 - s[i]))
+        }
+        a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
+    }
+    return [a0, b0, c0, d0].flatMap { w in (0..<4).map { UInt8(truncatingIfNeeded: w >> (8 * UInt32($0))) } }
+}
