@@ -1,6 +1,26 @@
-// flexvpn-bench [console]: prints speed and memory figures (never asserts them).
-let which = CommandLine.arguments.dropFirst().first ?? "console"
-switch which {
-case "console": ConsoleBenchmark.run()
-default: print("usage: flexvpn-bench [console]")
+// flexvpn-bench: speed and memory figures, printed (never asserted).
+//
+//   flexvpn-bench console
+//   flexvpn-bench das [--sessions 10000,1000000] [--seconds 3] [--warmup 1]
+//                     [--sockets 4] [--outstanding 64]
+//
+// Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "console":
+    ConsoleBenchmark.run()
+case "das":
+    do {
+        let options = try DASBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        DASBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench das: \(error)")
+        print(DASBenchmark.Options.usage)
+        exitCode(2)
+    }
+default:
+    print("usage: flexvpn-bench console | das [options]")
+    print(DASBenchmark.Options.usage)
+    exitCode(arguments.isEmpty ? 0 : 2)
 }

@@ -1,3 +1,5 @@
+import RADIUS
+
 /// Where the device's asynchronous console output goes: log messages and debug lines. The shell
 /// prints them above a redrawn prompt; a transcript records them in order.
 public protocol ConsoleSink: AnyObject {
@@ -64,6 +66,19 @@ public final class Device {
     public private(set) var messagesLogged = 0
 
     private var configObservers: [(RunningConfig, RunningConfig) -> Void] = []
+
+    /// Remote-access sessions (Sessions/).
+    public let sessions = SessionTable()
+    /// The address this device gives RADIUS as its own: NAS-IP-Address, the seeds'
+    /// `Best Local IP-Address 192.168.202.1`. A Disconnect-Request naming another is NAKed 403.
+    public var nasIPAddress = IPv4Address(192, 168, 202, 1)
+    /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids).
+    public var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
+    /// The Dynamic Authorization Server's state (DAS/).
+    public let das = DASState()
+    /// Called on the owner's loop after sessions end (POD, `clear crypto session`), oldest first:
+    /// the place for IKEv2 delete lines and the accounting Stop.
+    public var onSessionsDisconnected: (([Session], SessionEndCause) -> Void)?
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {

@@ -1,0 +1,53 @@
+import RADIUS
+
+extension Device {
+    /// The peer of `lab session connect` when none is given: the seeds' client 192.168.202.2.
+    public static let defaultSessionPeer = IPv4Address(192, 168, 202, 2)
+
+    /// Brings up a remote-access session, as an IKEv2 client connecting would
+    /// (`lab session connect USER-NAME [peer A.B.C.D] [audit-session-id WORD]`).
+    /// Without an audit-session-id one is generated in the seeds' format; the server key
+    /// (attribute 151) comes from the device's random source and is unique among live sessions.
+    @discardableResult
+    public func connectSession(userName: String?, peer: IPv4Address = Device.defaultSessionPeer,
+                               auditSessionId: String? = nil, framedIP: IPv4Address? = nil) -> Session {
+        let local = sessionLocalAddress
+        let audit = auditSessionId
+            ?? Session.auditSessionId(local: local, peer: peer, counter: sessions.allocateAuditCounter())
+        var key = UInt32(truncatingIfNeeded: random.next())
+        while key == 0 || sessions.containsServerKey(key) { key = UInt32(truncatingIfNeeded: random.next()) }
+        return sessions.add(userName: userName, peer: peer, local: local, framedIP: framedIP,
+                            auditSessionId: audit, serverKey: key, startTime: now)
+    }
+
+    /// `clear crypto session [remote A.B.C.D]`: ends every session, or those whose peer is
+    /// `remote`, and returns them oldest first. `onSessionsDisconnected` hears of them.
+    @discardableResult
+    public func clearCryptoSessions(remote: IPv4Address? = nil) -> [Session] {
+        let ended: [Session]
+        if let remote {
+            ended = sessions.sessions(peer: remote)
+            for session in ended { sessions.remove(uniqueId: session.uniqueId) }
+        } else {
+            ended = sessions.removeAll()
+        }
+        if !ended.isEmpty, let hook = onSessionsDisconnected { hook(ended, .clearCommand) }
+        return ended
+    }
+
+    /// `show aaa sessions`, one line at a time so a million sessions never sit in one string.
+    /// The seeds' layout: a blank line, the total, then per session its ids and two-space
+    /// indented fields; `IP Address` is the Framed-IP-Address (0.0.0.0 when none).
+    public func renderAAASessions(into emit: (String) -> Void) {
+        emit("")
+        emit("Total sessions since last reload: \(sessions.totalSinceReload)")
+        sessions.forEach { session in
+            emit("Session Id: \(session.sessionId)")
+            emit("  Unique Id: \(session.uniqueId)")
+            emit("  User Name: " + (session.userName ?? "*not available*"))
+            emit("  IP Address: " + (session.framedIP ?? .any).description)
+            emit("  Idle Time: 0")
+            emit("  CT Call Handle: 0")
+        }
+    }
+}
