@@ -10,7 +10,7 @@ struct Console: ParsableCommand {
     @Option(help: "The startup-config file that `write memory` saves and the emulator loads at start.")
     var startupConfig: String?
 
-    @Option(help: "The address the DAS listens on.")
+    @Option(help: "The address the DAS listens on (0.0.0.0 for every interface).")
     var dasAddress = "127.0.0.1"
 
     @Option(help: "Run on a clock that moves only when told, with this random seed.")
@@ -24,15 +24,14 @@ struct Console: ParsableCommand {
         } else {
             device = Device(startupStore: store)
         }
-        let shell = IOSShell(device: device)
-        let report = shell.loadStartupConfig()
+        let engine = Engine(device: device, options: .init(dasBindHost: dasAddress))
+        let host = ConsoleHost(engine: engine)
+        let report = host.loadStartupConfig()
         if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
-        let discipline = LineDiscipline(shell: shell)
-        device.console = discipline
-        // Temporary serial owner until the engine is wired in.
-        let piped = PipedConsole(discipline: discipline)
-        nonisolated(unsafe) let d = discipline
-        _ = d
-        piped.run(perform: { $0() })
+        let das = DASServer(engine: engine)
+        das.start()
+        host.runConsole()
+        try? das.stop().wait()
+        try? engine.shutdown()
     }
 }

@@ -2,7 +2,7 @@
 public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
-            + labCommands + modeCommands
+            + labCommands + sessionCommands + modeCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.

@@ -111,9 +111,27 @@ public final class LineDiscipline: ConsoleSink {
         }
         pendingLogs.append(line)
         if busy || !started { return }
+        // One event (a POD) logs several lines in a row: redraw once for all of them.
+        if let deferIdleFlush {
+            if idleFlushScheduled { return }
+            idleFlushScheduled = true
+            deferIdleFlush { [weak self] in
+                guard let self else { return }
+                idleFlushScheduled = false
+                if busy || pendingLogs.isEmpty { return }
+                flushLogs()
+                onIdleOutput?()
+            }
+            return
+        }
         flushLogs()
         onIdleOutput?()
     }
+
+    /// Runs a job later on the same serial owner (the engine's loop). When set, log lines that
+    /// arrive while idle are gathered and redrawn once, after the event that logged them.
+    public var deferIdleFlush: ((@escaping () -> Void) -> Void)?
+    private var idleFlushScheduled = false
 
     // MARK: keys
 
