@@ -16,17 +16,26 @@ struct Console: ParsableCommand {
     @Option(help: "Run on a clock that moves only when told, with this random seed.")
     var deterministic: UInt64?
 
+    @Option(help: "Start from a scenario: a shipped name (seed-example) or a scenario file.")
+    var scenario: String?
+
     func run() throws {
         let store = FileStartupConfigStore(path: startupConfig ?? FileStartupConfigStore.defaultPath)
+        let loaded: Scenario?
+        do {
+            loaded = try scenario.map(Scenario.load)
+        } catch {
+            throw ValidationError("\(error)")
+        }
         let device: Device
-        if let seed = deterministic {
+        if let seed = deterministic ?? loaded?.deterministicSeed {
             device = Device(time: ManualTimeSource(), random: SeededRandom(seed: seed), startupStore: store)
         } else {
             device = Device(startupStore: store)
         }
         let engine = Engine(device: device, options: .init(dasBindHost: dasAddress))
         let host = ConsoleHost(engine: engine)
-        let report = host.loadStartupConfig()
+        let report = loaded.map(host.apply) ?? host.loadStartupConfig()
         if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
         let das = DASServer(engine: engine)
         das.start()

@@ -3,13 +3,21 @@ import Device
 extension IOSShell {
     /// A fresh device and shell for one transcript: a clock that moves only when told (IOS's
     /// Mar 1 1993 epoch, or `! replay: clock EPOCH-SECONDS`), a seeded random source
-    /// (`! replay: seed N`), and an in-memory startup-config (`write memory` then `reload` works).
+    /// (`! replay: seed N`, else the scenario's seed, else 1), an in-memory startup-config
+    /// (`write memory` then `reload` works), and optionally `! replay: scenario NAME|PATH`.
     public static func replaySession(_ settings: ReplaySettings) -> ReplaySession {
+        let scenario = settings["scenario"].flatMap { try? Scenario.load($0) }
         let start = settings["clock"].flatMap(Double.init) ?? ManualTimeSource.iosEpoch
-        let seed = settings["seed"].flatMap(UInt64.init) ?? 1
+        let seed = settings["seed"].flatMap(UInt64.init) ?? scenario?.deterministicSeed ?? 1
         let device = Device(time: ManualTimeSource(start: start), random: SeededRandom(seed: seed),
                             startupStore: MemoryStartupConfigStore())
         let shell = IOSShell(device: device)
+        if let scenario {
+            _ = shell.apply(scenario)
+        } else if let name = settings["scenario"] {
+            // A transcript naming a scenario that does not load fails visibly on its first line.
+            device.config.hostname = "scenario-\(name)-not-found"
+        }
         return ReplaySession(shell: shell, attach: { device.console = $0 })
     }
 

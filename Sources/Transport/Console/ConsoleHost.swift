@@ -27,6 +27,12 @@ public final class ConsoleHost: Sendable {
         return engine.sync { _ in shell.value.loadStartupConfig() }
     }
 
+    /// Starts the device from a scenario instead of the startup-config; returns its report.
+    public func apply(_ scenario: Scenario) -> String {
+        let shell = self.shell
+        return engine.sync { _ in shell.value.apply(scenario) }
+    }
+
     /// The libedit console when standard input is a terminal, else the piped console. Blocks
     /// until the session ends (`exit`, end of input).
     public func runConsole() {
