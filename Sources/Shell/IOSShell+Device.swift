@@ -112,7 +112,8 @@ extension IOSShell {
             if trimmed == "end" { break }
             let output = runConfigurationLine(trimmed)
             if !output.isEmpty, output.contains("%") || output.contains("ERROR") {
-                report += "% \(source) line \(index + 1): \(trimmed)\n" + output
+                // The line on its own, so the caret below stands under the right character.
+                report += "% \(source) line \(index + 1):\n\(trimmed)\n" + output
             }
         }
         mode = saved == .userExec || saved == .privilegedExec ? saved : .config

@@ -76,8 +76,9 @@ extension IOSShell {
         mode = .privilegedExec
         for command in scenario.execCommands {
             let output = execute(command, promptWidth: 0)
-            if output.hasPrefix("%"), !output.hasPrefix("% Lab:") || output.contains("not") {
-                report += "% scenario \(scenario.name): \(command)\n" + output
+            let failed = output.split(separator: "\n").contains { $0.hasPrefix("%") && !$0.hasPrefix("% Lab: session up") }
+            if failed {
+                report += "% scenario \(scenario.name):\n\(command)\n" + output
             }
         }
         mode = saved
