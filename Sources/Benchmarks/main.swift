@@ -2,7 +2,7 @@
 //
 //   flexvpn-bench console
 //   flexvpn-bench das [--sessions 10000,1000000] [--seconds 3] [--warmup 1]
-//                     [--sockets 4] [--outstanding 64]
+//                     [--sockets 4] [--outstanding 8] [--baseline yes|no]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
 
