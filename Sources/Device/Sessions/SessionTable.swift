@@ -56,6 +56,18 @@ public final class SessionTable {
         return lastUniqueId
     }
 
+    /// Moves the counters on so that the next session gets these ids (a scenario recreating a
+    /// device that has been up a while). Ids only grow: a smaller id leaves its counter alone.
+    /// The Acct-Session-Id follows the Session Id, as the seeds show (Session Id 33 sends
+    /// Acct-Session-Id 00000021).
+    public func advanceCounters(nextSessionId: UInt32?, nextUniqueId: UInt32?) {
+        if let sid = nextSessionId, sid > totalSinceReload + 1 {
+            totalSinceReload = sid - 1
+            lastAcctSessionId = max(lastAcctSessionId, sid - 1)
+        }
+        if let uid = nextUniqueId, uid > lastUniqueId + 1 { lastUniqueId = uid - 1 }
+    }
+
     /// Next counter for a generated audit-session-id (its `ZN` part).
     public func allocateAuditCounter() -> UInt32 {
         lastAuditCounter &+= 1
