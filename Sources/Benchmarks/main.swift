@@ -1,1 +1,23 @@
-print("bench")
+// flexvpn-bench: speed and memory figures, printed (never asserted).
+//
+//   flexvpn-bench das [--sessions 10000,1000000] [--seconds 3] [--warmup 1]
+//                     [--sockets 4] [--outstanding 64]
+//
+// Build it optimised: `swift build -c release --product flexvpn-bench`.
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "das":
+    do {
+        let options = try DASBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        DASBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench das: \(error)")
+        print(DASBenchmark.Options.usage)
+        exitCode(2)
+    }
+default:
+    print("usage: flexvpn-bench das [options]")
+    print(DASBenchmark.Options.usage)
+    exitCode(arguments.isEmpty ? 0 : 2)
+}

@@ -72,7 +72,16 @@ public struct RADIUSAttribute: Equatable, Sendable {
 
     /// The value as UTF-8 text; nil if it is not valid UTF-8.
     public var stringValue: String? {
-        String(validating: value, as: UTF8.self)
+        // Validate first (String(validating:) needs macOS 15; the package targets macOS 13).
+        var decoder = UTF8()
+        var it = value.makeIterator()
+        while true {
+            switch decoder.decode(&it) {
+            case .scalarValue: continue
+            case .emptyInput: return String(decoding: value, as: UTF8.self)
+            case .error: return nil
+            }
+        }
     }
 
     /// The value as a 32-bit big-endian integer; nil unless exactly 4 bytes.

@@ -163,8 +163,8 @@ public enum RADIUSAuth {
 
     /// `MD5(bytes[0..<4] | header | bytes[20..<length] | secret)`: the Request Authenticator
     /// when `header` is 16 zeros, the Response Authenticator when it is the request's.
-    /// `raw` must hold at least `length` >= 20 bytes; `header` must be 16 bytes.
-    public static func md5(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int, secret: [UInt8]) -> [UInt8] {
+    /// Internal: callers guarantee `raw` holds `length` >= 20 bytes and `header` is 16 bytes.
+    static func md5(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int, secret: [UInt8]) -> [UInt8] {
         var h = Insecure.MD5()
         h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<4]))
         header.withUnsafeBytes { h.update(bufferPointer: $0) }

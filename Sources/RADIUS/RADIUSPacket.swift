@@ -1,5 +1,5 @@
 /// Why a datagram is not a RADIUS packet. The DAS discards all of these silently.
-public enum RADIUSDecodeError: Error, Equatable, Sendable {
+public enum RADIUSDecodeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Fewer than 20 bytes: no complete header.
     case tooShort
     /// The Length field is below 20 or above 4096.
@@ -13,6 +13,18 @@ public enum RADIUSDecodeError: Error, Equatable, Sendable {
     case unknownCode(UInt8)
     /// A Message-Authenticator (80) whose length is not 18.
     case badMessageAuthenticatorLength
+
+    public var description: String {
+        switch self {
+        case .tooShort: "datagram shorter than the 20-byte header"
+        case .lengthOutOfRange(let n): "length " + String(n) + " outside 20..4096"
+        case .truncated(let declared, let actual):
+            "datagram of " + String(actual) + " bytes shorter than its length " + String(declared)
+        case .badAttributeLength(let offset): "bad attribute length at offset " + String(offset)
+        case .unknownCode(let c): "unknown code " + String(c)
+        case .badMessageAuthenticatorLength: "Message-Authenticator length is not 18"
+        }
+    }
 }
 
 /// A RADIUS packet as values: header fields and attributes in wire order.
@@ -102,8 +114,10 @@ public struct RADIUSPacket: Equatable, Sendable {
                 let n = a.encodedLength - 2
                 out[o] = a.type
                 out[o + 1] = UInt8(truncatingIfNeeded: n + 2)
-                a.value.withUnsafeBufferPointer { src in
-                    for i in 0..<n { out[o + 2 + i] = src[i] }
+                if n > 0, let dst = out.baseAddress {
+                    a.value.withUnsafeBytes { src in
+                        if let base = src.baseAddress { UnsafeMutableRawPointer(dst + o + 2).copyMemory(from: base, byteCount: n) }
+                    }
                 }
                 o += n + 2
             }

@@ -80,4 +80,31 @@ final class TestVectorTests: XCTestCase {
         var ack = RADIUSPacket(code: .disconnectACK, identifier: 0x42)
         XCTAssertEqual(RADIUSAuth.signReply(&ack, requestAuthenticator: req2.authenticator, secret: secret), discAckAlice)
     }
+
+    /// Captured from FreeRADIUS 3.2 radclient (`User-Name = "alice"`, `Message-Authenticator = 0x00`,
+    /// disconnect, secret testing123) and a reply radclient accepted; a reply with a wrong MA it rejected.
+    let radclientRequest = hex("287a002dca687c2b93e6f0af343903701c8715ad0107616c69636550121b8a5f65972f619fd75d01fb5f2c0f3e")
+    let radclientReply = hex("297a00262cfa9235909e3f5304a7964d5c50a08350124bf45a267a0a12f41fe43c436fffd768")
+
+    func testRadclientMessageAuthenticatorVectors() throws {
+        let req = try RADIUSPacket.decode(radclientRequest)
+        XCTAssertEqual(req.identifier, 122)
+        XCTAssertEqual(req.attributes.map(\.type), [1, 80])
+        XCTAssertTrue(RADIUSAuth.verifyRequestAuthenticator(radclientRequest, secret: secret))
+        XCTAssertEqual(RADIUSAuth.verifyRequestMessageAuthenticator(radclientRequest, secret: secret), .valid)
+        XCTAssertEqual(RADIUSAuth.verifyRequestMessageAuthenticator(radclientRequest, secret: "wrong"), .invalid)
+
+        // Signing the same content reproduces radclient's bytes exactly (both authenticators are deterministic).
+        var mine = RADIUSPacket(code: .disconnectRequest, identifier: 122, attributes: [.string(1, "alice")])
+        XCTAssertEqual(RADIUSAuth.signRequest(&mine, secret: secret, addMessageAuthenticator: true), radclientRequest)
+        XCTAssertEqual(mine, req)
+
+        XCTAssertTrue(RADIUSAuth.verifyResponseAuthenticator(radclientReply, requestAuthenticator: req.authenticator,
+                                                             secret: secret))
+        XCTAssertEqual(RADIUSAuth.verifyReplyMessageAuthenticator(radclientReply, requestAuthenticator: req.authenticator,
+                                                                  secret: secret), .valid)
+        var ack = RADIUSPacket(code: .disconnectACK, identifier: 122)
+        XCTAssertEqual(RADIUSAuth.signReply(&ack, requestAuthenticator: req.authenticator, secret: secret,
+                                            addMessageAuthenticator: true), radclientReply)
+    }
 }

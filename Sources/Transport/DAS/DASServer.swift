@@ -84,8 +84,8 @@ public final class DASServer: Sendable {
     private func apply(port: UInt16?) {
         var s = state.value
         guard !s.stopped, s.started else { return }
-        // Same port and already bound or binding: nothing to do.
-        if port == s.wantedPort, port == nil || s.channel != nil || s.pendingBind != nil { return }
+        // Other config changes leave the socket alone; a failed bind is retried on the next port change.
+        if port == s.wantedPort { return }
         s.generation += 1
         s.wantedPort = port
         let old = s.channel

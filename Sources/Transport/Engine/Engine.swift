@@ -38,16 +38,15 @@ public final class Engine: Sendable {
 
     /// Runs `body` on the loop with the device and waits for its result. Called on the loop
     /// itself (from a handler or another `execute` body) it runs inline instead of deadlocking.
-    public func sync<T: Sendable, E: Error>(_ body: @Sendable (Device) throws(E) -> T) throws(E) -> T {
+    public func sync<T: Sendable, E: Error>(_ body: @escaping @Sendable (Device) throws(E) -> T) throws(E) -> T {
         if eventLoop.inEventLoop { return try body(box.value) }
-        let outcome: Result<T, E> = withoutActuallyEscaping(body) { escapable in
-            let box = self.box
-            let future = eventLoop.submit { () -> Result<T, E> in
-                do throws(E) { return .success(try escapable(box.value)) } catch { return .failure(error) }
-            }
-            // `submit` fails only when the loop is gone, and then there is no device to run on.
-            do { return try future.wait() } catch { preconditionFailure("engine loop is shut down: \(error)") }
+        let box = self.box
+        let future = eventLoop.submit { () -> Result<T, E> in
+            do throws(E) { return .success(try body(box.value)) } catch { return .failure(error) }
         }
+        // `submit` fails only when the loop is gone, and then there is no device to run on.
+        let outcome: Result<T, E>
+        do { outcome = try future.wait() } catch { preconditionFailure("engine loop is shut down: \(error)") }
         return try outcome.get()
     }
 

@@ -1,0 +1,121 @@
+import Foundation
+import XCTest
+import Device
+import RADIUS
+import Transport
+
+/// The DAS socket follows the running config: on, rebind, off, port in use.
+final class DASServerLifecycleTests: XCTestCase {
+    private final class Lines: ConsoleSink, @unchecked Sendable {
+        var lines: [String] = []
+        func deviceLog(_ line: String) { lines.append(line) }
+    }
+
+    /// A free port: bind an ephemeral one and close it.
+    private func freePort() throws -> UInt16 {
+        let probe = try UDPClient()
+        return probe.localPort
+    }
+
+    func testSocketFollowsTheRunningConfig() throws {
+        let device = Device()
+        let sink = Lines()
+        device.console = sink
+        device.config.timestampsLog = nil
+        let engine = Engine(device: device)
+        let server = DASServer(engine: engine)
+        defer {
+            try? server.stop().wait()
+            try? engine.shutdown()
+        }
+        server.start()
+        XCTAssertNil(try server.settled().wait(), "no DAS without config")
+
+        let first = try freePort()
+        engine.sync { device in
+            device.config.aaaNewModel = true
+            var das = DynamicAuthorConfig()
+            das.clients = [DynamicAuthorClient(host: "127.0.0.1")]
+            das.serverKey = ConfigSecret(plain: DASHarness.secret)
+            das.port = first
+            device.config.dynamicAuthor = das
+            device.connectSession(userName: "u1")
+            device.connectSession(userName: "u2")
+        }
+        XCTAssertEqual(try server.settled().wait(), first)
+        let client = try UDPClient()
+        XCTAssertEqual(try client.exchange(signedRequest(id: 1, [.string(1, "u1")]), port: first)
+            .map { try RADIUSPacket.decode($0).code }, .disconnectACK)
+
+        // port change: rebinds at once; the old port is closed.
+        let second = try freePort()
+        engine.sync { $0.config.dynamicAuthor?.port = second }
+        XCTAssertEqual(try server.settled().wait(), second)
+        XCTAssertNil(client.exchange(signedRequest(id: 2, [.string(1, "u2")]), port: first))
+        XCTAssertEqual(try client.exchange(signedRequest(id: 3, [.string(1, "u2")]), port: second)
+            .map { try RADIUSPacket.decode($0).code }, .disconnectACK)
+
+        // Other config changes keep the socket.
+        engine.sync { $0.config.hostname = "hub" }
+        XCTAssertEqual(try server.settled().wait(), second)
+
+        // no aaa server radius dynamic-author: closed.
+        engine.sync { $0.config.dynamicAuthor = nil }
+        XCTAssertNil(try server.settled().wait())
+        XCTAssertNil(client.exchange(signedRequest(id: 4, [.string(1, "x")]), port: second))
+        let reusable = try UDPClient()  // the port is free again: bind it ourselves
+        _ = reusable
+    }
+
+    func testPortInUseLogsAndALaterPortChangeSucceeds() throws {
+        let blocker = try UDPClient()
+        let device = Device()
+        let sink = Lines()
+        device.console = sink
+        device.config.timestampsLog = nil
+        device.config.aaaNewModel = true
+        var das = DynamicAuthorConfig()
+        das.clients = [DynamicAuthorClient(host: "127.0.0.1")]
+        das.serverKey = ConfigSecret(plain: DASHarness.secret)
+        das.port = blocker.localPort
+        device.config.dynamicAuthor = das
+        let engine = Engine(device: device)
+        let server = DASServer(engine: engine)
+        defer {
+            try? server.stop().wait()
+            try? engine.shutdown()
+        }
+        server.start()
+        XCTAssertNil(try server.settled().wait())
+        let logged = engine.sync { _ in sink.lines }
+        XCTAssertEqual(logged, ["%RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port \(blocker.localPort)"])
+        // The device still works.
+        XCTAssertEqual(engine.sync { $0.connectSession(userName: "u").sessionId }, 1)
+
+        let free = try freePort()
+        engine.sync { $0.config.dynamicAuthor?.port = free }
+        XCTAssertEqual(try server.settled().wait(), free)
+        let client = try UDPClient()
+        XCTAssertEqual(try client.exchange(signedRequest(id: 1, [.string(1, "u")]), port: free)
+            .map { try RADIUSPacket.decode($0).code }, .disconnectACK)
+    }
+
+    func testEngineSyncRunsOnTheLoopAndInlineFromIt() throws {
+        let engine = Engine(device: Device())
+        defer { try? engine.shutdown() }
+        XCTAssertEqual(engine.sync { $0.sessions.count }, 0)
+        // From the loop itself sync runs inline instead of deadlocking.
+        let nested = try engine.submit { device -> Int in
+            device.connectSession(userName: "a")
+            return engine.sync { $0.sessions.count }
+        }.wait()
+        XCTAssertEqual(nested, 1)
+        struct Boom: Error {}
+        XCTAssertThrowsError(try engine.sync { _ throws(Boom) -> Int in throw Boom() })
+        let done = expectation(description: "execute")
+        engine.execute { device in
+            if device.sessions.count == 1 { done.fulfill() }
+        }
+        wait(for: [done], timeout: 5)
+    }
+}
