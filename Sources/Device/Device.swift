@@ -79,6 +79,10 @@ public final class Device {
     /// Called on the owner's loop after sessions end (POD, `clear crypto session`), oldest first:
     /// the place for IKEv2 delete lines and the accounting Stop.
     public var onSessionsDisconnected: (([Session], SessionEndCause) -> Void)?
+    /// Called on the owner's loop after a session comes up: the place for the accounting Start.
+    public var onSessionConnected: ((Session) -> Void)?
+    /// RADIUS accounting (Accounting/): requests in flight, per-session records, server counters.
+    public let accounting = AccountingState()
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {
@@ -86,6 +90,9 @@ public final class Device {
         self.random = random
         self.startupStore = startupStore
         bootTime = time.now()
+        // Accounting follows sessions by default; a test may replace these hooks.
+        onSessionConnected = { [unowned self] session in self.accountingSessionConnected(session) }
+        onSessionsDisconnected = { [unowned self] ended, cause in self.accountingSessionsEnded(ended, cause: cause) }
     }
 
     /// Called after every change of the running configuration, with the old and new value.

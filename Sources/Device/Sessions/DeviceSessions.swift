@@ -16,8 +16,10 @@ extension Device {
             ?? Session.auditSessionId(local: local, peer: peer, counter: sessions.allocateAuditCounter())
         var key = UInt32(truncatingIfNeeded: random.next())
         while key == 0 || sessions.containsServerKey(key) { key = UInt32(truncatingIfNeeded: random.next()) }
-        return sessions.add(userName: userName, peer: peer, local: local, framedIP: framedIP,
-                            auditSessionId: audit, serverKey: key, startTime: now)
+        let session = sessions.add(userName: userName, peer: peer, local: local, framedIP: framedIP,
+                                   auditSessionId: audit, serverKey: key, startTime: now)
+        onSessionConnected?(session)
+        return session
     }
 
     /// `clear crypto session [remote A.B.C.D]`: ends every session, or those whose peer is

@@ -1,0 +1,115 @@
+import RADIUS
+
+/// What AAA accounting keeps per session (`show aaa user`: `Start Sent=1`, `Method List=…`).
+public struct AccountingSessionRecord: Equatable, Sendable {
+    /// The `aaa accounting network` list the session's records go by.
+    public var methodList: String
+    public var startSent = false
+    public var startAcknowledged = false
+    public var stopSent = false
+    public init(methodList: String) { self.methodList = methodList }
+}
+
+/// A RADIUS server an accounting request may go to, resolved from the running config.
+public struct AccountingServer: Equatable, Sendable {
+    public var name: String
+    public var address: IPv4Address
+    public var authPort: UInt16
+    public var acctPort: UInt16
+    public var secret: [UInt8]
+    /// `(9.45.15.144:1812,1813)`: how `debug radius` names the server in retransmit lines.
+    public var debugName: String { "(" + address.description + ":" + String(authPort) + "," + String(acctPort) + ")" }
+}
+
+/// The RADIUS accounting client's state: settings (IOS defaults: `radius-server timeout 5`,
+/// `radius-server retransmit 3`, source port 1646), the transport and scheduler the owner
+/// provides, requests in flight, per-session records and per-server counters.
+public final class AccountingState {
+    /// Real UDP for servers at loopback addresses (nil: such requests are dropped and time out).
+    public var transport: AccountingTransport?
+    /// Timers for retransmission and lab-peer latency. Without one, requests are sent once and
+    /// lab peers answer at once.
+    public var scheduler: DeviceScheduler?
+    /// Seconds to wait for a reply before retransmitting (`Started 5 sec timeout`).
+    public var timeout: Double = 5
+    /// Retransmissions to one server before failing over to the group's next.
+    public var retransmits = 3
+    /// The source port of Accounting-Requests: the `1646` of `id 1646/231`.
+    public var sourcePort: UInt16 = 1646
+    /// The simulated lab peers (every non-loopback server address).
+    public let labPeers = LabRADIUSPeers()
+
+    public internal(set) var serverStatistics: [String: RADIUSServerStatistics] = [:]
+    var records: [UInt32: AccountingSessionRecord] = [:]
+    var inFlight = [PendingAccountingRequest?](repeating: nil, count: 256)
+    var inFlightCount = 0
+    var waiting: [PendingAccountingRequest] = []
+    var waitingHead = 0
+    var nextIdentifier: UInt8?
+    var pumping = false
+    /// Lab-peer replies to deliver on the next pump when no scheduler is set.
+    var inlineReplies: [(bytes: [UInt8], from: IPv4Address, port: UInt16)] = []
+    var inlineHead = 0
+    /// The random draw generated addresses derive from (AAAAddresses.swift).
+    var addressSeed: UInt64?
+
+    public init() {}
+
+    /// The accounting record of a live session.
+    public func record(uniqueId: UInt32) -> AccountingSessionRecord? { records[uniqueId] }
+
+    /// Requests waiting for a reply.
+    public var outstandingRequests: Int { inFlightCount }
+    /// Requests waiting for a free identifier (more than 256 in flight).
+    public var queuedRequests: Int { waiting.count - waitingHead }
+
+    /// Counters for a configured server by name (zeros if it has none yet).
+    public func statistics(server name: String, now: Double) -> RADIUSServerStatistics {
+        serverStatistics[name] ?? RADIUSServerStatistics(clearedAt: now)
+    }
+
+    /// `clear aaa counters servers all`.
+    public func clearStatistics(now: Double) {
+        for name in serverStatistics.keys {
+            let outstanding = serverStatistics[name]?.outstanding ?? 0
+            var fresh = RADIUSServerStatistics(clearedAt: now)
+            fresh.outstanding = outstanding
+            serverStatistics[name] = fresh
+        }
+    }
+
+    func updateStatistics(_ name: String, now: Double, _ body: (inout RADIUSServerStatistics) -> Void) {
+        var stats = serverStatistics[name] ?? RADIUSServerStatistics(clearedAt: now)
+        body(&stats)
+        serverStatistics[name] = stats
+    }
+}
+
+/// One Accounting-Request from first send to reply or give-up. The packet is built when it is
+/// first sent (a queued request holds only the session snapshot).
+final class PendingAccountingRequest {
+    let session: Session
+    let status: AccountingPackets.Status
+    let attributes: [RADIUSAttribute]
+    let servers: [AccountingServer]
+    var serverIndex = 0
+    /// Transmissions to the current server (1 = first send).
+    var attempts = 0
+    var identifier: UInt8 = 0
+    var bytes: [UInt8] = []
+    var requestAuthenticator: [UInt8] = []
+    var sentAt: Double = 0
+    var timer: ScheduledTimer?
+
+    init(session: Session, status: AccountingPackets.Status, attributes: [RADIUSAttribute],
+         servers: [AccountingServer]) {
+        self.session = session
+        self.status = status
+        self.attributes = attributes
+        self.servers = servers
+    }
+
+    var server: AccountingServer { servers[min(serverIndex, servers.count - 1)] }
+    /// `RADIUS(0000002C)`: the session's AAA unique id.
+    var tag: String { "RADIUS(" + hex8(session.uniqueId) + ")" }
+}

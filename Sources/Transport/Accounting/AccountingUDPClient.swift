@@ -1,0 +1,162 @@
+import Device
+import NIOCore
+import NIOPosix
+import RADIUS
+
+/// The device's RADIUS accounting socket: real UDP, on the engine's loop, for servers at loopback
+/// addresses only (any other server is a lab peer simulated inside the device, and the transport
+/// refuses non-loopback destinations as a second guard). `start()` installs the transport and an
+/// event-loop scheduler on the device, so accounting gets IOS timing (timeouts, retransmission,
+/// fail-over) from the loop's timers.
+///
+/// The socket binds 127.0.0.1 at the accounting source port (`AccountingState.sourcePort`, IOS's
+/// 1646) and, if that port is taken, at an ephemeral port; `debug radius` keeps showing the
+/// configured source port either way. Replies are handed to `Device.handleAccountingResponse`
+/// inline on the loop.
+public final class AccountingUDPClient: Sendable {
+    private struct State {
+        var channel: (any Channel)?
+        var pending: [(bytes: [UInt8], address: IPv4Address, port: UInt16)] = []
+        var boundPort: UInt16?
+        var started = false
+        var stopped = false
+    }
+
+    private let engine: Engine
+    private let state: NIOLoopBoundBox<State>
+
+    public init(engine: Engine) {
+        self.engine = engine
+        state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: engine.eventLoop)
+    }
+
+    /// Installs the transport and scheduler on the device and binds the socket. Completes with
+    /// the bound local port.
+    public func start() -> EventLoopFuture<UInt16> {
+        engine.eventLoop.flatSubmit { [self] in
+            if let port = state.value.boundPort { return engine.eventLoop.makeSucceededFuture(port) }
+            let device = engine.deviceOnLoop
+            if !state.value.started {
+                state.value.started = true
+                device.accounting.transport = LoopbackAccountingTransport(client: self)
+                device.accounting.scheduler = EventLoopDeviceScheduler(eventLoop: engine.eventLoop)
+            }
+            let preferred = device.accounting.sourcePort
+            return bind(port: preferred).flatMapError { _ in self.bind(port: 0) }.map { channel in
+                let port = UInt16(truncatingIfNeeded: channel.localAddress?.port ?? 0)
+                if self.state.value.stopped {
+                    channel.close(promise: nil)
+                    return port
+                }
+                self.state.value.channel = channel
+                self.state.value.boundPort = port
+                let queued = self.state.value.pending
+                self.state.value.pending = []
+                for datagram in queued { self.write(datagram.bytes, to: datagram.address, port: datagram.port) }
+                return port
+            }
+        }
+    }
+
+    /// Closes the socket; requests in flight then time out. Call before `Engine.shutdown()`.
+    public func stop() -> EventLoopFuture<Void> {
+        engine.eventLoop.flatSubmit { [self] in
+            state.value.stopped = true
+            state.value.pending = []
+            state.value.boundPort = nil
+            let channel = state.value.channel
+            state.value.channel = nil
+            return channel?.close() ?? engine.eventLoop.makeSucceededVoidFuture()
+        }
+    }
+
+    /// The local port the socket is bound to, or nil.
+    public var boundPort: UInt16? {
+        if engine.eventLoop.inEventLoop { return state.value.boundPort }
+        return (try? engine.eventLoop.submit { [self] in state.value.boundPort }.wait()) ?? nil
+    }
+
+    // MARK: on the loop
+
+    private func bind(port: UInt16) -> EventLoopFuture<any Channel> {
+        let engine = self.engine
+        return DatagramBootstrap(group: engine.eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AccountingReplyHandler(engine: engine))
+                }
+            }
+            .bind(host: "127.0.0.1", port: Int(port))
+    }
+
+    fileprivate func send(_ bytes: [UInt8], to address: IPv4Address, port: UInt16) {
+        guard address.isLoopback, !state.value.stopped else { return }
+        if state.value.channel == nil {
+            state.value.pending.append((bytes, address, port))
+        } else {
+            write(bytes, to: address, port: port)
+        }
+    }
+
+    private func write(_ bytes: [UInt8], to address: IPv4Address, port: UInt16) {
+        guard let channel = state.value.channel,
+              let remote = try? SocketAddress(ipAddress: address.description, port: Int(port)) else { return }
+        let buffer = channel.allocator.buffer(bytes: bytes)
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+    }
+}
+
+/// The device's view of the socket (lives on the loop, inside the device).
+private final class LoopbackAccountingTransport: AccountingTransport {
+    let client: AccountingUDPClient
+    init(client: AccountingUDPClient) { self.client = client }
+    func send(_ bytes: [UInt8], to address: IPv4Address, port: UInt16, sourcePort: UInt16) {
+        client.send(bytes, to: address, port: port)
+    }
+}
+
+/// Hands each reply to the device, inline on the loop.
+private final class AccountingReplyHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+
+    private let engine: Engine
+    init(engine: Engine) { self.engine = engine }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        guard case .v4(let source) = envelope.remoteAddress else { return }
+        let ip = IPv4Address(rawValue: UInt32(bigEndian: source.address.sin_addr.s_addr))
+        let port = UInt16(bigEndian: source.address.sin_port)
+        let device = engine.deviceOnLoop
+        envelope.data.withUnsafeReadableBytes { raw in
+            device.handleAccountingResponse(raw: raw, from: ip, port: port)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // An ICMP port unreachable or a truncated datagram must not close the socket: the request
+        // simply times out and is retransmitted.
+    }
+}
+
+/// Device timers on the engine's event loop.
+public final class EventLoopDeviceScheduler: DeviceScheduler {
+    private let eventLoop: any EventLoop
+
+    public init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    @discardableResult
+    public func schedule(after seconds: Double, _ body: @escaping () -> Void) -> ScheduledTimer {
+        let delay = seconds.isFinite ? max(0, seconds) : 0
+        // The body touches the device, so it may only run on this loop.
+        let bound = NIOLoopBound(body, eventLoop: eventLoop)
+        let task = eventLoop.scheduleTask(in: .nanoseconds(Int64(delay * 1_000_000_000))) { bound.value() }
+        return LoopTimer(task: task)
+    }
+
+    private final class LoopTimer: ScheduledTimer {
+        let task: Scheduled<Void>
+        init(task: Scheduled<Void>) { self.task = task }
+        func cancel() { task.cancel() }
+    }
+}

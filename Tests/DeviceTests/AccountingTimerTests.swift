@@ -1,0 +1,234 @@
+import XCTest
+@testable import Device
+import RADIUS
+
+/// IOS timing: 5 s timeout, 3 retransmissions, fail-over through the group, with a manual clock.
+final class AccountingTimerTests: XCTestCase {
+    private func messages(_ lines: [String]) -> [String] {
+        lines.map { line in
+            guard let range = line.range(of: " IST: ") else { return line }
+            return String(line[range.upperBound...])
+        }
+    }
+
+    func testManualSchedulerFiresInDueOrderAndMovesTheClock() {
+        let time = ManualTimeSource(start: 100)
+        let scheduler = ManualScheduler(time: time)
+        var fired: [(String, Double)] = []
+        scheduler.schedule(after: 2) { fired.append(("b", time.now())) }
+        scheduler.schedule(after: 1) { fired.append(("a", time.now())) }
+        let cancelled = scheduler.schedule(after: 1.5) { fired.append(("x", time.now())) }
+        scheduler.schedule(after: 2) { fired.append(("c", time.now())) }
+        cancelled.cancel()
+        XCTAssertEqual(scheduler.pendingCount, 3)
+        scheduler.advance(by: 1.9)
+        XCTAssertEqual(fired.map(\.0), ["a"])
+        XCTAssertEqual(fired.first?.1, 101)
+        XCTAssertEqual(time.now(), 101.9, accuracy: 1e-9)
+        scheduler.advance(by: 10)
+        XCTAssertEqual(fired.map(\.0), ["a", "b", "c"])
+        XCTAssertEqual(fired.last?.1, 102)
+        XCTAssertEqual(time.now(), 111.9, accuracy: 1e-9)
+        XCTAssertEqual(scheduler.pendingCount, 0)
+        // A timer scheduled from a firing timer that is already due runs in the same advance.
+        scheduler.schedule(after: 1) { scheduler.schedule(after: 0) { fired.append(("d", time.now())) } }
+        scheduler.advance(by: 1)
+        XCTAssertEqual(fired.last?.0, "d")
+    }
+
+    func testSilentServerIsRetransmittedThreeTimesThenGivenUp() {
+        let f = AccountingFixture()
+        f.device.accounting.labPeers.behaviours[AccountingFixture.labPeer] = .silent
+        f.device.accounting.nextIdentifier = 231
+        f.connectSeedSession()
+        _ = f.console.take()
+        f.scheduler.advance(by: 4.999)
+        XCTAssertEqual(f.console.take(), [])
+        f.scheduler.advance(by: 0.001)
+        XCTAssertEqual(messages(f.console.take()), [
+            "RADIUS(0000002C): Request timed out!",
+            "RADIUS: Retransmit to (9.45.15.144:1812,1813) for id 1646/231",
+            "RADIUS(0000002C): Started 5 sec timeout",
+        ])
+        f.scheduler.advance(by: 10)
+        XCTAssertEqual(messages(f.console.take()).filter { $0.hasPrefix("RADIUS: Retransmit") }.count, 2)
+        f.scheduler.advance(by: 5)
+        XCTAssertEqual(messages(f.console.take()), [
+            "RADIUS(0000002C): Request timed out!",
+            "RADIUS: No response from (9.45.15.144:1812,1813) for id 1646/231",
+            "RADIUS: No response from server",
+        ])
+        XCTAssertEqual(f.device.accounting.labPeers.startsReceived, 4)
+        let stats = f.device.accounting.statistics(server: "RAD1", now: f.device.now)
+        XCTAssertEqual(stats.requests, 1)
+        XCTAssertEqual(stats.retransmissions, 3)
+        XCTAssertEqual(stats.timeouts, 4)
+        XCTAssertEqual(stats.transactionFailures, 1)
+        XCTAssertEqual(stats.outstanding, 0)
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 0)
+        XCTAssertEqual(f.scheduler.pendingCount, 0)
+        // Every transmission carried the same bytes.
+        let sent = f.device.accounting.labPeers.recent.map(\.packet)
+        XCTAssertEqual(Set(sent.map { $0.encode() }).count, 1)
+    }
+
+    func testFailOverToTheGroupsNextServerWithTheSameIdentifierAndItsOwnKey() throws {
+        let f = AccountingFixture(servers: [("RAD1", "9.45.15.144", "key-one"), ("RAD2", "9.45.15.145", "key-two")])
+        f.device.accounting.retransmits = 1
+        f.device.accounting.labPeers.behaviours[AccountingFixture.labPeer] = .silent
+        f.device.accounting.nextIdentifier = 7
+        f.connectSeedSession()
+        _ = f.console.take()
+        f.scheduler.advance(by: 5)
+        XCTAssertEqual(messages(f.console.take()).dropFirst().first, "RADIUS: Retransmit to (9.45.15.144:1812,1813) for id 1646/7")
+        f.scheduler.advance(by: 5)
+        XCTAssertEqual(messages(f.console.take()), [
+            "RADIUS(0000002C): Request timed out!",
+            "RADIUS: Fail-over to (9.45.15.145:1812,1813) for id 1646/7",
+            "RADIUS(0000002C): Started 5 sec timeout",
+        ])
+        let failedOver = try XCTUnwrap(f.device.accounting.labPeers.recent.last)
+        XCTAssertEqual(failedOver.peer, IPv4Address(9, 45, 15, 145))
+        XCTAssertEqual(failedOver.packet.identifier, 7)
+        XCTAssertTrue(RADIUSAuth.verifyRequestAuthenticator(failedOver.packet.encode(), secret: "key-two"))
+        f.scheduler.advance(by: 0.002)
+        XCTAssertEqual(messages(f.console.take()).first,
+                       "RADIUS: Received from id 1646/7 9.45.15.145:1813, Accounting-response, len 20")
+        let one = f.device.accounting.statistics(server: "RAD1", now: f.device.now)
+        let two = f.device.accounting.statistics(server: "RAD2", now: f.device.now)
+        XCTAssertEqual([one.requests, one.retransmissions, one.timeouts, one.failovers, one.outstanding], [1, 1, 2, 1, 0])
+        XCTAssertEqual([two.requests, two.startResponses, two.transactionSuccesses, two.outstanding], [1, 1, 1, 0])
+        f.scheduler.advance(by: 30)
+        XCTAssertEqual(f.console.take(), [])
+    }
+
+    func testResponseWithBadAuthenticatorIsCountedAndTheRequestKeepsWaiting() {
+        let f = AccountingFixture()
+        f.device.accounting.labPeers.behaviours[AccountingFixture.labPeer] = .badAuthenticator
+        f.device.accounting.nextIdentifier = 9
+        f.connectSeedSession()
+        _ = f.console.take()
+        f.scheduler.advance(by: 0.002)
+        XCTAssertEqual(messages(f.console.take()).suffix(2), [
+            "RADIUS: response-authenticator decrypt fail, pak len 20",
+            "RADIUS: Response (9) failed decrypt",
+        ])
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).badAuthenticators, 1)
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 1)
+        // The peer now answers properly: the retransmission completes the request.
+        f.device.accounting.labPeers.behaviours[AccountingFixture.labPeer] = .respond
+        f.scheduler.advance(by: 5)
+        f.scheduler.advance(by: 0.002)
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 0)
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).transactionSuccesses, 1)
+    }
+
+    func testLoopbackServerGoesThroughTheTransportAndRepliesAreMatched() throws {
+        let f = AccountingFixture(servers: [("LOCAL", "127.0.0.1", "testing123")])
+        f.device.accounting.nextIdentifier = 42
+        f.connectSeedSession()
+        XCTAssertEqual(f.device.accounting.labPeers.startsReceived, 0)
+        let sent = try XCTUnwrap(f.transport.sent.first)
+        XCTAssertEqual(f.transport.sent.count, 1)
+        XCTAssertEqual(sent.address, IPv4Address(127, 0, 0, 1))
+        XCTAssertEqual(sent.port, 1813)
+        XCTAssertEqual(sent.sourcePort, 1646)
+        let request = try RADIUSPacket.decode(sent.bytes)
+        XCTAssertEqual(request.identifier, 42)
+        var reply = RADIUSPacket(code: .accountingResponse, identifier: 42)
+        let good = RADIUSAuth.signReply(&reply, requestAuthenticator: request.authenticator, secret: "testing123")
+        // From the wrong port, or a wrong identifier: unexpected, ignored.
+        f.device.handleAccountingResponse(good, from: IPv4Address(127, 0, 0, 1), port: 1812)
+        var other = RADIUSPacket(code: .accountingResponse, identifier: 43)
+        f.device.handleAccountingResponse(RADIUSAuth.signReply(&other, requestAuthenticator: request.authenticator,
+                                                               secret: "testing123"),
+                                          from: IPv4Address(127, 0, 0, 1), port: 1813)
+        // Truncated: malformed.
+        f.device.handleAccountingResponse(Array(good.prefix(10)), from: IPv4Address(127, 0, 0, 1), port: 1813)
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 1)
+        f.device.handleAccountingResponse(good, from: IPv4Address(127, 0, 0, 1), port: 1813)
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 0)
+        let stats = f.device.accounting.statistics(server: "LOCAL", now: f.device.now)
+        XCTAssertEqual([stats.unexpectedResponses, stats.malformedResponses, stats.transactionSuccesses], [2, 1, 1])
+        // A duplicate of the reply is now unexpected too.
+        f.device.handleAccountingResponse(good, from: IPv4Address(127, 0, 0, 1), port: 1813)
+        XCTAssertEqual(f.device.accounting.statistics(server: "LOCAL", now: f.device.now).unexpectedResponses, 3)
+    }
+
+    func testWithoutASchedulerLabRepliesArriveAtOnceAndNothingIsRetransmitted() {
+        let f = AccountingFixture(scheduler: false)
+        f.device.accounting.nextIdentifier = 1
+        f.connectSeedSession()
+        let lines = messages(f.console.take())
+        XCTAssertEqual(lines.count, 23)
+        XCTAssertEqual(lines[20], "RADIUS(0000002C): Started 5 sec timeout")
+        XCTAssertEqual(lines[21], "RADIUS: Received from id 1646/1 9.45.15.144:1813, Accounting-response, len 20")
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 0)
+    }
+
+    func testMoreThan256RequestsWaitForFreeIdentifiers() {
+        let f = AccountingFixture()
+        f.device.debug.radius = false
+        for i in 0..<600 {
+            f.device.connectSession(userName: "user\(i)", peer: IPv4Address(10, 1, UInt8(i / 250), UInt8(i % 250 + 1)))
+        }
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 256)
+        XCTAssertEqual(f.device.accounting.queuedRequests, 344)
+        XCTAssertEqual(f.device.accounting.labPeers.startsReceived, 256)
+        f.scheduler.advance(by: 0.002)
+        XCTAssertEqual(f.device.accounting.labPeers.startsReceived, 512)
+        f.scheduler.advance(by: 0.01)
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 0)
+        XCTAssertEqual(f.device.accounting.queuedRequests, 0)
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).transactionSuccesses, 600)
+        // Identifiers in flight were always distinct: every request got its own reply.
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).unexpectedResponses, 0)
+        // Clearing them all sends 600 Stops without nesting.
+        let cleared = f.device.clearCryptoSessions()
+        XCTAssertEqual(cleared.count, 600)
+        f.scheduler.advance(by: 1)
+        XCTAssertEqual(f.device.accounting.labPeers.stopsReceived, 600)
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).stopResponses, 600)
+    }
+
+    func testClearCryptoSessionSendsStopWithIKEv2Lines() {
+        let f = AccountingFixture()
+        f.device.debug.cryptoIkev2 = true
+        let session = f.connectSeedSession()
+        f.scheduler.advance(by: 0.01)
+        f.scheduler.advance(by: 56)
+        _ = f.console.take()
+        f.device.clearCryptoSessions()
+        let lines = messages(f.console.take())
+        XCTAssertEqual(lines.first, "IKEv2:(SESSION ID = \(session.ikev2SessionId),SA ID = \(session.saId)):Check for existing active SA")
+        XCTAssertTrue(lines.contains("RADIUS/ENCODE(0000002C):Orig. component type = VPN IPSEC"))
+        XCTAssertTrue(lines.contains { $0.hasPrefix("RADIUS:  Acct-Session-Time   [46] 6  56 ") })
+        XCTAssertTrue(lines.contains { $0.hasPrefix("RADIUS:  Acct-Status-Type    [40] 6  Stop ") })
+        XCTAssertNil(f.device.accounting.record(uniqueId: session.uniqueId))
+    }
+
+    func testNoAccountingListMeansNoRequestsButIKEv2LinesWithoutTheStopLine() {
+        let f = AccountingFixture()
+        f.device.config.accountingNetwork = []
+        f.device.debug.cryptoIkev2 = true
+        let session = f.device.connectSession(userName: "u")
+        XCTAssertNil(f.device.accounting.record(uniqueId: session.uniqueId))
+        XCTAssertEqual(f.console.take(), [])
+        f.device.clearCryptoSessions()
+        let lines = messages(f.console.take())
+        XCTAssertEqual(lines.count, 4)
+        XCTAssertFalse(lines.contains { $0.contains("Accounting stop request") })
+        XCTAssertEqual(f.device.accounting.labPeers.startsReceived + f.device.accounting.labPeers.stopsReceived, 0)
+    }
+
+    func testServerWithoutKeyOrAddressIsSkipped() {
+        let f = AccountingFixture(servers: [("NOKEY", "9.45.15.150", ""), ("RAD1", "9.45.15.144", "k")])
+        f.device.config.radiusServers[0].key = nil
+        f.device.config.radiusServers.append(RadiusServerConfig(name: "NOADDR"))
+        f.device.config.radiusGroups[0].serverNames.insert("NOADDR", at: 0)
+        XCTAssertEqual(f.device.accountingServers(for: f.device.config.accountingNetwork[0]).map(\.name), ["RAD1"])
+        // `group radius` means every server.
+        XCTAssertEqual(f.device.accountingServers(for: AAAMethodList(name: "x", methods: [.group("radius")])).map(\.name),
+                       ["RAD1"])
+    }
+}
