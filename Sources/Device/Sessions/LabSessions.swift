@@ -15,7 +15,7 @@ extension Device {
             ?? Session.auditSessionId(local: local, peer: peer, counter: sessions.allocateAuditCounter())
         let session = sessions.add(userName: userName, peer: peer, local: local, framedIP: nil,
                                    auditSessionId: audit, serverKey: serverKey, startTime: now)
-        onSessionConnectedHook(session)
+        onSessionConnected?(session)
         return session
     }
 }
