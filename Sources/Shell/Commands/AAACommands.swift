@@ -206,10 +206,10 @@ extension IOSCommands {
 
     static var labCommands: [CommandDeclaration] {
         [
-            CommandDeclaration([.exec], "lab clock advance <1-31536000>$seconds",
+            CommandDeclaration([.exec], "lab clock advance <0-31536000>$seconds [msec <0-999>$msec]",
                                [HelpText.lab, "Control the emulated clock", "Move the clock forward",
-                                "Seconds to move forward"]) { ctx in
-                ctx.device.clockOffset += Double(ctx.int("seconds") ?? 0)
+                                "Seconds to move forward", "And milliseconds", "Milliseconds to move forward"]) { ctx in
+                ctx.device.clockOffset += Double(ctx.int("seconds") ?? 0) + Double(ctx.int("msec") ?? 0) / 1000
             },
         ]
     }
