@@ -40,7 +40,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
-        .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS"]),
+        .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell"]),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
