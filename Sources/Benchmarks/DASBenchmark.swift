@@ -1,5 +1,6 @@
 import Device
 import NIOCore
+import NIOPosix
 import RADIUS
 import Transport
 #if canImport(Glibc)
@@ -16,14 +17,16 @@ struct DASBenchmark {
         var seconds = 3.0
         var warmup = 1.0
         var sockets = 4
-        var outstanding = 64
+        var outstanding = 8
+        var baseline = true
 
         static let usage = """
               --sessions N[,N…]   table sizes to measure (default 10000,1000000)
               --seconds S         measured time per size (default 3)
               --warmup S          unmeasured time first (default 1)
               --sockets N         generator sockets (default 4)
-              --outstanding N     requests in flight per socket, at most 256 (default 64)
+              --outstanding N     requests in flight per socket, at most 256 (default 8)
+              --baseline yes|no   first measure a bare UDP responder (default yes)
             """
 
         struct BadOption: Error, CustomStringConvertible {
@@ -45,6 +48,7 @@ struct DASBenchmark {
                 case "--warmup": warmup = try positive(flag, value, allowZero: true)
                 case "--sockets": sockets = Int(try positive(flag, value))
                 case "--outstanding": outstanding = min(256, Int(try positive(flag, value)))
+                case "--baseline": baseline = value == "yes"
                 default: throw BadOption(description: "unknown option \(flag)")
                 }
             }
@@ -80,7 +84,37 @@ struct DASBenchmark {
         let header = ["sessions", "load s", "B/session", "req/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/req",
                       "all CPU us/req", "ACK", "NAK", "lost", "bad auth"]
         print(header.joined(separator: " | "))
+        if options.baseline { measureEchoBaseline() }
         for size in options.sessions { measure(size) }
+        print("notes: no DAS (echo) is a bare SwiftNIO responder on the same kind of loop (the transport's share);")
+        print("  every ACK also re-creates the session it ended (same identifiers) to keep the table full;")
+        print("  srv CPU: the engine loop thread; all CPU: the whole process, load generator included.")
+    }
+
+    /// The same load against a bare SwiftNIO UDP responder that answers every datagram with a
+    /// 20-byte ACK and does nothing else: what the loopback transport alone costs on this machine.
+    private func measureEchoBaseline() {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        defer { try? group.syncShutdownGracefully() }
+        let loop = group.next()
+        guard let channel = try? DatagramBootstrap(group: loop)
+            .channelOption(.datagramVectorReadMessageCount, value: DASServer.vectorReadCount)
+            .channelOption(.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: DASServer.vectorReadCount * 4096))
+            .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+            .channelInitializer({ channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoACK()) }
+            })
+            .bind(host: "127.0.0.1", port: 0).wait(),
+            let port = channel.localAddress?.port
+        else {
+            print("echo baseline: could not bind")
+            return
+        }
+        defer { try? channel.close().wait() }
+        drive(port: UInt16(port), sessionCount: 1000, label: "no DAS (echo)", loadSeconds: 0, bytesPerSession: 0) {
+            (try? loop.submit { threadCPUSeconds() }.wait()) ?? 0
+        }
     }
 
     private func measure(_ size: Int) {
@@ -109,40 +143,51 @@ struct DASBenchmark {
         }
         let loadSeconds = Double(monotonicNanos() - loadStart) / 1e9
         let rssAfter = residentBytes() ?? 0
-        let bytesPerSession = (rssAfter - rssBefore) / size
 
         let server = DASServer(engine: engine)
         server.start()
+        defer {
+            try? server.stop().wait()
+            try? engine.shutdown()
+        }
         guard let port = try? server.settled().wait() else {
             print("\(grouped(size)): the DAS did not bind")
             return
         }
+        drive(port: port, sessionCount: size, label: grouped(size), loadSeconds: loadSeconds,
+              bytesPerSession: (rssAfter - rssBefore) / size) {
+            engine.sync { _ in threadCPUSeconds() }
+        }
+        let tableSize = engine.sync { $0.sessions.count }
+        if tableSize != size { print("  note: table held \(grouped(tableSize)) sessions at the end, not \(grouped(size))") }
+        print("  RSS \(grouped(rssBefore / 1024)) KiB before the sessions, \(grouped(rssAfter / 1024)) KiB after")
+    }
+
+    /// Runs the generator against `port` and prints one row.
+    private func drive(port: UInt16, sessionCount: Int, label: String, loadSeconds: Double, bytesPerSession: Int,
+                       serverThreadCPU: () -> Double) {
         let generator: LoadGenerator
         do {
             generator = try LoadGenerator(port: port, sockets: options.sockets, outstanding: options.outstanding,
-                                          sessionCount: size, secret: DASBenchmark.secret,
+                                          sessionCount: sessionCount, secret: DASBenchmark.secret,
                                           auditSessionId: DASBenchmark.auditSessionId)
             try generator.start()
         } catch {
-            print("\(grouped(size)): generator failed: \(error)")
+            print("\(label): generator failed: \(error)")
             return
         }
+        defer { generator.stop() }
         sleepSeconds(options.warmup)
 
         generator.beginMeasurement()
-        let serverCPU0 = engine.sync { _ in threadCPUSeconds() }
+        let serverCPU0 = serverThreadCPU()
         let processCPU0 = processCPUSeconds()
         let t0 = monotonicNanos()
         sleepSeconds(options.seconds)
         var figures = generator.endMeasurement()
         let elapsed = Double(monotonicNanos() - t0) / 1e9
         let processCPU = processCPUSeconds() - processCPU0
-        let serverCPU = engine.sync { _ in threadCPUSeconds() } - serverCPU0
-        let tableSize = engine.sync { $0.sessions.count }
-
-        generator.stop()
-        try? server.stop().wait()
-        try? engine.shutdown()
+        let serverCPU = serverThreadCPU() - serverCPU0
 
         figures.latencies.sort()
         func percentile(_ p: Double) -> String {
@@ -152,19 +197,38 @@ struct DASBenchmark {
         }
         let replies = max(figures.replies, 1)
         let row = [
-            grouped(size), fixed(loadSeconds, 2), grouped(bytesPerSession),
+            label, fixed(loadSeconds, 2), bytesPerSession > 0 ? grouped(bytesPerSession) : "-",
             grouped(Int(Double(figures.replies) / elapsed)),
             percentile(0.5), percentile(0.99), percentile(0.999),
             fixed(serverCPU / Double(replies) * 1e6, 2), fixed(processCPU / Double(replies) * 1e6, 2),
             grouped(figures.acks), grouped(figures.naks), grouped(figures.lost), grouped(figures.badAuthenticators),
         ]
         print(row.joined(separator: " | "))
-        if tableSize != size { print("  note: table held \(grouped(tableSize)) sessions at the end, not \(grouped(size))") }
-        print("  RSS \(grouped(rssBefore / 1024)) KiB before the sessions, \(grouped(rssAfter / 1024)) KiB after")
     }
 
     private func sleepSeconds(_ s: Double) {
         var ts = timespec(tv_sec: Int(s), tv_nsec: Int((s - Double(Int(s))) * 1e9))
         nanosleep(&ts, nil)
+    }
+}
+
+/// Answers every datagram with a 20-byte Disconnect-ACK carrying its identifier and a zero
+/// authenticator: the generator's spot checks count these under `bad auth`, as they should.
+private final class EchoACK: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        guard let id = envelope.data.getInteger(at: envelope.data.readerIndex + 1, as: UInt8.self) else { return }
+        var reply = context.channel.allocator.buffer(capacity: 20)
+        reply.writeBytes([RADIUSCode.disconnectACK.rawValue, id, 0, 20])
+        reply.writeRepeatingByte(0, count: 16)
+        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply)),
+                      promise: nil)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
     }
 }

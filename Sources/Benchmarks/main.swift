@@ -1,7 +1,7 @@
 // flexvpn-bench: speed and memory figures, printed (never asserted).
 //
 //   flexvpn-bench das [--sessions 10000,1000000] [--seconds 3] [--warmup 1]
-//                     [--sockets 4] [--outstanding 64]
+//                     [--sockets 4] [--outstanding 8] [--baseline yes|no]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench`.
 

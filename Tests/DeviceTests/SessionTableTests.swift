@@ -182,4 +182,49 @@ final class SessionTableTests: XCTestCase {
             "  CT Call Handle: 0",
         ])
     }
+
+    /// Heavy churn on a table kept near one size: index runs grow, shrink and shift on every
+    /// removal; every key must still find exactly its sessions.
+    func testIndexesSurviveLongChurnAtSteadySize() {
+        let table = SessionTable()
+        let random = SeededRandom(seed: 5)
+        var live: [UInt32: Session] = [:]
+        var keys = Set<UInt32>()
+        for round in 0..<40_000 {
+            if live.count < 3000 || random.next() % 2 == 0 {
+                var key = UInt32(truncatingIfNeeded: random.next())
+                while keys.contains(key) { key = UInt32(truncatingIfNeeded: random.next()) }
+                keys.insert(key)
+                let n = Int(random.next() % 400)
+                let s = table.add(userName: n % 3 == 0 ? nil : "user\(n)", peer: IPv4Address(rawValue: UInt32(n % 97)),
+                                  local: IPv4Address(51, 1, 1, 1),
+                                  framedIP: n % 2 == 0 ? IPv4Address(rawValue: UInt32(n)) : nil,
+                                  auditSessionId: "audit-\(round % 5000)", serverKey: key, startTime: 0)
+                live[s.uniqueId] = s
+            } else {
+                let victim = live.keys[live.index(live.startIndex, offsetBy: Int(random.next() % UInt64(live.count)))]
+                let removed = table.remove(uniqueId: victim)
+                XCTAssertEqual(removed, live.removeValue(forKey: victim))
+                if let removed { keys.remove(removed.serverKey) }
+            }
+        }
+        let survivors = live.values.sorted { $0.sessionId < $1.sessionId }
+        XCTAssertEqual(table.all, survivors)
+        for s in survivors.prefix(500) {
+            XCTAssertEqual(table[uniqueId: s.uniqueId], s)
+            XCTAssertEqual(table.session(serverKey: s.serverKey), s)
+            XCTAssertEqual(table.session(acctSessionId: s.acctSessionId), s)
+            XCTAssertEqual(table.sessions(auditSessionId: s.auditSessionId),
+                           survivors.filter { $0.auditSessionId == s.auditSessionId })
+            if let name = s.userName {
+                XCTAssertEqual(table.sessions(userName: name), survivors.filter { $0.userName == name })
+            }
+            XCTAssertEqual(table.sessions(peer: s.peer), survivors.filter { $0.peer == s.peer })
+            if let framed = s.framedIP {
+                XCTAssertEqual(table.sessions(framedIP: framed), survivors.filter { $0.framedIP == framed })
+            }
+        }
+        XCTAssertNil(table.session(serverKey: 0))
+        XCTAssertEqual(table.sessions(userName: "nobody"), [])
+    }
 }

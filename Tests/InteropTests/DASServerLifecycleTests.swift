@@ -118,4 +118,54 @@ final class DASServerLifecycleTests: XCTestCase {
         }
         wait(for: [done], timeout: 5)
     }
+
+    /// PODs arriving on the socket and commands arriving through `sync` share one owner: both
+    /// streams run interleaved, and the table ends exactly as if they had run one after another.
+    func testPODsAndCommandsInterleaveOnTheOneLoop() throws {
+        let h = try DASHarness()
+        defer { h.shutdown() }
+        let targets = (0..<1000).map { h.connect("pod\($0)").auditSessionId }
+        let port = h.port
+        let done = expectation(description: "PODs answered")
+        let acks = LockedCounter()
+        Thread.detachNewThread {
+            guard let client = try? UDPClient() else { return }
+            // Up to 32 requests in flight at once, so the loop sees bursts while commands queue.
+            var sent = 0, received = 0
+            while received < targets.count {
+                while sent < targets.count && sent - received < 32 {
+                    client.send(signedRequest(id: UInt8(truncatingIfNeeded: sent),
+                                              [.ciscoAVPair("audit-session-id=" + targets[sent])]), to: port)
+                    sent += 1
+                }
+                guard let reply = client.receive() else { break }
+                received += 1
+                if reply.first == RADIUSCode.disconnectACK.rawValue { acks.increment() }
+            }
+            done.fulfill()
+        }
+        for i in 0..<1000 { h.connect("typed\(i)") }
+        wait(for: [done], timeout: 60)
+        XCTAssertEqual(acks.value, 1000)
+        let (count, names) = h.engine.sync { device in
+            (device.sessions.count, Set(device.sessions.all.compactMap(\.userName)))
+        }
+        XCTAssertEqual(count, 1000)
+        XCTAssertEqual(names, Set((0..<1000).map { "typed\($0)" }))
+    }
+}
+
+private final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() {
+        lock.lock()
+        count += 1
+        lock.unlock()
+    }
+    var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
 }

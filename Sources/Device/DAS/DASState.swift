@@ -34,7 +34,12 @@ public final class DASState {
     public var eventTimestampWindow: Double = 300
 
     var cache = RetransmissionCache(capacity: 65_536)
-    var clientTable: [UInt32: Int]?
+    /// Clients by address, derived from the running config; nil after a config change.
+    var clientTable: [UInt32: Client]?
+    struct Client {
+        /// The client's `server-key`, else the global one; nil: no key, requests are discarded.
+        var secret: [UInt8]?
+    }
     var observingConfig = false
     private var debugAddressBase: UInt64?
     private var debugAddressNext: UInt64 = 0
@@ -66,9 +71,10 @@ public final class DASState {
 
 /// Replies already sent, keyed by what makes a request a retransmission (RFC 5176 §2.3, RFC 5080
 /// §2.2.2: source address and port, Identifier, and the Request Authenticator). Bounded in size and
-/// age; the oldest entries leave first.
+/// age; the oldest entries leave first. Entries sit in a ring in arrival order, found through a
+/// `SlotHashIndex` of ring positions.
 struct RetransmissionCache {
-    struct Key: Hashable {
+    struct Key: Equatable {
         var address: UInt32
         var port: UInt16
         var identifier: UInt8
@@ -76,36 +82,50 @@ struct RetransmissionCache {
         var authenticatorLow: UInt64
     }
 
-    private var replies: [Key: [UInt8]] = [:]
-    /// Insertion order: a ring of keys with their insertion times.
-    private var ring: [(key: Key, time: Double)?]
+    private struct Entry {
+        var key: Key
+        var hash: UInt32
+        var time: Double
+        var reply: [UInt8]
+    }
+
+    private var ring: [Entry?]
+    private var index: SlotHashIndex
     private var head = 0
     private var used = 0
+    private let hasher = SlotHasher(seed: 0x2545_F491_4F6C_DD1D)
 
     init(capacity: Int) {
         ring = Array(repeating: nil, count: max(1, capacity))
+        index = SlotHashIndex(capacity: max(1, capacity))
     }
 
-    var count: Int { replies.count }
+    var count: Int { used }
 
     mutating func removeAll() {
-        replies.removeAll()
-        for i in ring.indices { ring[i] = nil }
-        head = 0
-        used = 0
+        self = RetransmissionCache(capacity: ring.count)
+    }
+
+    private func hash(_ key: Key) -> UInt32 {
+        hasher.hash(UInt64(key.address) << 24 | UInt64(key.port) << 8 | UInt64(key.identifier),
+                    key.authenticatorHigh, key.authenticatorLow)
     }
 
     mutating func reply(for key: Key, now: Double, window: Double) -> [UInt8]? {
         expire(now: now, window: window)
-        return replies[key]
+        guard used > 0 else { return nil }
+        let position = index.find(hash(key)) { ring[Int($0)]?.key == key }
+        return position.flatMap { ring[Int($0)]?.reply }
     }
 
     mutating func insert(_ reply: [UInt8], for key: Key, now: Double, window: Double) {
         expire(now: now, window: window)
         if used == ring.count { evictOldest() }
-        ring[(head + used) % ring.count] = (key, now)
+        let position = (head + used) % ring.count
+        let h = hash(key)
+        ring[position] = Entry(key: key, hash: h, time: now, reply: reply)
+        index.insert(h, Int32(position))
         used += 1
-        replies[key] = reply
     }
 
     private mutating func expire(now: Double, window: Double) {
@@ -115,7 +135,7 @@ struct RetransmissionCache {
     }
 
     private mutating func evictOldest() {
-        if let oldest = ring[head] { replies[oldest.key] = nil }
+        if let oldest = ring[head] { index.remove(oldest.hash, Int32(head)) }
         ring[head] = nil
         head = (head + 1) % ring.count
         used -= 1

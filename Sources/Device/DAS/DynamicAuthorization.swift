@@ -79,16 +79,15 @@ extension Device {
             das.statistics.unknownClient += 1
             return nil
         }
-        guard let secretText = client.serverKey?.plain ?? settings.serverKey?.plain else {
+        guard let secret = client.secret else {
             das.statistics.noSecret += 1
             return nil
         }
         let request = UnsafeRawBufferPointer(rebasing: raw[0..<length])
-        guard let scan = DASAttributeScan(request) else {
+        guard let scan = DASAttributeScan(request, collectDebug: debug.aaaPod) else {
             das.statistics.malformed += 1
             return nil
         }
-        let secret = Array(secretText.utf8)
         if !settings.ignoreServerKey {
             guard RADIUSAuth.verifyRequestAuthenticator(request, secret: secret) else {
                 das.statistics.badAuthenticator += 1
@@ -145,8 +144,9 @@ extension Device {
         return bytes
     }
 
-    /// The configured client whose address is `ip` (the first, as IOS keeps them in entry order).
-    private func dasClient(for ip: IPv4Address, _ settings: DynamicAuthorConfig) -> DynamicAuthorClient? {
+    /// The configured client whose address is `ip` (the first, as IOS keeps them in entry order),
+    /// with its secret: its own `server-key`, else the global one.
+    private func dasClient(for ip: IPv4Address, _ settings: DynamicAuthorConfig) -> DASState.Client? {
         if !das.observingConfig {
             das.observingConfig = true
             let das = self.das
@@ -157,15 +157,15 @@ extension Device {
             }
         }
         if das.clientTable == nil {
-            var table: [UInt32: Int] = [:]
-            for (index, client) in settings.clients.enumerated() {
+            var table: [UInt32: DASState.Client] = [:]
+            for client in settings.clients {
                 guard let address = IPv4Address(client.host), table[address.rawValue] == nil else { continue }
-                table[address.rawValue] = index
+                let key = client.serverKey?.plain ?? settings.serverKey?.plain
+                table[address.rawValue] = DASState.Client(secret: key.map { Array($0.utf8) })
             }
             das.clientTable = table
         }
-        guard let index = das.clientTable?[ip.rawValue], index < settings.clients.count else { return nil }
-        return settings.clients[index]
+        return das.clientTable?[ip.rawValue]
     }
 
     /// Decides a Disconnect-Request: the reply without Proxy-State and Message-Authenticator.
@@ -352,12 +352,19 @@ struct DASAttributeScan {
     var firstFramedIP: UInt32?
     var firstAcctSessionId: UInt32?
     var firstServerKey: UInt32?
-    /// The AAA view of the identification attributes, for `debug aaa pod`.
+    /// The AAA view of the identification attributes, for `debug aaa pod` (only when asked for).
     var debugList: [DebugItem] = []
+    let collectDebug: Bool
+
+    @inline(__always)
+    private mutating func note(_ item: @autoclosure () -> DebugItem) {
+        if collectDebug { debugList.append(item()) }
+    }
 
     /// Nil when the attributes do not tile the packet, a Message-Authenticator is not 18 bytes or
     /// appears twice, or an Event-Timestamp is not 4 bytes: the datagram is then discarded.
-    init?(_ packet: UnsafeRawBufferPointer) {
+    init?(_ packet: UnsafeRawBufferPointer, collectDebug: Bool) {
+        self.collectDebug = collectDebug
         var offset = RADIUSPacket.headerLength
         let end = packet.count
         while offset < end {
@@ -380,7 +387,7 @@ struct DASAttributeScan {
                 let name = String(decoding: value, as: UTF8.self)
                 keys.append(.userName(name))
                 if firstUserName == nil { firstUserName = name }
-                debugList.append(DebugItem(flags: "00000009", name: "username(450)", length: value.count, text: name))
+                note(DebugItem(flags: "00000009", name: "username(450)", length: value.count, text: name))
             case RADIUSAttributeType.acctSessionId:
                 let text = String(decoding: value, as: UTF8.self)
                 if let id = parseHex32(text) {
@@ -389,7 +396,7 @@ struct DASAttributeScan {
                 } else {
                     keys.append(.unmatchable)
                 }
-                debugList.append(DebugItem(flags: "00000009", name: "acct-session-id(44)", length: value.count,
+                note(DebugItem(flags: "00000009", name: "acct-session-id(44)", length: value.count,
                                            text: text))
             case RADIUSAttributeType.framedIPAddress:
                 guard value.count == 4 else {
@@ -399,12 +406,12 @@ struct DASAttributeScan {
                 let address = loadUInt32(value, 0)
                 keys.append(.table(.framedIP(address)))
                 if firstFramedIP == nil { firstFramedIP = address }
-                debugList.append(DebugItem(flags: "00000001", name: "addr(8)", length: 4,
+                note(DebugItem(flags: "00000001", name: "addr(8)", length: 4,
                                            text: IPv4Address(rawValue: address).description))
             case RADIUSAttributeType.callingStationId:
                 let text = String(decoding: value, as: UTF8.self)
                 keys.append(IPv4Address(text).map { .table(.peer($0.rawValue)) } ?? .unmatchable)
-                debugList.append(DebugItem(flags: "00000009", name: "formatted-clid(37)", length: value.count,
+                note(DebugItem(flags: "00000009", name: "formatted-clid(37)", length: value.count,
                                            text: text))
             case RADIUSAttributeType.ciscoSessionKey:
                 let text = String(decoding: value, as: UTF8.self)
@@ -414,7 +421,7 @@ struct DASAttributeScan {
                 } else {
                     keys.append(.unmatchable)
                 }
-                debugList.append(DebugItem(flags: "00000009", name: "session-key(151)", length: value.count,
+                note(DebugItem(flags: "00000009", name: "session-key(151)", length: value.count,
                                            text: text))
             case RADIUSAttributeType.nasIPAddress:
                 guard value.count == 4 else {
@@ -422,7 +429,7 @@ struct DASAttributeScan {
                     continue
                 }
                 nasIPAddresses.append(loadUInt32(value, 0))
-                debugList.append(DebugItem(flags: "00000001", name: "nas-ip-address(439)", length: 4,
+                note(DebugItem(flags: "00000001", name: "nas-ip-address(439)", length: 4,
                                            text: IPv4Address(rawValue: loadUInt32(value, 0)).description))
             case RADIUSAttributeType.nasIdentifier:
                 nasIdentifiers.append(String(decoding: value, as: UTF8.self))
@@ -469,7 +476,7 @@ struct DASAttributeScan {
             }
             let id = String(text.dropFirst(prefix.count))
             keys.append(.table(.auditSessionId(id)))
-            debugList.append(DebugItem(flags: "00000089", name: "audit-session-id(819)", length: id.utf8.count,
+            note(DebugItem(flags: "00000089", name: "audit-session-id(819)", length: id.utf8.count,
                                        text: id))
         }
     }

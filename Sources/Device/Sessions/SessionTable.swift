@@ -5,9 +5,10 @@ import RADIUS
 /// Calling-Station-Id, Cisco audit-session-id, attribute 151) and by AAA Unique Id.
 ///
 /// Layout, for about half a KiB per session at a million sessions: sessions live in a slot array
-/// (freed slots are reused); each index maps a key to one slot, and keys several sessions may
-/// share (user name, peer, framed address, audit-session-id) chain the further slots through
-/// per-index link arrays, so a removal unlinks in O(1) without searching.
+/// (freed slots are reused). Each index is a `SlotHashIndex` of 8-byte buckets (hash, slot) that
+/// stores no key of its own; keys several sessions may share (user name, peer, framed address,
+/// audit-session-id) keep the newest session in the index and chain the others through per-index
+/// link arrays, so a removal unlinks in O(1) without searching.
 ///
 /// Ids: `Session Id` counts sessions since reload (the newest session's id equals
 /// `totalSinceReload`, as in the seed: 32 sessions, the last with Session Id 32). `Unique Id` comes
@@ -16,14 +17,15 @@ import RADIUS
 public final class SessionTable {
     private var slots: [Session?] = []
     private var freeSlots: [Int32] = []
+    private let hasher: SlotHasher
 
-    private var byUniqueId: [UInt32: Int32] = [:]
-    private var byAcctSessionId: [UInt32: Int32] = [:]
-    private var byServerKey: [UInt32: Int32] = [:]
-    private var byAuditSessionId = ChainedIndex<String>()
-    private var byUserName = ChainedIndex<String>()
-    private var byPeer = ChainedIndex<UInt32>()
-    private var byFramedIP = ChainedIndex<UInt32>()
+    private var byUniqueId = SlotHashIndex()
+    private var byAcctSessionId = SlotHashIndex()
+    private var byServerKey = SlotHashIndex()
+    private var byAuditSessionId = ChainedSlotIndex()
+    private var byUserName = ChainedSlotIndex()
+    private var byPeer = ChainedSlotIndex()
+    private var byFramedIP = ChainedSlotIndex()
 
     /// Slots in creation order, which is Session Id order (ids only grow); -1 marks a removed one.
     private var order: [Int32] = []
@@ -38,10 +40,13 @@ public final class SessionTable {
     private var lastIKEv2SessionId: UInt32 = 0
     private var lastSAId: UInt32 = 0
 
-    public init() {}
+    /// `hashSeed` keys the index hashes (the device passes one from its random source).
+    public init(hashSeed: UInt64 = 0x5DEE_CE66_D1CE_4E5B) {
+        hasher = SlotHasher(seed: hashSeed)
+    }
 
     public var count: Int { byUniqueId.count }
-    public var isEmpty: Bool { byUniqueId.isEmpty }
+    public var isEmpty: Bool { byUniqueId.count == 0 }
 
     // MARK: ids
 
@@ -59,13 +64,13 @@ public final class SessionTable {
 
     /// Whether a session already uses this server key (keys are kept unique so attribute 151
     /// names exactly one session).
-    public func containsServerKey(_ key: UInt32) -> Bool { byServerKey[key] != nil }
+    public func containsServerKey(_ key: UInt32) -> Bool { slot(serverKey: key) != nil }
 
     // MARK: adding and removing
 
     /// Creates a session with the next Session Id, Unique Id, Acct-Session-Id and IKEv2 ids.
-    /// `serverKey` must not be in use (see `containsServerKey`); a clash is resolved by the
-    /// newest session taking the key in the index.
+    /// `serverKey` should not be in use (see `containsServerKey`); if it is, the older session
+    /// keeps the key in the index.
     @discardableResult
     public func add(userName: String?, peer: IPv4Address, local: IPv4Address, framedIP: IPv4Address?,
                     auditSessionId: String, serverKey: UInt32, startTime: Double) -> Session {
@@ -95,13 +100,22 @@ public final class SessionTable {
             byPeer.grow()
             byFramedIP.grow()
         }
-        byUniqueId[session.uniqueId] = slot
-        byAcctSessionId[session.acctSessionId] = slot
-        byServerKey[session.serverKey] = slot
-        byAuditSessionId.insert(session.auditSessionId, slot)
-        if let name = session.userName { byUserName.insert(name, slot) }
-        byPeer.insert(session.peer.rawValue, slot)
-        if let framed = session.framedIP { byFramedIP.insert(framed.rawValue, slot) }
+        // Unique keys: a clash (a counter that wrapped, a reused key) leaves the older session indexed.
+        if self.slot(uniqueId: session.uniqueId) == nil { byUniqueId.insert(hasher.hash(session.uniqueId), slot) }
+        if self.slot(acctSessionId: session.acctSessionId) == nil {
+            byAcctSessionId.insert(hasher.hash(session.acctSessionId), slot)
+        }
+        if self.slot(serverKey: session.serverKey) == nil { byServerKey.insert(hasher.hash(session.serverKey), slot) }
+        let audit = session.auditSessionId
+        byAuditSessionId.insert(hasher.hash(audit), slot) { slots[Int($0)]?.auditSessionId == audit }
+        if let name = session.userName {
+            byUserName.insert(hasher.hash(name), slot) { slots[Int($0)]?.userName == name }
+        }
+        let peer = session.peer
+        byPeer.insert(hasher.hash(peer.rawValue), slot) { slots[Int($0)]?.peer == peer }
+        if let framed = session.framedIP {
+            byFramedIP.insert(hasher.hash(framed.rawValue), slot) { slots[Int($0)]?.framedIP == framed }
+        }
         orderPosition[Int(slot)] = Int32(order.count)
         order.append(slot)
     }
@@ -109,20 +123,20 @@ public final class SessionTable {
     /// Removes the session with this Unique Id and returns it.
     @discardableResult
     public func remove(uniqueId: UInt32) -> Session? {
-        guard let slot = byUniqueId[uniqueId] else { return nil }
+        guard let slot = slot(uniqueId: uniqueId) else { return nil }
         return remove(slot: slot)
     }
 
     @discardableResult
     func remove(slot: Int32) -> Session? {
         guard slot >= 0, Int(slot) < slots.count, let session = slots[Int(slot)] else { return nil }
-        byUniqueId[session.uniqueId] = nil
-        if byAcctSessionId[session.acctSessionId] == slot { byAcctSessionId[session.acctSessionId] = nil }
-        if byServerKey[session.serverKey] == slot { byServerKey[session.serverKey] = nil }
-        byAuditSessionId.remove(session.auditSessionId, slot)
-        if let name = session.userName { byUserName.remove(name, slot) }
-        byPeer.remove(session.peer.rawValue, slot)
-        if let framed = session.framedIP { byFramedIP.remove(framed.rawValue, slot) }
+        byUniqueId.remove(hasher.hash(session.uniqueId), slot)
+        byAcctSessionId.remove(hasher.hash(session.acctSessionId), slot)
+        byServerKey.remove(hasher.hash(session.serverKey), slot)
+        byAuditSessionId.remove(hasher.hash(session.auditSessionId), slot)
+        if let name = session.userName { byUserName.remove(hasher.hash(name), slot) }
+        byPeer.remove(hasher.hash(session.peer.rawValue), slot)
+        if let framed = session.framedIP { byFramedIP.remove(hasher.hash(framed.rawValue), slot) }
         order[Int(orderPosition[Int(slot)])] = -1
         orderPosition[Int(slot)] = -1
         orderHoles += 1
@@ -142,10 +156,10 @@ public final class SessionTable {
         byUniqueId.removeAll()
         byAcctSessionId.removeAll()
         byServerKey.removeAll()
-        byAuditSessionId = ChainedIndex()
-        byUserName = ChainedIndex()
-        byPeer = ChainedIndex()
-        byFramedIP = ChainedIndex()
+        byAuditSessionId = ChainedSlotIndex()
+        byUserName = ChainedSlotIndex()
+        byPeer = ChainedSlotIndex()
+        byFramedIP = ChainedSlotIndex()
         order.removeAll()
         orderPosition.removeAll()
         orderHoles = 0
@@ -166,8 +180,7 @@ public final class SessionTable {
     // MARK: lookup
 
     public subscript(uniqueId uniqueId: UInt32) -> Session? {
-        guard let slot = byUniqueId[uniqueId] else { return nil }
-        return slots[Int(slot)]
+        slot(uniqueId: uniqueId).map(session(at:))
     }
 
     /// The session whose Session Id is this (a scan: ids are for display, not for matching).
@@ -177,12 +190,19 @@ public final class SessionTable {
         return found
     }
 
-    public func sessions(auditSessionId: String) -> [Session] { byAuditSessionId.slots(auditSessionId).map(session(at:)) }
-    public func sessions(userName: String) -> [Session] { byUserName.slots(userName).map(session(at:)) }
-    public func sessions(peer: IPv4Address) -> [Session] { byPeer.slots(peer.rawValue).map(session(at:)) }
-    public func sessions(framedIP: IPv4Address) -> [Session] { byFramedIP.slots(framedIP.rawValue).map(session(at:)) }
-    public func session(acctSessionId: UInt32) -> Session? { byAcctSessionId[acctSessionId].map(session(at:)) }
-    public func session(serverKey: UInt32) -> Session? { byServerKey[serverKey].map(session(at:)) }
+    public func sessions(auditSessionId: String) -> [Session] { sessions(.auditSessionId(auditSessionId)) }
+    public func sessions(userName: String) -> [Session] { sessions(.userName(userName)) }
+    public func sessions(peer: IPv4Address) -> [Session] { sessions(.peer(peer.rawValue)) }
+    public func sessions(framedIP: IPv4Address) -> [Session] { sessions(.framedIP(framedIP.rawValue)) }
+    public func session(acctSessionId: UInt32) -> Session? { slot(acctSessionId: acctSessionId).map(session(at:)) }
+    public func session(serverKey: UInt32) -> Session? { slot(serverKey: serverKey).map(session(at:)) }
+
+    /// Sessions carrying the key, oldest first.
+    private func sessions(_ key: Key) -> [Session] {
+        var out: [Session] = []
+        forEachSlot(key) { out.append(session(at: $0)) }
+        return out.reversed()
+    }
 
     /// Every session in Session Id order, one at a time (no copy of the table).
     public func forEach(_ body: (Session) -> Void) {
@@ -197,6 +217,18 @@ public final class SessionTable {
         out.reserveCapacity(count)
         forEach { out.append($0) }
         return out
+    }
+
+    private func slot(uniqueId: UInt32) -> Int32? {
+        byUniqueId.find(hasher.hash(uniqueId)) { slots[Int($0)]?.uniqueId == uniqueId }
+    }
+
+    private func slot(acctSessionId: UInt32) -> Int32? {
+        byAcctSessionId.find(hasher.hash(acctSessionId)) { slots[Int($0)]?.acctSessionId == acctSessionId }
+    }
+
+    private func slot(serverKey: UInt32) -> Int32? {
+        byServerKey.find(hasher.hash(serverKey)) { slots[Int($0)]?.serverKey == serverKey }
     }
 
     // MARK: slot-level access for the DAS (no array of sessions built per request)
@@ -215,15 +247,19 @@ public final class SessionTable {
         return session
     }
 
-    /// Calls `body` with each slot the key names.
+    /// Calls `body` with each slot the key names, newest first. `body` must not change the table.
     func forEachSlot(_ key: Key, _ body: (Int32) -> Void) {
         switch key {
-        case .auditSessionId(let v): byAuditSessionId.forEach(v, body)
-        case .userName(let v): byUserName.forEach(v, body)
-        case .peer(let v): byPeer.forEach(v, body)
-        case .framedIP(let v): byFramedIP.forEach(v, body)
-        case .acctSessionId(let v): if let s = byAcctSessionId[v] { body(s) }
-        case .serverKey(let v): if let s = byServerKey[v] { body(s) }
+        case .auditSessionId(let v):
+            byAuditSessionId.forEach(hasher.hash(v), { slots[Int($0)]?.auditSessionId == v }, body)
+        case .userName(let v):
+            byUserName.forEach(hasher.hash(v), { slots[Int($0)]?.userName == v }, body)
+        case .peer(let v):
+            byPeer.forEach(hasher.hash(v), { slots[Int($0)]?.peer.rawValue == v }, body)
+        case .framedIP(let v):
+            byFramedIP.forEach(hasher.hash(v), { slots[Int($0)]?.framedIP?.rawValue == v }, body)
+        case .acctSessionId(let v): if let s = slot(acctSessionId: v) { body(s) }
+        case .serverKey(let v): if let s = slot(serverKey: v) { body(s) }
         }
     }
 
@@ -239,12 +275,18 @@ public final class SessionTable {
         case .serverKey(let v): return s.serverKey == v
         }
     }
+
+    /// Bytes held by the index bucket arrays and link arrays (not the sessions themselves).
+    public var indexMemoryBytes: Int {
+        byUniqueId.memoryBytes + byAcctSessionId.memoryBytes + byServerKey.memoryBytes
+            + byAuditSessionId.memoryBytes + byUserName.memoryBytes + byPeer.memoryBytes + byFramedIP.memoryBytes
+    }
 }
 
-/// A key → slots index where several slots may share a key: the dictionary holds the newest slot
+/// A key → slots index where several slots may share a key: the hash index holds the newest slot
 /// for the key, and `next`/`previous` chain the others (-1 ends a chain).
-struct ChainedIndex<Key: Hashable> {
-    private var heads: [Key: Int32] = [:]
+struct ChainedSlotIndex {
+    private var heads = SlotHashIndex()
     private var next: [Int32] = []
     private var previous: [Int32] = []
 
@@ -253,47 +295,42 @@ struct ChainedIndex<Key: Hashable> {
         previous.append(-1)
     }
 
-    mutating func insert(_ key: Key, _ slot: Int32) {
+    /// `matches` tells whether a slot has the key being inserted.
+    mutating func insert(_ hash: UInt32, _ slot: Int32, _ matches: (Int32) -> Bool) {
         let s = Int(slot)
         previous[s] = -1
-        if let head = heads[key] {
+        if let head = heads.find(hash, matches) {
             next[s] = head
             previous[Int(head)] = slot
+            heads.replace(hash, head, with: slot)
         } else {
             next[s] = -1
+            heads.insert(hash, slot)
         }
-        heads[key] = slot
     }
 
-    mutating func remove(_ key: Key, _ slot: Int32) {
+    mutating func remove(_ hash: UInt32, _ slot: Int32) {
         let s = Int(slot)
         let p = previous[s], n = next[s]
         if n >= 0 { previous[Int(n)] = p }
         if p >= 0 {
             next[Int(p)] = n
         } else if n >= 0 {
-            heads[key] = n
+            heads.replace(hash, slot, with: n)
         } else {
-            heads[key] = nil
+            heads.remove(hash, slot)
         }
         next[s] = -1
         previous[s] = -1
     }
 
-    func forEach(_ key: Key, _ body: (Int32) -> Void) {
-        guard var slot = heads[key] else { return }
+    func forEach(_ hash: UInt32, _ matches: (Int32) -> Bool, _ body: (Int32) -> Void) {
+        guard var slot = heads.find(hash, matches) else { return }
         while slot >= 0 {
-            // Read the link first: `body` may not remove, but stay safe if a caller copies later.
-            let following = next[Int(slot)]
             body(slot)
-            slot = following
+            slot = next[Int(slot)]
         }
     }
 
-    func slots(_ key: Key) -> [Int32] {
-        var out: [Int32] = []
-        forEach(key) { out.append($0) }
-        // Oldest first, like the table's listing.
-        return out.reversed()
-    }
+    var memoryBytes: Int { heads.memoryBytes + (next.capacity + previous.capacity) * 4 }
 }
