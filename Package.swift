@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(name: "terminal-demo", dependencies: ["Transport", "Shell", "Device"],
                           path: "Tests/terminal/Demo"),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
-        .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS"]),
+        .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),

@@ -34,9 +34,10 @@ final class AccountingFixture {
 
     /// `servers`: (name, address, key) in group order.
     init(servers: [(String, String, String)] = [("RAD1", "9.45.15.144", AccountingFixture.secret)],
-         scheduler useScheduler: Bool = true, seed: UInt64 = 7) {
+         scheduler useScheduler: Bool = true, seed: UInt64 = 7, start: Double? = nil) {
         // Nov  4 00:26:49.908 IST is Nov  3 18:56:49.908 UTC.
-        let epoch = CivilTime.epochSeconds(year: 2014, month: 11, day: 3, hour: 18, minute: 56, second: 49) + 0.908
+        let epoch = start
+            ?? CivilTime.epochSeconds(year: 2014, month: 11, day: 3, hour: 18, minute: 56, second: 49) + 0.908
         time = ManualTimeSource(start: epoch)
         device = Device(time: time, random: SeededRandom(seed: seed))
         device.setClock(to: epoch)

@@ -40,6 +40,8 @@ public final class AccountingState {
     public let labPeers = LabRADIUSPeers()
 
     public internal(set) var serverStatistics: [String: RADIUSServerStatistics] = [:]
+    /// When `clearStatistics` last ran (device time); nil: counters run since boot.
+    public private(set) var countersClearedAt: Double?
     var records: [UInt32: AccountingSessionRecord] = [:]
     var inFlight = [PendingAccountingRequest?](repeating: nil, count: 256)
     var inFlightCount = 0
@@ -70,6 +72,7 @@ public final class AccountingState {
 
     /// `clear aaa counters servers all`.
     public func clearStatistics(now: Double) {
+        countersClearedAt = now
         for name in serverStatistics.keys {
             let outstanding = serverStatistics[name]?.outstanding ?? 0
             var fresh = RADIUSServerStatistics(clearedAt: now)
