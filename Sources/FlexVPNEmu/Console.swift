@@ -39,8 +39,13 @@ struct Console: ParsableCommand {
         if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
         let das = DASServer(engine: engine)
         das.start()
+        // Accounting to RADIUS servers at loopback addresses goes over real UDP; others are lab
+        // peers answered inside the emulator.
+        let accounting = AccountingUDPClient(engine: engine)
+        _ = try? accounting.start().wait()
         host.runConsole()
         try? das.stop().wait()
+        _ = try? accounting.stop().wait()
         try? engine.shutdown()
     }
 }

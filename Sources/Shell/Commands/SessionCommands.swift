@@ -1,5 +1,6 @@
 import Device
 import RADIUS
+import Renderers
 
 extension IOSCommands {
     static var sessionCommands: [CommandDeclaration] {
@@ -7,6 +8,35 @@ extension IOSCommands {
             CommandDeclaration([.exec], "show aaa sessions",
                                [HelpText.show, "Show AAA values", "AAA sessions as seen by AAA Server"], pipe: true) { ctx in
                 ctx.device.renderAAASessions { ctx.print($0) }
+            },
+            CommandDeclaration([.exec], "show aaa user {all | <0-4294967295>$id}",
+                               [HelpText.show, "Show AAA values", "Show AAA user related information",
+                                "All users", "Unique id"], pipe: true) { ctx in
+                if let id = ctx.int("id") {
+                    _ = AAAUserRenderer.render(device: ctx.device, uniqueId: UInt32(id)) { ctx.print($0) }
+                } else {
+                    AAAUserRenderer.renderAll(device: ctx.device) { ctx.print($0) }
+                }
+            },
+            CommandDeclaration([.exec], "show aaa servers",
+                               [HelpText.show, "Show AAA values", "All AAA servers as seen by the AAA Server MIB"],
+                               pipe: true) { ctx in
+                AAAServersRenderer.render(device: ctx.device) { ctx.print($0) }
+            },
+            CommandDeclaration([.exec], "show aaa server radius dynamic-author",
+                               [HelpText.show, "Show AAA values", "Show AAA server information", "RADIUS server",
+                                "Dynamic authorization local server"], pipe: true) { ctx in
+                DynamicAuthorRenderer.render(device: ctx.device) { ctx.print($0) }
+            },
+            CommandDeclaration([.exec], "show crypto session [detail]",
+                               [HelpText.show, "Encryption module", "Crypto session information",
+                                "Detailed crypto session information"], pipe: true) { ctx in
+                CryptoSessionRenderer.render(device: ctx.device, detail: ctx.has("detail")) { ctx.print($0) }
+            },
+            CommandDeclaration([.exec], "show crypto ikev2 sa [detailed]",
+                               [HelpText.show, "Encryption module", "Shows ikev2 information",
+                                "Shows ikev2 SAs", "Show detailed SA information"], pipe: true) { ctx in
+                IKEv2SARenderer.render(device: ctx.device, detailed: ctx.has("detailed")) { ctx.print($0) }
             },
             CommandDeclaration([.exec], "clear crypto session [remote A.B.C.D$remote]",
                                [HelpText.clear, "Encryption module", "Clear crypto session",
