@@ -1,6 +1,7 @@
 // flexvpn-bench: speed and memory figures, printed (never asserted).
 //
 //   flexvpn-bench console
+//   flexvpn-bench show
 //   flexvpn-bench das [--sessions 10000,1000000] [--seconds 3] [--warmup 1]
 //                     [--sockets 4] [--outstanding 8] [--baseline yes|no]
 //
@@ -10,6 +11,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "console":
     ConsoleBenchmark.run()
+case "show":
+    ShowBenchmark.run()
 case "das":
     do {
         let options = try DASBenchmark.Options(parsing: Array(arguments.dropFirst()))
@@ -20,7 +23,7 @@ case "das":
         exitCode(2)
     }
 default:
-    print("usage: flexvpn-bench console | das [options]")
+    print("usage: flexvpn-bench console | show | das [options]")
     print(DASBenchmark.Options.usage)
     exitCode(arguments.isEmpty ? 0 : 2)
 }

@@ -19,4 +19,8 @@ public protocol ConsoleShell: AnyObject {
     func controlZ(_ buffer: String) -> String
     /// True once the user left with `exit`/`logout` from EXEC: the console closes.
     var isFinished: Bool { get }
+    /// Where a long command output goes while it is produced (`show aaa user all` with 100,000
+    /// sessions), so it is never held whole; what `submit` returns is the rest. nil: all of it
+    /// comes back from `submit`.
+    var outputStream: ((String) -> Void)? { get set }
 }

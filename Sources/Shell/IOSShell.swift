@@ -16,6 +16,7 @@ public final class IOSShell: ConsoleShell {
     /// The last commands, newest last (`show history`; IOS keeps 10 on a console line).
     public private(set) var history: [String] = []
     public var historySize = 10
+    public var outputStream: ((String) -> Void)?
 
     /// An interactive question waiting for the next line.
     enum Pending {
@@ -205,13 +206,12 @@ public final class IOSShell: ConsoleShell {
     private func run(_ payload: Int, _ captures: [Capture]) -> String {
         let entry = registry.entries[payload]
         let context = CommandContext(shell: self, captures: captures, form: entry.form)
+        if entry.declaration.pipe { context.filter = OutputFilter(captures) }
+        context.stream = outputStream
         let before = device.config
         entry.declaration.run(context)
         if device.config != before { device.noteConfigChange(by: lineName) }
-        if entry.declaration.pipe, let filter = OutputFilter(captures) {
-            return filter.apply(context.output)
-        }
-        return context.output
+        return context.finish()
     }
 
     /// `?` rows: two-space indent, the word column as wide as the longest word plus two spaces,

@@ -24,28 +24,51 @@ struct OutputFilter {
         return regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
     }
 
-    func apply(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" { lines.removeLast() }
-        var kept: [String] = []
-        switch kind {
-        case .include: kept = lines.filter(matches)
-        case .exclude: kept = lines.filter { !matches($0) }
-        case .begin:
-            if let first = lines.firstIndex(where: matches) { kept = Array(lines[first...]) }
-        case .count:
-            return "Number of lines which match regexp = \(lines.filter(matches).count)\n"
-        case .section:
-            // A section is a line that starts at the margin and the indented lines under it.
-            var i = 0
-            while i < lines.count {
-                var end = i + 1
-                while end < lines.count, lines[end].hasPrefix(" ") { end += 1 }
-                let block = lines[i..<end]
-                if block.contains(where: matches) { kept += block }
-                i = end
+    // State carried across chunks of a streamed output.
+    private var begun = false
+    private var counted = 0
+    private var section: [String] = []
+    private var sectionMatches = false
+
+    /// Filters complete lines (text ending in a newline, or empty) and returns what passes.
+    mutating func feed(_ text: String) -> String {
+        var out = ""
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+            let line = String(line)
+            switch kind {
+            case .include: if matches(line) { out += line + "\n" }
+            case .exclude: if !matches(line) { out += line + "\n" }
+            case .begin:
+                if !begun, matches(line) { begun = true }
+                if begun { out += line + "\n" }
+            case .count: if matches(line) { counted += 1 }
+            case .section:
+                // A section is a line that starts at the margin and the indented lines under it.
+                if !line.hasPrefix(" ") { out += closeSection() }
+                section.append(line)
+                if matches(line) { sectionMatches = true }
             }
         }
-        return kept.map { $0 + "\n" }.joined()
+        return out
+    }
+
+    private mutating func closeSection() -> String {
+        defer { section.removeAll(); sectionMatches = false }
+        return sectionMatches ? section.map { $0 + "\n" }.joined() : ""
+    }
+
+    /// What the filter still holds once the command is done.
+    mutating func finish() -> String {
+        switch kind {
+        case .count: return "Number of lines which match regexp = \(counted)\n"
+        case .section: return closeSection()
+        default: return ""
+        }
+    }
+
+    /// The whole of a finished output, filtered.
+    func apply(_ text: String) -> String {
+        var copy = self
+        return copy.feed(text.hasSuffix("\n") || text.isEmpty ? text : text + "\n") + copy.finish()
     }
 }

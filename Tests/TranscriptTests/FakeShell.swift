@@ -10,6 +10,7 @@ final class FakeShell: ConsoleShell {
     var mode = Mode.user
     var secret: String?
     private(set) var isFinished = false
+    var outputStream: ((String) -> Void)?
     /// Every line `submit` and `controlZ` received, in order.
     private(set) var received: [String] = []
 

@@ -59,12 +59,40 @@ public final class CommandContext {
     public let shell: IOSShell
     public let captures: [Capture]
     public let form: CommandForm
+    /// What the command printed and not yet handed on.
     public var output = ""
+    /// The output modifier (`| include …`), applied as lines go by.
+    var filter: OutputFilter?
+    /// Where output goes in chunks while the command runs, when the console streams.
+    var stream: ((String) -> Void)?
+    static let chunkBytes = 64 * 1024
 
     init(shell: IOSShell, captures: [Capture], form: CommandForm) {
         self.shell = shell
         self.captures = captures
         self.form = form
+    }
+
+    /// Hands complete lines on once enough have gathered.
+    func drainIfLarge() {
+        guard let stream, output.utf8.count >= CommandContext.chunkBytes,
+              let lastNewline = output.lastIndex(of: "\n") else { return }
+        let complete = String(output[...lastNewline])
+        output = String(output[output.index(after: lastNewline)...])
+        var text = complete
+        if var f = filter {
+            text = f.feed(complete)
+            filter = f
+        }
+        if !text.isEmpty { stream(text) }
+    }
+
+    /// What is left once the command is done, through the filter.
+    func finish() -> String {
+        guard var filter else { return output }
+        let text = filter.feed(output) + filter.finish()
+        self.filter = filter
+        return text
     }
 
     public var device: Device { shell.device }
@@ -74,7 +102,10 @@ public final class CommandContext {
     public func has(_ name: String) -> Bool { captures.contains { $0.name == name } }
     public func string(_ name: String) -> String? { captures.last { $0.name == name }?.text }
     public func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
-    public func print(_ text: String) { output += text + "\n" }
+    public func print(_ text: String) {
+        output += text + "\n"
+        if stream != nil { drainIfLarge() }
+    }
 }
 
 /// One command: its IOS syntax, a help text per keyword or argument (in order), and its handler.

@@ -32,8 +32,16 @@ public final class LineDiscipline: ConsoleSink {
     private var literalNext = false
     private var utf8Pending: [UInt8] = []
 
+    /// Called when a streaming command put output in the buffer; the runner writes it out.
+    public var onStreamedOutput: (() -> Void)?
+
     public init(shell: ConsoleShell) {
         self.shell = shell
+        shell.outputStream = { [weak self] text in
+            guard let self else { return }
+            output += text
+            onStreamedOutput?()
+        }
     }
 
     /// Whether output is waiting to be taken.

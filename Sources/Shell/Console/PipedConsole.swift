@@ -49,6 +49,7 @@ public final class PipedConsole: @unchecked Sendable {
                     onFinished: @escaping @Sendable () -> Void = {}) {
         perform { [self] in
             discipline.onIdleOutput = { [unowned self] in flush() }
+            discipline.onStreamedOutput = { [unowned self] in flush() }
             discipline.start()
             flush()
             reportIfFinished(onFinished)

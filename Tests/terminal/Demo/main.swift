@@ -14,6 +14,7 @@ import Darwin
 
 /// A handful of IOS commands with abbreviation, `?` help and Tab completion.
 final class DemoShell: ConsoleShell {
+    var outputStream: ((String) -> Void)?
     enum Mode { case user, privileged, config }
 
     struct Word {
