@@ -10,4 +10,4 @@ python3 -m pytest -q Tests/terminal
 echo "== transcripts"
 .build/debug/flexvpn-emu replay Transcripts
 echo "== swift tests"
-swift test --skip-build
+swift test --skip-build --disable-swift-testing
