@@ -66,21 +66,19 @@ public struct Session: Equatable, Sendable {
 
 private let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
-/// 8 upper-case hex digits: `0000001E`.
-public func hex8(_ value: UInt32) -> String {
-    String(unsafeUninitializedCapacity: 8) { out in
-        for i in 0..<8 { out[i] = hexDigits[Int((value >> UInt32(28 - 4 * i)) & 0xF)] }
-        return 8
+/// `digits` upper-case hex digits of `value` (the low ones): `upperHex(30, digits: 8)` is `0000001E`.
+public func upperHex(_ value: UInt64, digits: Int) -> String {
+    String(unsafeUninitializedCapacity: digits) { out in
+        for i in 0..<digits { out[i] = hexDigits[Int((value >> UInt64(4 * (digits - 1 - i))) & 0xF)] }
+        return digits
     }
 }
 
+/// 8 upper-case hex digits: `0000001E`.
+public func hex8(_ value: UInt32) -> String { upperHex(UInt64(value), digits: 8) }
+
 /// 4 upper-case hex digits: `1194`.
-public func hex4(_ value: UInt16) -> String {
-    String(unsafeUninitializedCapacity: 4) { out in
-        for i in 0..<4 { out[i] = hexDigits[Int((value >> UInt16(12 - 4 * i)) & 0xF)] }
-        return 4
-    }
-}
+public func hex4(_ value: UInt16) -> String { upperHex(UInt64(value), digits: 4) }
 
 /// Upper-case hex, at least two digits: `3A`, `0F`, `1A2`.
 public func hexMin2(_ value: UInt32) -> String {

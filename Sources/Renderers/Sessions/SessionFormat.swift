@@ -2,23 +2,11 @@ import Device
 
 /// Small formatting helpers shared by the session renderers.
 enum SessionFormat {
-    private static let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
     /// 12 upper-case hex digits: `7FBD9783CCF0`.
-    static func hex12(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 12) { out in
-            for i in 0..<12 { out[i] = digits[Int((value >> UInt64(44 - 4 * i)) & 0xF)] }
-            return 12
-        }
-    }
+    static func hex12(_ value: UInt64) -> String { upperHex(value, digits: 12) }
 
     /// 16 upper-case hex digits: an IKEv2 SPI.
-    static func hex16(_ value: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 16) { out in
-            for i in 0..<16 { out[i] = digits[Int((value >> UInt64(60 - 4 * i)) & 0xF)] }
-            return 16
-        }
-    }
+    static func hex16(_ value: UInt64) -> String { upperHex(value, digits: 16) }
 
     /// `341(155)`: decimal, then upper-case hex in parentheses.
     static func decimalHex<T: BinaryInteger>(_ value: T) -> String {
