@@ -34,7 +34,7 @@ public final class IOSShell: ConsoleShell {
     }
 
     /// Every command the emulator knows, compiled once.
-    public nonisolated(unsafe) static let standardRegistry = CommandRegistry(IOSCommands.all)
+    public static let standardRegistry = CommandRegistry(IOSCommands.all)
 
     // MARK: ConsoleShell
 

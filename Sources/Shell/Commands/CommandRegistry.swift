@@ -1,5 +1,7 @@
 /// Compiles the command declarations into one graph per mode, privilege and AAA state.
-public final class CommandRegistry {
+/// Every graph is built in `init` and never changes afterwards, so one registry can serve every
+/// shell on every thread (hence `@unchecked Sendable`).
+public final class CommandRegistry: @unchecked Sendable {
     struct Entry {
         var declaration: CommandDeclaration
         var form: CommandForm
@@ -14,6 +16,7 @@ public final class CommandRegistry {
     private(set) var entries: [Entry] = []
     private var syntaxes: [SyntaxNode] = []
     private var graphs: [GrammarKey: CommandGraph] = [:]
+    private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius]
 
     public init(_ declarations: [CommandDeclaration]) {
         for declaration in declarations {
@@ -35,6 +38,14 @@ public final class CommandRegistry {
                     .sequence([.token(Token(kind: .keyword("default"), name: "default", help: HelpText.default)), stem]))
             }
         }
+        for kind in CommandRegistry.kinds {
+            for privileged in [false, true] {
+                for aaa in [false, true] {
+                    let key = GrammarKey(kind: kind, privileged: privileged, aaa: aaa)
+                    graphs[key] = build(key)
+                }
+            }
+        }
     }
 
     private func add(_ declaration: CommandDeclaration, _ form: CommandForm, _ syntax: SyntaxNode) {
@@ -44,16 +55,19 @@ public final class CommandRegistry {
 
     func graph(for mode: Mode, aaa: Bool) -> CommandGraph {
         let key = GrammarKey(kind: mode.kind, privileged: mode != .userExec, aaa: aaa)
-        if let graph = graphs[key] { return graph }
+        // Built for every key in init.
+        return graphs[key] ?? build(key)
+    }
+
+    private func build(_ key: GrammarKey) -> CommandGraph {
         let graph = CommandGraph()
         for (index, entry) in entries.enumerated() {
             let d = entry.declaration
             guard d.modes.contains(key.kind) else { continue }
             if key.kind == .exec, !key.privileged, d.privilege > 1 { continue }
-            if d.requiresAAA, !aaa { continue }
+            if d.requiresAAA, !key.aaa { continue }
             graph.add(syntaxes[index], payload: index)
         }
-        graphs[key] = graph
         return graph
     }
 
