@@ -170,7 +170,7 @@ class Screen:
 
 
 class Console:
-    def __init__(self, columns=100, startup_config=""):
+    def __init__(self, columns=100, startup_config="", check_tty=False):
         assert Path(BINARY).is_file(), f"{BINARY} is missing: build it first (see this file's docstring)"
         self.screen = Screen(columns)
         self.raw = ""
@@ -180,9 +180,15 @@ class Console:
         startup = Path(self.directory) / "startup-config"
         startup.write_text(startup_config)
         env = dict(os.environ, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-        self.child = pexpect.spawn(BINARY, ["--startup-config", str(startup)], env=env,
-                                   dimensions=(24, columns), encoding="utf-8", codec_errors="replace",
-                                   timeout=10)
+        command, args = BINARY, ["--startup-config", str(startup)]
+        if check_tty:
+            # After the session: the exit status, and whether the tty is as the emulator found it.
+            script = ('before=$(stty -g); "$0" "$@"; status=$?; '
+                      '[ "$(stty -g)" = "$before" ] && echo "tty as found, status $status" '
+                      '|| echo "tty changed, status $status"')
+            command, args = "/bin/sh", ["-c", script, BINARY] + args
+        self.child = pexpect.spawn(command, args, env=env, dimensions=(24, columns), encoding="utf-8",
+                                   codec_errors="replace", timeout=10)
 
     def pump(self, seconds=0.0):
         """Reads whatever the console printed, waiting up to `seconds` for more."""
@@ -240,26 +246,19 @@ def free_udp_port():
         return probe.getsockname()[1]
 
 
-def configure_das(console, prompt="Device"):
-    """Privileged mode, the DAS on a free loopback port with key `cisco`, and `debug aaa pod`.
-    Returns the port."""
+def configure_das(console):
+    """Privileged mode, the DAS on a free loopback port with key `cisco`, and `debug aaa pod`
+    (typed ahead in one go, as a paste). Returns the port."""
     port = free_udp_port()
-    console.send("enable\r")
-    console.wait_tail(escape(prompt) + "#")
-    for command, next_prompt in [("configure terminal", "(config)#"),
-                                 ("aaa new-model", "(config)#"),
-                                 ("aaa server radius dynamic-author", "(config-locsvr-da-radius)#"),
-                                 ("client 127.0.0.1 server-key cisco", "(config-locsvr-da-radius)#"),
-                                 (f"port {port}", "(config-locsvr-da-radius)#")]:
-        console.send(command + "\r")
-        console.wait(lambda lines, c=command: any(line.endswith(c) for line in console.screen.logical_lines())
-                     and console.screen.logical_lines()[-1] == prompt + next_prompt, f"`{command}` done")
-    console.send("end\r")
-    console.wait(lambda _: re.fullmatch(CONFIG_I, console.screen.logical_lines()[-2] or "")
-                 and console.screen.logical_lines()[-1] == prompt + "#", "`end`")
-    console.send("debug aaa pod\r")
+    commands = ["enable", "configure terminal", "aaa new-model", "aaa server radius dynamic-author",
+                "client 127.0.0.1 server-key cisco", f"port {port}", "end", "debug aaa pod"]
+    console.send("\r".join(commands) + "\r")
     console.wait(lambda _: console.screen.logical_lines()[-2:]
-                 == ["AAA POD packet processing debugging is on", prompt + "#"], "`debug aaa pod`")
+                 == ["AAA POD packet processing debugging is on", "Device#"], "the DAS configured")
+    shown = console.screen.logical_lines()
+    for command in commands:
+        assert any(re.search(r"[>#]" + escape(command) + "$", line) for line in shown), (command, shown)
+    assert "% " not in console.raw, console.raw
     return port
 
 
@@ -274,37 +273,17 @@ def disconnect_request(identifier, user_name):
     return header + authenticator + attributes
 
 
-class PodSender:
-    """Sends one Disconnect-Request for `nobody` to the DAS; `reply()` waits for the answer."""
-
-    def __init__(self, port, identifier=7):
-        self.port = port
-        self.identifier = identifier
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.source_port = self.socket.getsockname()[1]
-        self.socket.settimeout(5)
-        self.socket.sendto(disconnect_request(identifier, "nobody"), ("127.0.0.1", port))
-
-    def reply(self):
-        try:
-            data, _ = self.socket.recvfrom(4096)
-        finally:
-            self.socket.close()
-        return data
-
-    def last_line(self):
-        """The last debug line the request makes: the NAK (no session is named `nobody`)."""
-        return STAMP + rf"POD: Sending NAK from port {self.port} to 127\.0\.0\.1/{self.source_port}"
-
-
-def send_pod(console, port):
-    """Sends the request, checks the DAS answered it (a NAK: no such session), and returns the
-    pattern of the last debug line it makes on the console."""
-    sender = PodSender(port)
-    reply = sender.reply()
-    assert reply[0] == DISCONNECT_NAK and reply[1] == sender.identifier, reply.hex()
-    return sender.last_line()
+def send_pod(port, identifier=7):
+    """Sends a Disconnect-Request for `nobody` to the DAS, checks its answer (a NAK: no session
+    has that user) and returns the pattern of the last debug line it makes on the console."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.settimeout(5)
+        peer.sendto(disconnect_request(identifier, "nobody"), ("127.0.0.1", port))
+        reply, _ = peer.recvfrom(4096)
+        source_port = peer.getsockname()[1]
+    assert reply[0] == DISCONNECT_NAK and reply[1] == identifier, reply.hex()
+    return STAMP + rf"POD: Sending NAK from port {port} to 127\.0\.0\.1/{source_port}"
 
 
 def pod_lines(lines):
@@ -471,7 +450,7 @@ def test_pod_debug_redraws_the_partial_line(console):
     port = configure_das(console)
     console.send("show cl")
     console.wait_tail(r"Device#show cl")
-    last = send_pod(console, port)
+    last = send_pod(port)
     # The typed line, every debug line below it, then the prompt and the typed text again.
     lines = console.wait_tail(last, r"Device#show cl")
     start = max(i for i, line in enumerate(lines) if re.fullmatch(POD_FIRST, line))
@@ -489,7 +468,7 @@ def test_pod_debug_keeps_the_cursor_inside_the_line(console):
     console.send("show clock")
     console.send("\x01")                  # Ctrl-A: cursor to the start
     console.wait(lambda _: console.cursor()[1] == len("Device#"), "cursor at start of line")
-    last = send_pod(console, port)
+    last = send_pod(port)
     console.wait_tail(last, r"Device#show clock")
     assert console.cursor()[1] == len("Device#")
     console.send("\x05\r")                # Ctrl-E, Enter
@@ -502,7 +481,7 @@ def test_pod_debug_waits_for_the_end_of_a_key_sequence(console):
     port = configure_das(console)
     console.send("show clock\x1b")
     console.wait_tail(r"Device#show clock")
-    last = send_pod(console, port)
+    last = send_pod(port)
     console.pump(0.5)
     assert console.lines()[-1] == "Device#show clock" and not any(
         re.fullmatch(POD_FIRST, line) for line in console.lines()), "\n".join(console.lines()[-5:])
@@ -513,7 +492,7 @@ def test_pod_debug_waits_for_the_end_of_a_key_sequence(console):
     # An arrow key whose escape sequence arrives in two pieces.
     console.send("\x1b[")
     time.sleep(0.2)
-    last = send_pod(console, port)
+    last = send_pod(port)
     console.pump(0.3)
     console.send("D")                     # left: the cursor moves, nothing is inserted
     lines = console.wait_tail(last, r"Device#show clock")
@@ -537,7 +516,7 @@ def test_pod_debug_and_help_on_a_wrapped_line():
             tail = c.screen.logical_lines()[-len(patterns):]
             return len(tail) == len(patterns) and all(re.fullmatch(p, t) for p, t in zip(patterns, tail))
 
-        last = send_pod(c, port)
+        last = send_pod(port)
         c.wait(lambda _: tail_is(last, escape(line)), "the log below the line, then the line again")
         logical = c.screen.logical_lines()
         start = max(i for i, row in enumerate(logical) if re.fullmatch(POD_FIRST, row))
@@ -547,7 +526,7 @@ def test_pod_debug_and_help_on_a_wrapped_line():
         # With the cursor on the first of the two rows: redrawn the same way, cursor kept.
         c.send("\x01")                   # Ctrl-A
         c.wait(lambda _: c.cursor()[1] == len("Device#"), "cursor at the start")
-        last = send_pod(c, port)
+        last = send_pod(port)
         c.wait(lambda _: c.cursor()[1] == len("Device#") and re.fullmatch(last, c.screen.logical_lines()[-2])
                and ["".join(row) for row in c.screen.rows[-2:]] == [line[:30], line[30:]],
                "the log, then the line again on two rows, cursor at its start")
@@ -577,7 +556,7 @@ def test_password_is_not_echoed_and_not_in_history(console):
     console.send("wrong\r")               # a wrong one: asked again
     console.wait_tail(r"Password:", r"Password:")
     console.send("s3c")
-    last = send_pod(console, port)        # a log line while typing: shown, then the prompt again
+    last = send_pod(port)        # a log line while typing: shown, then the prompt again
     lines = console.wait_tail(last, r"Password:")
     first = max(i for i, line in enumerate(lines) if re.fullmatch(POD_FIRST, line))
     assert lines[first - 1] == "Password:"
@@ -590,9 +569,10 @@ def test_password_is_not_echoed_and_not_in_history(console):
 
 def test_keys_typed_while_a_command_prints_are_not_echoed():
     # IOS keeps keys typed while a command runs until the next prompt. Between lines libedit
-    # leaves the tty in cooked mode, where the tty itself would echo them into the output. To hold
-    # a command running while keys arrive: a running-config too long for the pty's buffer, and
-    # nobody reading it, so the console blocks writing it.
+    # leaves the tty in cooked mode, where the tty itself would echo them into the output, and
+    # Ctrl-Z would stop the process instead of leaving configuration mode. To hold a command
+    # running while keys arrive: a running-config too long for the pty's buffer, and nobody
+    # reading it, so the console blocks writing it.
     users = "".join(f"username user{i:05d} password 0 pass{i:05d}\n" for i in range(4000))
     c = Console(startup_config=users)
     try:
@@ -600,12 +580,15 @@ def test_keys_typed_while_a_command_prints_are_not_echoed():
         enable(c)
         c.send("show running-config\r")
         time.sleep(1.0)                   # not reading: the pty fills up and the console waits
+        c.send("configure terminal\r")
+        c.send("\x1a")
         c.send("show clock\r")
         time.sleep(0.3)
-        lines = c.wait_tail(r"Device#show clock", CLOCK, r"Device#", timeout=30)
-        assert c.raw.count("show clock") == 1, "typed-ahead keys echoed: " + repr(
-            c.raw[c.raw.index("show clock") - 200:][:400])
-        end = lines.index("Device#show clock")
+        lines = c.wait_tail(r"Device#configure terminal", r"Enter configuration commands.*", r"Device\(config\)#\^Z",
+                            r"Device#", CONFIG_I, r"Device#show clock", CLOCK, r"Device#", timeout=30)
+        assert c.raw.count("show clock") == 1 and c.raw.count("configure terminal") == 1, \
+            "typed-ahead keys echoed: " + repr(c.raw[c.raw.index("configure terminal") - 200:][:400])
+        end = lines.index("Device#configure terminal")
         assert lines[end - 1] == "end" or lines[end - 2:end] == ["end", ""], lines[end - 3:]
         assert sum(1 for line in lines if line.startswith("username user")) == 4000
     finally:
@@ -651,3 +634,24 @@ def test_exit_ends_the_session(console):
     console.child.expect(pexpect.EOF, timeout=10)
     console.child.close()
     assert console.child.exitstatus == 0
+
+
+@pytest.mark.parametrize("ending", ["exit", "control-d at the password prompt"])
+def test_the_tty_is_left_as_it_was_found(ending):
+    c = Console(check_tty=True)
+    try:
+        c.wait_tail(r"Device>")
+        enable(c)
+        c.send("configure terminal\renable secret s3cr3t\rend\rdisable\r")
+        c.wait_tail(r"Device>")
+        c.send("enable\r")
+        c.wait_tail(r"Password:")
+        if ending == "exit":
+            c.send("s3cr3t\r")
+            c.wait_tail(r"Device#")
+            c.send("exit\r")
+        else:
+            c.send("\x04")
+        c.wait_tail(r"tty as found, status 0", r"")
+    finally:
+        c.close()
