@@ -387,6 +387,15 @@ def test_arrows_recall_history(console):
     lines = console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
     assert sum(1 for line in lines if line == "Device#show clock") == 2
 
+    # IOS keeps the last 10 lines, as `show history` lists them: after 11 more, the oldest of
+    # them is as far back as the arrow goes.
+    commands = ["sh clock", "sho clock", "show cl", "show clo", "show cloc", "sh cl", "sh clo", "sho cl",
+                "sho clo", "sh cloc", "show history"]
+    console.send("\r".join(commands) + "\r")
+    lines = console.wait_tail(r"Device#show history", *[r"  " + escape(c) for c in commands[1:]], r"Device#")
+    console.send("\x1b[A" * 12)
+    console.wait_tail(r"Device#sho clock")
+
 
 def test_control_z_leaves_config_mode_then_log_after_prompt(console):
     enable(console)

@@ -54,8 +54,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private var quietInput = QuietInput()
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
-    /// arrow keys recall.
-    public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 20) {
+    /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
+    public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10) {
         self.shell = ShellReference(shell: shell)
         self.executor = executor
         self.historySize = max(1, historySize)
