@@ -123,7 +123,7 @@ struct QuietInput {
     mutating func begin() {
         var settings = termios()
         guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
-        // Already quiet (a password was read meanwhile): the cooked settings are the ones kept.
+        // Not cooked (libedit left the tty as it was): the cooked settings known still hold.
         guard settings.c_lflag & tcflag_t(ICANON) != 0 else { return }
         cooked = settings
         var quiet = settings
