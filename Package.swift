@@ -39,10 +39,6 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        // Development aid for Tests/terminal (not part of the product): a tiny IOS-like shell on
-        // the real TerminalConsole, so the terminal test runs before the product shell is wired.
-        .executableTarget(name: "terminal-demo", dependencies: ["Transport", "Shell", "Device"],
-                          path: "Tests/terminal/Demo"),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),

@@ -24,7 +24,34 @@ struct cle_editor {
     cle_key_handler handler;
     int wake_fd;
     int wake_key;
+    int lead;   /* the keys read so far end inside a key sequence: a LEAD_* value */
 };
+
+/* Where the keys read so far leave libedit's key sequence: the wake key must not land inside
+   one, where libedit would read it as part of the sequence (Esc ^_ copies the previous word,
+   ^V ^_ inserts it) and the asynchronous lines would wait for the next wake. */
+enum {
+    LEAD_NONE = 0,
+    LEAD_ESCAPE,    /* after Esc: a meta key or the start of an escape sequence */
+    LEAD_CSI,       /* inside Esc [ ... or Esc O ...: until the final byte */
+    LEAD_ONE_MORE,  /* after ^V (quoted insert) or ^X (emacs lead-in): one more key belongs to it */
+};
+
+static int next_lead(int lead, wchar_t key) {
+    switch (lead) {
+    case LEAD_ESCAPE:
+        if (key == L'[' || key == L'O') return LEAD_CSI;
+        return key == 0x1b ? LEAD_ESCAPE : LEAD_NONE;
+    case LEAD_CSI:
+        return (key >= 0x40 && key <= 0x7e) ? LEAD_NONE : LEAD_CSI;
+    case LEAD_ONE_MORE:
+        return LEAD_NONE;
+    default:
+        if (key == 0x1b) return LEAD_ESCAPE;
+        if (key == 0x16 || key == 0x18) return LEAD_ONE_MORE;
+        return LEAD_NONE;
+    }
+}
 
 static cle_editor *editor_of(EditLine *el) {
     void *data = NULL;
@@ -50,22 +77,24 @@ static unsigned char (*const actions[CLE_MAX_ACTIONS])(EditLine *, int) = {
     action_0, action_1, action_2, action_3, action_4, action_5, action_6, action_7,
 };
 
-/* The read function (EL_GETCFN): like libedit's own, but while waiting for a key it also
-   watches the wake pipe, so another thread can make el_gets run the wake_key binding (which
-   prints asynchronous output and redraws) without a keystroke. Keys win over the pipe so an
-   arrow key's escape sequence is never split. Returns 1 with a character, 0 at EOF, -1 on error. */
+/* The read function (EL_GETCFN): like libedit's own, but it also watches the wake pipe, so
+   another thread can make el_gets run the wake_key binding (which prints asynchronous output and
+   redraws) without a keystroke. Between key sequences the pipe wins over keys already typed, so
+   lines logged while a command ran come right after the next prompt even when more lines were
+   typed ahead (pasted); inside a sequence (an arrow key's Esc [ A) only keys are read. Returns 1
+   with a character, 0 at EOF, -1 on error. */
 static int read_char(EditLine *el, wchar_t *out) {
     cle_editor *e = editor_of(el);
     char bytes[MB_LEN_MAX];
     size_t have = 0;
     for (;;) {
-        if (have == 0 && e && e->wake_fd >= 0) {
+        if (have == 0 && e && e->wake_fd >= 0 && e->lead == LEAD_NONE) {
             struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
             if (poll(fds, 2, -1) < 0) {
                 if (errno == EINTR) continue;   /* SIGWINCH and friends: libedit handled them */
                 return -1;
             }
-            if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)) && (fds[1].revents & POLLIN)) {
+            if (fds[1].revents & POLLIN) {
                 char drain[256];
                 while (read(e->wake_fd, drain, sizeof drain) > 0) {}
                 *out = (wchar_t)e->wake_key;
@@ -85,6 +114,7 @@ static int read_char(EditLine *el, wchar_t *out) {
         if (r == (size_t)-2 && have < sizeof bytes) continue;        /* incomplete sequence */
         if (r == (size_t)-1 || r == (size_t)-2) { have = 0; continue; } /* invalid: drop it */
         if (e && e->wake_fd >= 0 && *out == (wchar_t)e->wake_key) { have = 0; continue; }
+        if (e) e->lead = next_lead(e->lead, *out);
         return 1;
     }
 }
@@ -149,6 +179,7 @@ int cle_bind_builtin(cle_editor *e, const char *key, const char *function) {
 }
 
 const char *cle_gets(cle_editor *e, int *count) {
+    e->lead = LEAD_NONE;
     return el_gets(e->el, count);
 }
 

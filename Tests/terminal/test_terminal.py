@@ -1,19 +1,21 @@
-"""The interactive console on a real pseudo-terminal: libedit line editing with IOS habits.
+"""The product's console on a real pseudo-terminal: libedit line editing with IOS habits.
 
-Runs a console binary under pexpect and replays its output on a small virtual screen (below), so
-the assertions read what a person would see, whatever cursor movements libedit chose.
-
-Binary: $FLEXVPN_TERMINAL_BINARY, else .build/debug/terminal-demo (a tiny IOS-like shell on the
-real TerminalConsole, Tests/terminal/Demo). Once flexvpn-emu starts the TerminalConsole when its
-standard input is a terminal, the default becomes .build/debug/flexvpn-emu and
-`trigger_async_log` must make that binary log a line (see there).
-Build first: `swift build --product terminal-demo` (or the product).
-Run: `python3 -m pytest Tests/terminal -q`.
+Runs .build/debug/flexvpn-emu (or $FLEXVPN_TERMINAL_BINARY) under pexpect with its own empty
+startup-config, and replays its output on a small virtual screen (below), so the assertions read
+what a person would see, whatever cursor movements libedit chose. Asynchronous output comes from
+a real event: a Disconnect-Request sent to the emulator's DAS on 127.0.0.1 with `debug aaa pod`
+on, which logs `POD: ...` lines while the user has a line half typed.
+Build first: `swift build --product flexvpn-emu`. Run: `python3 -m pytest Tests/terminal -q`.
 """
 
+import hashlib
 import os
 import re
+import shutil
 import signal
+import socket
+import struct
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,13 +23,16 @@ import pexpect
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "terminal-demo"))
-IS_DEMO = Path(BINARY).name == "terminal-demo"
+BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
 
 STAMP = r"\*?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: "
 CONFIG_I = STAMP + r"%SYS-5-CONFIG_I: Configured from console by console"
-ASYNC_LOG = STAMP + r"%LINK-3-UPDOWN: Interface Tunnel0, changed state to up"
-CLOCK = r"\*?\d\d:\d\d:\d\d\.\d{3} .+"   # `show clock`
+CLOCK = r"\*?\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} [ \d]\d \d{4}"   # `show clock`
+POD_FIRST = STAMP + r"POD: 127\.0\.0\.1 request queued"
+
+SECRET = b"cisco"
+DISCONNECT_REQUEST, DISCONNECT_NAK = 40, 42
+USER_NAME = 1
 
 
 class Screen:
@@ -165,13 +170,25 @@ class Screen:
 
 
 class Console:
-    def __init__(self, columns=100):
+    def __init__(self, columns=100, startup_config="", check_tty=False):
         assert Path(BINARY).is_file(), f"{BINARY} is missing: build it first (see this file's docstring)"
         self.screen = Screen(columns)
         self.raw = ""
+        # A startup-config of its own (empty unless given): nothing from the user's leaks in, and
+        # `write memory` writes nowhere else.
+        self.directory = tempfile.mkdtemp(prefix="flexvpn-terminal-")
+        startup = Path(self.directory) / "startup-config"
+        startup.write_text(startup_config)
         env = dict(os.environ, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-        self.child = pexpect.spawn(BINARY, env=env, dimensions=(24, columns),
-                                   encoding="utf-8", codec_errors="replace", timeout=10)
+        command, args = BINARY, ["--startup-config", str(startup)]
+        if check_tty:
+            # After the session: the exit status, and whether the tty is as the emulator found it.
+            script = ('before=$(stty -g); "$0" "$@"; status=$?; '
+                      '[ "$(stty -g)" = "$before" ] && echo "tty as found, status $status" '
+                      '|| echo "tty changed, status $status"')
+            command, args = "/bin/sh", ["-c", script, BINARY] + args
+        self.child = pexpect.spawn(command, args, env=env, dimensions=(24, columns), encoding="utf-8",
+                                   codec_errors="replace", timeout=10)
 
     def pump(self, seconds=0.0):
         """Reads whatever the console printed, waiting up to `seconds` for more."""
@@ -195,9 +212,9 @@ class Console:
         """Waits until condition(lines) holds and the output has been quiet for a moment."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.pump(0.1)
+            self.pump(0.05)
             if condition(self.lines()):
-                self.pump(0.2)
+                self.pump(0.15)
                 if condition(self.lines()):
                     return self.lines()
         raise AssertionError(f"timed out waiting for {what}; screen:\n" + "\n".join(self.lines()[-20:])
@@ -220,15 +237,59 @@ class Console:
     def close(self):
         if self.child.isalive():
             self.child.terminate(force=True)
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def trigger_async_log(console):
-    """Makes the device log `%LINK-3-UPDOWN ...` while the user types (ASYNC_LOG). The demo does
-    it on SIGUSR1. For flexvpn-emu: replace with a real event (for example a RADIUS packet to its
-    DAS port on 127.0.0.1 with `debug aaa pod` on) and adjust ASYNC_LOG to the line it prints."""
-    if not IS_DEMO:
-        raise NotImplementedError("no asynchronous-log trigger for " + BINARY)
-    console.child.kill(signal.SIGUSR1)
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def configure_das(console):
+    """Privileged mode, the DAS on a free loopback port with key `cisco`, and `debug aaa pod`
+    (typed ahead in one go, as a paste). Returns the port."""
+    port = free_udp_port()
+    commands = ["enable", "configure terminal", "aaa new-model", "aaa server radius dynamic-author",
+                "client 127.0.0.1 server-key cisco", f"port {port}", "end", "debug aaa pod"]
+    console.send("\r".join(commands) + "\r")
+    console.wait(lambda _: console.screen.logical_lines()[-2:]
+                 == ["AAA POD packet processing debugging is on", "Device#"], "the DAS configured")
+    shown = console.screen.logical_lines()
+    for command in commands:
+        assert any(re.search(r"[>#]" + escape(command) + "$", line) for line in shown), (command, shown)
+    assert "% " not in console.raw, console.raw
+    return port
+
+
+def disconnect_request(identifier, user_name):
+    """A Disconnect-Request (RFC 5176) with one User-Name, signed with SECRET (RFC 5176 3.5:
+    the Request Authenticator is MD5 over the packet with 16 zero bytes in its place, then the
+    secret)."""
+    value = user_name.encode()
+    attributes = bytes([USER_NAME, 2 + len(value)]) + value
+    header = bytes([DISCONNECT_REQUEST, identifier]) + struct.pack("!H", 20 + len(attributes))
+    authenticator = hashlib.md5(header + bytes(16) + attributes + SECRET).digest()
+    return header + authenticator + attributes
+
+
+def send_pod(port, identifier=7):
+    """Sends a Disconnect-Request for `nobody` to the DAS, checks its answer (a NAK: no session
+    has that user) and returns the pattern of the last debug line it makes on the console."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as peer:
+        peer.bind(("127.0.0.1", 0))
+        peer.settimeout(5)
+        peer.sendto(disconnect_request(identifier, "nobody"), ("127.0.0.1", port))
+        reply, _ = peer.recvfrom(4096)
+        source_port = peer.getsockname()[1]
+    assert reply[0] == DISCONNECT_NAK and reply[1] == identifier, reply.hex()
+    return STAMP + rf"POD: Sending NAK from port {port} to 127\.0\.0\.1/{source_port}"
+
+
+def pod_lines(lines):
+    """The stamped debug rows of one Disconnect-Request, from its first to its last."""
+    start = max(i for i, line in enumerate(lines) if re.fullmatch(POD_FIRST, line))
+    return [line for line in lines[start:] if re.match(STAMP.rstrip(), line)]
 
 
 @pytest.fixture
@@ -255,6 +316,7 @@ def test_question_mark_shows_help_at_once_and_redraws(console):
     help_rows = lines[start + 1:-2]
     assert help_rows[0] == "Exec commands:"
     assert any(re.fullmatch(r"  enable +Turn on privileged commands", row) for row in help_rows), help_rows
+    assert any(re.fullmatch(r"  show +Show running system information", row) for row in help_rows), help_rows
     assert console.cursor()[1] == len("Device>")
 
     # After a partial word: the completions on one line, then the typed text again, cursor at its
@@ -266,13 +328,22 @@ def test_question_mark_shows_help_at_once_and_redraws(console):
     console.wait_tail(r"Device>enable", r"Device#")
     assert "% Invalid" not in console.raw
 
+    # Privileged EXEC has more commands; `show ?` lists the subcommands.
+    console.send("show ?")
+    lines = console.wait_tail(r"", r"Device#show")
+    assert console.cursor()[1] == len("Device#show ")
+    start = max(i for i, line in enumerate(lines) if line == "Device#show ?")
+    assert any(re.fullmatch(r"  clock +Display the system clock", row) for row in lines[start + 1:]), lines
+    console.send("clock\r")
+    console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
+
 
 def test_question_mark_with_cursor_inside_the_line(console):
     console.send("show cl")
     console.send("\x02\x02\x02")          # Ctrl-B three times: cursor under the space
     console.wait(lambda _: console.cursor()[1] == len("Device>show"), "cursor moved left")
     console.send("?")
-    lines = console.wait_tail(r"", r"Device>show cl")
+    lines = console.wait_tail(r"clock", r"", r"Device>show cl")
     assert "Device>show cl?" in lines     # `?` shown after the whole typed text
     assert console.cursor()[1] == len("Device>show cl")
     console.send("ock\r")
@@ -289,14 +360,23 @@ def test_tab_completes_a_unique_prefix_and_rings_otherwise(console):
     console.send("\t")                    # nothing left to complete: the bell, line unchanged
     console.wait(lambda _: console.screen.bells > bells, "a bell")
     assert console.lines()[-1] == "Device>enable"
+    assert console.cursor()[1] == len("Device>enable ")
     console.send("\r")
     console.wait_tail(r"Device>enable", r"Device#")
+
+    # Word by word: `sh` then `cl`.
+    console.send("sh\t")
+    console.wait(lambda _: console.cursor()[1] == len("Device#show "), "completion to 'show '")
+    console.send("cl\t")
+    console.wait(lambda _: console.cursor()[1] == len("Device#show clock "), "completion to 'show clock '")
+    console.send("\r")
+    console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
 
 
 def test_arrows_recall_history(console):
     enable(console)
     console.send("show clock\r")
-    console.wait_tail(r"Device#show clock", r".+", r"Device#")
+    console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
     console.send("\x1b[A")                # up: the previous command
     console.wait_tail(r"Device#show clock")
     console.send("\x1b[A")                # up again: the one before
@@ -304,8 +384,17 @@ def test_arrows_recall_history(console):
     console.send("\x1b[B")                # down: back to the newer one
     console.wait_tail(r"Device#show clock")
     console.send("\r")
-    lines = console.wait_tail(r"Device#show clock", r".+", r"Device#")
+    lines = console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
     assert sum(1 for line in lines if line == "Device#show clock") == 2
+
+    # IOS keeps the last 10 lines, as `show history` lists them: after 11 more, the oldest of
+    # them is as far back as the arrow goes.
+    commands = ["sh clock", "sho clock", "show cl", "show clo", "show cloc", "sh cl", "sh clo", "sho cl",
+                "sho clo", "sh cloc", "show history"]
+    console.send("\r".join(commands) + "\r")
+    lines = console.wait_tail(r"Device#show history", *[r"  " + escape(c) for c in commands[1:]], r"Device#")
+    console.send("\x1b[A" * 12)
+    console.wait_tail(r"Device#sho clock")
 
 
 def test_control_z_leaves_config_mode_then_log_after_prompt(console):
@@ -324,6 +413,17 @@ def test_control_z_leaves_config_mode_then_log_after_prompt(console):
     console.send("\x1b[A")                # the Ctrl-Z line went to the history
     console.wait_tail(r"R1#hostname R1")
 
+    # From a submode too, with the cursor inside the line: the whole line runs.
+    console.send("\x15configure terminal\r")
+    console.wait_tail(r"R1\(config\)#")
+    console.send("aaa new-model\raaa server radius dynamic-author\r")
+    console.wait_tail(r"R1\(config-locsvr-da-radius\)#")
+    console.send("port 3799\x02\x02")
+    console.send("\x1a")
+    console.wait_tail(r"R1\(config-locsvr-da-radius\)#port 3799\^Z", r"R1#", CONFIG_I, r"R1#")
+    console.send("show running-config | include port\r")
+    console.wait_tail(r" port 3799", r"R1#")
+
 
 def test_log_during_a_command_comes_after_the_new_prompt(console):
     enable(console)
@@ -332,44 +432,116 @@ def test_log_during_a_command_comes_after_the_new_prompt(console):
     console.send("end\r")
     console.wait_tail(r"Device\(config\)#end", r"Device#", CONFIG_I, r"Device#")
 
+    # Also when the next lines were typed ahead (pasted): the log comes right after the prompt.
+    console.send("configure terminal\rhostname R2\rend\rshow clock\r")
+    lines = console.wait_tail(r"R2#show clock", CLOCK, r"R2#")
+    assert lines[-9:-4] == ["Device#configure terminal",
+                            "Enter configuration commands, one per line.  End with CNTL/Z.",
+                            "Device(config)#hostname R2", "R2(config)#end", "R2#"], lines[-9:]
+    assert re.fullmatch(CONFIG_I, lines[-4])
 
-def test_async_log_redraws_the_partial_line(console):
+
+def test_do_runs_exec_commands_in_config_mode(console):
+    enable(console)
+    console.send("configure terminal\r")
+    console.wait_tail(r"Device\(config\)#")
+    console.send("do show clock\r")
+    console.wait_tail(r"Device\(config\)#do show clock", CLOCK, r"Device\(config\)#")
+    console.send("do sh\t")               # Tab and `?` see through `do`
+    console.wait(lambda _: console.cursor()[1] == len("Device(config)#do show "), "completion to 'do show '")
+    console.send("cl?")
+    console.wait_tail(r"Device\(config\)#do show cl\?", r"clock", r"", r"Device\(config\)#do show cl")
+    console.send("ock\r")
+    console.wait_tail(r"Device\(config\)#do show clock", CLOCK, r"Device\(config\)#")
+
+
+def test_pod_debug_redraws_the_partial_line(console):
+    port = configure_das(console)
     console.send("show cl")
-    console.wait_tail(r"Device>show cl")
-    trigger_async_log(console)
-    console.wait_tail(r"Device>show cl", ASYNC_LOG, r"Device>show cl")
-    assert console.cursor()[1] == len("Device>show cl")
+    console.wait_tail(r"Device#show cl")
+    last = send_pod(port)
+    # The typed line, every debug line below it, then the prompt and the typed text again.
+    lines = console.wait_tail(last, r"Device#show cl")
+    start = max(i for i, line in enumerate(lines) if re.fullmatch(POD_FIRST, line))
+    assert lines[start - 1] == "Device#show cl"
+    debug = pod_lines(lines)
+    assert len(debug) >= 3 and re.fullmatch(last, debug[-1]), debug
+    assert len(set(debug)) == len(debug), "a debug line shown twice"
+    assert console.cursor()[1] == len("Device#show cl")
     console.send("ock\r")                 # the partial line is intact
-    console.wait_tail(ASYNC_LOG, r"Device>show clock", CLOCK, r"Device>")
+    console.wait_tail(last, r"Device#show clock", CLOCK, r"Device#")
 
 
-def test_async_log_keeps_the_cursor_inside_the_line(console):
+def test_pod_debug_keeps_the_cursor_inside_the_line(console):
+    port = configure_das(console)
     console.send("show clock")
     console.send("\x01")                  # Ctrl-A: cursor to the start
-    console.wait(lambda _: console.cursor()[1] == len("Device>"), "cursor at start of line")
-    trigger_async_log(console)
-    console.wait_tail(ASYNC_LOG, r"Device>show clock")
-    assert console.cursor()[1] == len("Device>")
+    console.wait(lambda _: console.cursor()[1] == len("Device#"), "cursor at start of line")
+    last = send_pod(port)
+    console.wait_tail(last, r"Device#show clock")
+    assert console.cursor()[1] == len("Device#")
     console.send("\x05\r")                # Ctrl-E, Enter
-    console.wait_tail(r"Device>show clock", CLOCK, r"Device>")
+    console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
 
 
-def test_async_log_and_help_on_a_wrapped_line():
+def test_pod_debug_waits_for_the_end_of_a_key_sequence(console):
+    # Esc starts a key sequence (Esc b: back a word). Lines logged in between must neither be
+    # taken for part of it (libedit binds Esc ^_ to "copy the previous word") nor be lost.
+    port = configure_das(console)
+    console.send("show clock\x1b")
+    console.wait_tail(r"Device#show clock")
+    last = send_pod(port)
+    console.pump(0.5)
+    assert console.lines()[-1] == "Device#show clock" and not any(
+        re.fullmatch(POD_FIRST, line) for line in console.lines()), "\n".join(console.lines()[-5:])
+    console.send("b")
+    console.wait_tail(last, r"Device#show clock")
+    assert console.cursor()[1] == len("Device#show ")
+
+    # An arrow key whose escape sequence arrives in two pieces.
+    console.send("\x1b[")
+    time.sleep(0.2)
+    last = send_pod(port)
+    console.pump(0.3)
+    console.send("D")                     # left: the cursor moves, nothing is inserted
+    lines = console.wait_tail(last, r"Device#show clock")
+    assert sum(1 for line in lines if re.fullmatch(POD_FIRST, line)) == 2
+    assert console.cursor()[1] == len("Device#show")
+    console.send("\x05\r")
+    console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
+
+
+def test_pod_debug_and_help_on_a_wrapped_line():
     c = Console(columns=30)
     try:
         c.wait_tail(r"Device>")
-        line = "Device>show " + "x" * 40   # 52 characters: two rows
-        c.send(line[len("Device>"):])
+        # Prompts wider than the screen (Device(config-locsvr-da-radius)# has 32 characters).
+        port = configure_das(c)
+        line = "Device#show " + "x" * 40   # 52 characters: two rows
+        c.send(line[len("Device#"):])
         c.wait(lambda _: c.screen.logical_lines()[-1] == line, "the wrapped line")
 
         def tail_is(*patterns):
             tail = c.screen.logical_lines()[-len(patterns):]
             return len(tail) == len(patterns) and all(re.fullmatch(p, t) for p, t in zip(patterns, tail))
 
-        trigger_async_log(c)
-        c.wait(lambda _: tail_is(escape(line), ASYNC_LOG, escape(line)),
-               "the line, the log below it, the line again")
+        last = send_pod(port)
+        c.wait(lambda _: tail_is(last, escape(line)), "the log below the line, then the line again")
+        logical = c.screen.logical_lines()
+        start = max(i for i, row in enumerate(logical) if re.fullmatch(POD_FIRST, row))
+        assert logical[start - 1] == line
         assert c.cursor() == (len(c.screen.rows) - 1, len(line) % 30)
+
+        # With the cursor on the first of the two rows: redrawn the same way, cursor kept.
+        c.send("\x01")                   # Ctrl-A
+        c.wait(lambda _: c.cursor()[1] == len("Device#"), "cursor at the start")
+        last = send_pod(port)
+        c.wait(lambda _: c.cursor()[1] == len("Device#") and re.fullmatch(last, c.screen.logical_lines()[-2])
+               and ["".join(row) for row in c.screen.rows[-2:]] == [line[:30], line[30:]],
+               "the log, then the line again on two rows, cursor at its start")
+        assert c.cursor()[0] == len(c.screen.rows) - 2
+        c.send("\x05")                   # Ctrl-E
+        c.wait(lambda _: c.cursor() == (len(c.screen.rows) - 1, len(line) % 30), "cursor at the end")
         c.send("?")
         c.wait(lambda _: tail_is(escape(line + "?"), r"% Unrecognized command", escape(line)),
                "help below the wrapped line, then the line again")
@@ -378,28 +550,58 @@ def test_async_log_and_help_on_a_wrapped_line():
 
 
 def test_password_is_not_echoed_and_not_in_history(console):
-    enable(console)
+    port = configure_das(console)
     console.send("configure terminal\r")
     console.wait_tail(r"Device\(config\)#")
     console.send("enable secret s3cr3t\r")
-    console.wait_tail(r"Device\(config\)#")
+    console.wait_tail(r"Device\(config\)#enable secret s3cr3t", r"Device\(config\)#")
     console.send("end\r")
     console.wait_tail(CONFIG_I, r"Device#")
     console.send("disable\r")
     console.wait_tail(r"Device>")
     start = len(console.raw)
     console.send("enable\r")
-    console.wait_tail(r"Password:")
+    console.wait_tail(r"Device>enable", r"Password:")
     console.send("wrong\r")               # a wrong one: asked again
     console.wait_tail(r"Password:", r"Password:")
     console.send("s3c")
-    trigger_async_log(console)            # a log line while typing: shown, then the prompt again
-    console.wait_tail(r"Password:", ASYNC_LOG, r"Password:")
+    last = send_pod(port)        # a log line while typing: shown, then the prompt again
+    lines = console.wait_tail(last, r"Password:")
+    first = max(i for i, line in enumerate(lines) if re.fullmatch(POD_FIRST, line))
+    assert lines[first - 1] == "Password:"
     console.send("X\x7fr3t\r")             # Backspace works without echo
-    lines = console.wait_tail(r"Password:", r"Device#")
+    console.wait_tail(last, r"Password:", r"Device#")
     assert "s3c" not in console.raw[start:] and "wrong" not in console.raw[start:]
     console.send("\x1b[A")                # history holds `enable`, not the password
     console.wait_tail(r"Device#enable")
+
+
+def test_keys_typed_while_a_command_prints_are_not_echoed():
+    # IOS keeps keys typed while a command runs until the next prompt. Between lines libedit
+    # leaves the tty in cooked mode, where the tty itself would echo them into the output, and
+    # Ctrl-Z would stop the process instead of leaving configuration mode. To hold a command
+    # running while keys arrive: a running-config too long for the pty's buffer, and nobody
+    # reading it, so the console blocks writing it.
+    users = "".join(f"username user{i:05d} password 0 pass{i:05d}\n" for i in range(4000))
+    c = Console(startup_config=users)
+    try:
+        c.wait_tail(r"Device>")
+        enable(c)
+        c.send("show running-config\r")
+        time.sleep(1.0)                   # not reading: the pty fills up and the console waits
+        c.send("configure terminal\r")
+        c.send("\x1a")
+        c.send("show clock\r")
+        time.sleep(0.3)
+        lines = c.wait_tail(r"Device#configure terminal", r"Enter configuration commands.*", r"Device\(config\)#\^Z",
+                            r"Device#", CONFIG_I, r"Device#show clock", CLOCK, r"Device#", timeout=30)
+        assert c.raw.count("show clock") == 1 and c.raw.count("configure terminal") == 1, \
+            "typed-ahead keys echoed: " + repr(c.raw[c.raw.index("configure terminal") - 200:][:400])
+        end = lines.index("Device#configure terminal")
+        assert lines[end - 1] == "end" or lines[end - 2:end] == ["end", ""], lines[end - 3:]
+        assert sum(1 for line in lines if line.startswith("username user")) == 4000
+    finally:
+        c.close()
 
 
 def test_emacs_editing_keys(console):
@@ -418,8 +620,8 @@ def test_control_c_interrupts_the_process(console):
     console.send("show")
     console.wait_tail(r"Device>show")
     console.send("\x03")
-    console.child.expect(pexpect.EOF, timeout=10)   # the process ends (the demo by SIGINT itself;
-    console.child.close()                           # a product may catch it and exit cleanly)
+    console.child.expect(pexpect.EOF, timeout=10)   # the process ends (by SIGINT itself, or a
+    console.child.close()                           # handler that exits cleanly)
     assert console.child.signalstatus == signal.SIGINT or console.child.exitstatus == 0
 
 
@@ -431,7 +633,34 @@ def test_control_d_on_an_empty_line_ends_the_session(console):
 
 
 def test_exit_ends_the_session(console):
+    enable(console)
+    console.send("configure terminal\r")
+    console.wait_tail(r"Device\(config\)#")
+    console.send("exit\r")                # from configuration mode: back to EXEC, not the end
+    console.wait_tail(r"Device\(config\)#exit", r"Device#", CONFIG_I, r"Device#")
+    assert console.child.isalive()
     console.send("exit\r")
     console.child.expect(pexpect.EOF, timeout=10)
     console.child.close()
     assert console.child.exitstatus == 0
+
+
+@pytest.mark.parametrize("ending", ["exit", "control-d at the password prompt"])
+def test_the_tty_is_left_as_it_was_found(ending):
+    c = Console(check_tty=True)
+    try:
+        c.wait_tail(r"Device>")
+        enable(c)
+        c.send("configure terminal\renable secret s3cr3t\rend\rdisable\r")
+        c.wait_tail(r"Device>")
+        c.send("enable\r")
+        c.wait_tail(r"Password:")
+        if ending == "exit":
+            c.send("s3cr3t\r")
+            c.wait_tail(r"Device#")
+            c.send("exit\r")
+        else:
+            c.send("\x04")
+        c.wait_tail(r"tty as found, status 0", r"")
+    finally:
+        c.close()

@@ -1,7 +1,6 @@
-import Dispatch
 import NIOCore
 
-/// Runs work on the owner of the shell and its device (one event loop, one queue), because the
+/// Runs work on the owner of the shell and its device (the engine's event loop), because the
 /// shell and device are not thread-safe. The terminal console calls the shell only through this.
 public protocol ShellExecutor: Sendable {
     /// Runs `body` on the owner, waits until it has run, and returns its result. Throws when the
@@ -24,15 +23,3 @@ public struct EventLoopShellExecutor: ShellExecutor {
     }
 }
 
-/// The owner is a serial dispatch queue (tests, demos).
-public struct DispatchQueueShellExecutor: ShellExecutor {
-    public let queue: DispatchQueue
-
-    public init(queue: DispatchQueue) {
-        self.queue = queue
-    }
-
-    public func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
-        queue.sync(execute: body)
-    }
-}

@@ -16,7 +16,8 @@ import Darwin
 /// of input) ends the session; Ctrl-C interrupts the process as it would without libedit;
 /// arrows, Ctrl-A/E/B/F/K/P/N/T/Y and Esc-B/F are libedit's emacs keys; Ctrl-W deletes the word
 /// left of the cursor and Ctrl-U the text left of the cursor, as on IOS. Passwords
-/// (`shell.echoesInput == false`) are read without echo and kept out of the history.
+/// (`shell.echoesInput == false`) are read without echo and kept out of the history. Keys typed
+/// while a command runs wait, unechoed, for the next prompt (`QuietInput`).
 ///
 /// Threads: `run()` blocks the thread that calls it (the console thread); every shell call goes
 /// through the `ShellExecutor` to the shell's owner. `printAsync(_:)` / `deviceLog(_:)` may be
@@ -50,10 +51,11 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private var promptWidth = 0
     private var pendingControlZ: String?
     private var stopped = false
+    private var quietInput = QuietInput()
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
-    /// arrow keys recall.
-    public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 20) {
+    /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
+    public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10) {
         self.shell = ShellReference(shell: shell)
         self.executor = executor
         self.historySize = max(1, historySize)
@@ -92,7 +94,9 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         cle_bind_builtin(editor, "^R", "ed-redisplay")
 
         lock.withLock { pending.running = isTerminal }
+        quietInput = QuietInput()
         defer {
+            quietInput.restore()
             cle_destroy(editor)
             self.editor = nil
             // Lines queued but not yet shown are written now, and later ones straight away.
@@ -118,6 +122,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             pendingControlZ = nil
             var count: Int32 = 0
             let raw = cle_gets(editor, &count)
+            if isTerminal { quietInput.begin() }
             if stopped { break }
             if let buffer = pendingControlZ {
                 if !buffer.allSatisfy(\.isWhitespace) { cle_history_enter(editor, buffer) }
@@ -313,6 +318,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 if typed.isEmpty { return nil }
             case 0x03:                           // Ctrl-C: as if the tty had sent SIGINT
                 if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
+                quietInput.restore()             // a process that dies of it leaves the tty cooked
                 cle_raise_interrupt()
                 if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &hidden) }
                 typed.removeAll()

@@ -108,3 +108,37 @@ enum TerminalOutput {
         return settings.c_oflag & needed == needed
     }
 }
+
+/// Keeps keys typed while a command runs out of its output. libedit puts the tty back in cooked
+/// mode each time it returns a line, and there the tty itself echoes what is typed meanwhile, in
+/// the middle of the command's output; IOS shows such keys after the next prompt. So between
+/// lines standard input is quiet: non-canonical, without echo or signals (Ctrl-C and Ctrl-Z wait
+/// as keys for libedit, like the rest). libedit takes a non-canonical tty's settings for its own
+/// and keeps the cooked ones it saved, so it can start the next line straight from quiet.
+struct QuietInput {
+    /// The cooked settings libedit restored, to put back when the session ends.
+    private var cooked: termios?
+
+    /// After libedit returned a line: remember the cooked settings, then go quiet.
+    mutating func begin() {
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
+        // Not cooked (libedit left the tty as it was): the cooked settings known still hold.
+        guard settings.c_lflag & tcflag_t(ICANON) != 0 else { return }
+        cooked = settings
+        var quiet = settings
+        quiet.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ECHONL) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
+        withUnsafeMutableBytes(of: &quiet.c_cc) { chars in
+            chars[Int(VMIN)] = 1
+            chars[Int(VTIME)] = 0
+        }
+        // TCSANOW, not TCSAFLUSH: what was typed ahead stays for the next line.
+        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+    }
+
+    /// Back to the cooked settings (session over, or the process about to take a signal).
+    func restore() {
+        guard var settings = cooked else { return }
+        tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+    }
+}
