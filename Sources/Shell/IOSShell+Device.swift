@@ -162,7 +162,11 @@ extension IOSShell {
         }
         guard day <= CivilTime.daysIn(month: month, year: year) else { return "% Invalid date.\n" }
         let local = CivilTime.epochSeconds(year: year, month: month, day: day, hour: time.0, minute: time.1, second: time.2)
+        let before = device.changeStamp(device.now)
         device.setClock(to: local - Double(device.timezone.offsetSeconds))
+        device.syslog(facility: "SYS", severity: 6, mnemonic: "CLOCKUPDATE",
+                      "System clock has been updated from \(before) to \(device.changeStamp(device.now)), "
+                          + "configured from \(lineName) by \(lineName).")
         return ""
     }
 }

@@ -80,6 +80,11 @@ extension IOSCommands {
                                 "Month of the year", "Month of the year", "Day of the month", "Year"]) { ctx in
                 ctx.output += ctx.shell.setClock(ctx)
             },
+            // `write` alone is `write memory`, as on IOS.
+            CommandDeclaration([.exec], "write",
+                               ["Write running configuration to memory, network, or terminal"]) { ctx in
+                ctx.output += ctx.shell.saveConfiguration()
+            },
             CommandDeclaration([.exec], "write memory",
                                ["Write running configuration to memory, network, or terminal",
                                 "Write to NV memory"]) { ctx in
