@@ -7,7 +7,7 @@ packages=(libedit-dev)
 python_packages=()
 if [ "${1:-}" = "--test" ]; then
     packages+=(freeradius-utils freeradius tshark python3-pip)
-    python_packages+=(pyrad pexpect pytest textfsm)
+    python_packages+=(pyrad pexpect pytest textfsm ntc_templates)
 fi
 
 missing=()

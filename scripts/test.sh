@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 swift build --build-tests
-echo "== terminal tests (pytest + pexpect)"
-python3 -m pytest -q Tests/terminal
+echo "== terminal and parser tests (pytest: pexpect in a pty, ntc-templates)"
+python3 -m pytest -q Tests/terminal Tests/parsers
 echo "== transcripts"
 .build/debug/flexvpn-emu replay Transcripts
 echo "== swift tests"

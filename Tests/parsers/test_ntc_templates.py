@@ -1,0 +1,44 @@
+"""The emulator's `show crypto session detail` parsed by ntc-templates, as automation does."""
+import os
+import subprocess
+import tempfile
+
+from ntc_templates.parse import parse_output
+
+BINARY = os.environ.get("FLEXVPN_BINARY", os.path.join(os.path.dirname(__file__), "..", "..", ".build", "debug", "flexvpn-emu"))
+
+
+def run(commands):
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            [BINARY, "--scenario", "seed-example", "--startup-config", os.path.join(folder, "startup-config")],
+            input="".join(c + "\n" for c in commands), capture_output=True, text=True, timeout=60, check=True)
+    return result.stdout
+
+
+def command_output(transcript, command):
+    """The text a command printed: from after its echoed line to the next prompt."""
+    lines = transcript.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.endswith("#" + command)) + 1
+    end = next(i for i in range(start, len(lines)) if lines[i].startswith("Device#"))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def test_show_crypto_session_detail_parses_with_ntc_templates():
+    transcript = run(["enable", "terminal length 0", "show crypto session detail"])
+    records = parse_output(platform="cisco_ios", command="show crypto session detail",
+                           data=command_output(transcript, "show crypto session detail"))
+    # The seed scenario's three sessions, each with its interface, peer and status.
+    assert len(records) == 3, records
+    assert [r["interface"] for r in records] == ["Virtual-Access1", "Virtual-Access2", "Virtual-Access3"]
+    assert {r["session_status"] for r in records} == {"UP-ACTIVE"}
+    assert [r["peer"] for r in records] == ["192.168.202.2", "192.168.202.2", "192.168.202.4"]
+    assert [r["phase1_id"] for r in records][1:] == ["pskuser2.g1.engdt.com", "pskuser4.g2.engdt.com"]
+    assert {r["remote_port"] for r in records} == {"4500"}
+
+
+def test_a_cleared_session_is_gone_from_the_parse():
+    transcript = run(["enable", "clear crypto session remote 192.168.202.4", "show crypto session detail"])
+    records = parse_output(platform="cisco_ios", command="show crypto session detail",
+                           data=command_output(transcript, "show crypto session detail"))
+    assert [r["peer"] for r in records] == ["192.168.202.2", "192.168.202.2"]
