@@ -99,6 +99,7 @@ struct DASBenchmark {
         let loop = group.next()
         guard let channel = try? DatagramBootstrap(group: loop)
             .channelOption(.datagramVectorReadMessageCount, value: DASServer.vectorReadCount)
+            .channelOption(.maxMessagesPerRead, value: DASServer.readsPerEvent)
             .channelOption(.recvAllocator,
                            value: FixedSizeRecvByteBufferAllocator(capacity: DASServer.vectorReadCount * 4096))
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)

@@ -2,6 +2,7 @@ import Device
 import NIOCore
 import NIOPosix
 import RADIUS
+import Transport
 
 /// A closed-loop Disconnect-Request load generator on its own event loop (its own thread): a few
 /// UDP sockets, each keeping `outstanding` requests in flight, sending the next as soon as a
@@ -46,6 +47,7 @@ final class LoadGenerator: Sendable {
         for index in 0..<sockets {
             let channel = try DatagramBootstrap(group: loop)
                 .channelOption(.datagramVectorReadMessageCount, value: 64)
+                .channelOption(.maxMessagesPerRead, value: DASServer.readsPerEvent)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 64 * 2048))
                 .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
                 .channelInitializer { channel in

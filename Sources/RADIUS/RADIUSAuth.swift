@@ -82,8 +82,8 @@ public enum RADIUSAuth {
     /// `MD5(Code|Id|Length|16 zero bytes|attributes|secret)`.
     public static func verifyRequestAuthenticator(_ raw: UnsafeRawBufferPointer, secret: [UInt8]) -> Bool {
         guard let length = try? RADIUSPacket.validatedLength(raw) else { return false }
-        let expected = md5(raw, header: RADIUSPacket.zeroAuthenticator, length: length, secret: secret)
-        return equalsHeaderAuthenticator(raw, expected)
+        let expected = md5Digest(raw, header: RADIUSPacket.zeroAuthenticator, length: length, secret: secret)
+        return expected.withUnsafeBytes { equalsHeaderAuthenticator(raw, $0) }
     }
 
     /// Whether the Response Authenticator of a received reply is
@@ -165,12 +165,43 @@ public enum RADIUSAuth {
     /// when `header` is 16 zeros, the Response Authenticator when it is the request's.
     /// Internal: callers guarantee `raw` holds `length` >= 20 bytes and `header` is 16 bytes.
     static func md5(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int, secret: [UInt8]) -> [UInt8] {
+        Array(md5Digest(raw, header: header, length: length, secret: secret))
+    }
+
+    /// The same digest without copying it into an array (the DAS checks one per request).
+    @inline(__always)
+    static func md5Digest(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int,
+                          secret: [UInt8]) -> Insecure.MD5Digest {
         var h = Insecure.MD5()
         h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<4]))
         header.withUnsafeBytes { h.update(bufferPointer: $0) }
         h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[RADIUSPacket.headerLength..<length]))
         secret.withUnsafeBytes { h.update(bufferPointer: $0) }
-        return Array(h.finalize())
+        return h.finalize()
+    }
+
+    /// The wire bytes of a reply without attributes (a plain Disconnect-ACK): exactly what
+    /// `signReply` returns for `RADIUSPacket(code: code, identifier: identifier)` without a
+    /// Message-Authenticator, built in one allocation. `requestAuthenticator` must hold 16 bytes
+    /// (a shorter one is padded with zeros, as `signReply` does).
+    public static func signedReplyWithoutAttributes(code: RADIUSCode, identifier: UInt8,
+                                                    requestAuthenticator: UnsafeRawBufferPointer,
+                                                    secret: [UInt8]) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: RADIUSPacket.headerLength) { out, initialized in
+            out[0] = code.rawValue
+            out[1] = identifier
+            out[2] = 0
+            out[3] = UInt8(RADIUSPacket.headerLength)
+            for i in 0..<16 { out[4 + i] = i < requestAuthenticator.count ? requestAuthenticator[i] : 0 }
+            var h = Insecure.MD5()
+            h.update(bufferPointer: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: out[0..<RADIUSPacket.headerLength])))
+            secret.withUnsafeBytes { h.update(bufferPointer: $0) }
+            let digest = h.finalize()
+            digest.withUnsafeBytes { d in
+                for i in 0..<16 { out[4 + i] = d[i] }
+            }
+            initialized = RADIUSPacket.headerLength
+        }
     }
 
     // MARK: internals
@@ -246,6 +277,12 @@ public enum RADIUSAuth {
     }
 
     private static func equalsHeaderAuthenticator(_ raw: UnsafeRawBufferPointer, _ expected: [UInt8]) -> Bool {
+        expected.withUnsafeBytes { equalsHeaderAuthenticator(raw, $0) }
+    }
+
+    private static func equalsHeaderAuthenticator(_ raw: UnsafeRawBufferPointer,
+                                                  _ expected: UnsafeRawBufferPointer) -> Bool {
+        guard expected.count >= 16 else { return false }
         var diff: UInt8 = 0
         for i in 0..<16 { diff |= raw[4 + i] ^ expected[i] }
         return diff == 0

@@ -107,7 +107,7 @@ extension Device {
             }
         }
 
-        let requestAuthenticator = Array(UnsafeRawBufferPointer(rebasing: request[4..<20]))
+        let requestAuthenticator = UnsafeRawBufferPointer(rebasing: request[4..<20])
         let key = RetransmissionCache.Key(address: source.ip.rawValue, port: source.port, identifier: request[1],
                                           authenticatorHigh: loadUInt64(request, 4),
                                           authenticatorLow: loadUInt64(request, 12))
@@ -133,8 +133,16 @@ extension Device {
         for proxyState in scan.proxyStates {
             reply.attributes.append(RADIUSAttribute(type: RADIUSAttributeType.proxyState, value: proxyState))
         }
-        let bytes = RADIUSAuth.signReply(&reply, requestAuthenticator: requestAuthenticator, secret: secret,
+        let bytes: [UInt8]
+        if reply.attributes.isEmpty && !scan.hasMessageAuthenticator {
+            // A plain ACK: the same bytes as signReply, without building them attribute by attribute.
+            bytes = RADIUSAuth.signedReplyWithoutAttributes(code: reply.code, identifier: reply.identifier,
+                                                            requestAuthenticator: requestAuthenticator,
+                                                            secret: secret)
+        } else {
+            bytes = RADIUSAuth.signReply(&reply, requestAuthenticator: Array(requestAuthenticator), secret: secret,
                                          addMessageAuthenticator: scan.hasMessageAuthenticator)
+        }
         if debug.radius, code == RADIUSCode.disconnectRequest.rawValue, !reply.attributes.isEmpty {
             debugLog(lines: reply.attributes.map { attribute in
                 "RADIUS: \(attribute.type) \(attribute.encodedLength) " + hexString(attribute.value)
@@ -246,7 +254,9 @@ extension Device {
         das.statistics.disconnectACKs += 1
         if podDebug { debugLog("POD: Sending ACK from port \(localPort) to \(source.ip)/\(source.port)") }
         if let hook = onSessionsDisconnected {
-            hook(ended.sorted { $0.sessionId < $1.sessionId }, .radiusDisconnect(client: source.ip))
+            // One session (the usual case) needs no sorted copy.
+            hook(ended.count > 1 ? ended.sorted { $0.sessionId < $1.sessionId } : ended,
+                 .radiusDisconnect(client: source.ip))
         }
         return RADIUSPacket(code: .disconnectACK, identifier: identifier)
     }
@@ -466,9 +476,22 @@ struct DASAttributeScan {
                 invalidValue = true
                 return
             }
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: value[(offset + 2)..<(offset + length)]),
-                              as: UTF8.self)
+            let pair = UnsafeRawBufferPointer(rebasing: value[(offset + 2)..<(offset + length)])
             offset += length
+            // Fast path: the bytes start with the prefix and the id's first byte is ASCII (or there
+            // is none), so the prefix ends on a character boundary and the text path below would
+            // give the same id; anything else takes that path.
+            if subType == RADIUSVendor.ciscoAVPair, pair.count >= auditPrefix.count,
+               pair.count == auditPrefix.count || pair[auditPrefix.count] < 0x80,
+               pair.prefix(auditPrefix.count).elementsEqual(auditPrefix) {
+                let idBytes = UnsafeRawBufferPointer(rebasing: pair[auditPrefix.count...])
+                let id = String(decoding: idBytes, as: UTF8.self)
+                keys.append(.table(.auditSessionId(id)))
+                note(DebugItem(flags: "00000089", name: "audit-session-id(819)", length: id.utf8.count,
+                               text: id))
+                continue
+            }
+            let text = String(decoding: pair, as: UTF8.self)
             let prefix = "audit-session-id="
             guard subType == RADIUSVendor.ciscoAVPair, text.hasPrefix(prefix) else {
                 unsupported = true
@@ -481,6 +504,8 @@ struct DASAttributeScan {
         }
     }
 }
+
+private let auditPrefix: [UInt8] = Array("audit-session-id=".utf8)
 
 @inline(__always)
 func loadUInt32(_ raw: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {

@@ -19,6 +19,10 @@ import RADIUS
 public final class DASServer: Sendable {
     /// Datagrams read per system call.
     public static let vectorReadCount = 64
+    /// Vector reads per readable event. One: a read that drains the socket is not followed by a
+    /// second system call that only reports EAGAIN; epoll is level-triggered, so a full batch
+    /// brings the loop straight back.
+    public static let readsPerEvent: UInt = 1
 
     private struct State {
         var channel: (any Channel)?
@@ -102,6 +106,7 @@ public final class DASServer: Sendable {
         let engine = self.engine
         let bootstrap = DatagramBootstrap(group: engine.eventLoop)
             .channelOption(.datagramVectorReadMessageCount, value: DASServer.vectorReadCount)
+            .channelOption(.maxMessagesPerRead, value: DASServer.readsPerEvent)
             .channelOption(.recvAllocator,
                            value: FixedSizeRecvByteBufferAllocator(capacity: DASServer.vectorReadCount * 4096))
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
