@@ -4,10 +4,9 @@ import Foundation
 import Shell
 import Transport
 
-struct Console: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Start the console (the default).")
-
-    @Option(help: "The startup-config file that `write memory` saves and the emulator loads at start.")
+/// The console's options and start-up.
+struct Console: ParsableArguments {
+    @Option(help: "The startup-config file that `write memory` saves and the emulator loads at start (default: $XDG_CONFIG_HOME or ~/.config, then flexvpn-emu/startup-config).")
     var startupConfig: String?
 
     @Option(help: "The address the DAS listens on (0.0.0.0 for every interface).")

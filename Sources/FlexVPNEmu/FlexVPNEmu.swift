@@ -2,13 +2,21 @@ import ArgumentParser
 import Foundation
 import Shell
 
+/// `flexvpn-emu [options]` starts the console; `flexvpn-emu replay …` replays transcripts.
 @main
 struct FlexVPNEmu: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "flexvpn-emu",
         abstract: "An emulated Cisco FlexVPN server: its IOS console and its RADIUS DAS (RFC 5176).",
-        subcommands: [Console.self, Replay.self],
-        defaultSubcommand: Console.self)
+        discussion: """
+            With no subcommand, starts the console: libedit when standard input is a terminal, \
+            else a piped console that echoes what it reads and exits at end of input.
+            """,
+        subcommands: [Replay.self])
+
+    @OptionGroup var console: Console
+
+    func run() throws { try console.run() }
 }
 
 struct Replay: ParsableCommand {
