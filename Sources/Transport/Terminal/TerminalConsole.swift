@@ -17,7 +17,9 @@ import Darwin
 /// arrows, Ctrl-A/E/B/F/K/P/N/T/Y and Esc-B/F are libedit's emacs keys; Ctrl-W deletes the word
 /// left of the cursor and Ctrl-U the text left of the cursor, as on IOS. Passwords
 /// (`shell.echoesInput == false`) are read without echo and kept out of the history. Keys typed
-/// while a command runs wait, unechoed, for the next prompt (`QuietInput`).
+/// while a command runs wait, unechoed, for the next prompt (`QuietInput`). Command output,
+/// returned or streamed (`writeCommandOutput`), stops at `--More--` every screen
+/// (`ConsoleShell.pageLength`; `TerminalPager`); lines logged meanwhile come after the output.
 ///
 /// Threads: `run()` blocks the thread that calls it (the console thread); every shell call goes
 /// through the `ShellExecutor` to the shell's owner. `printAsync(_:)` / `deviceLog(_:)` may be
