@@ -23,4 +23,7 @@ public protocol ConsoleShell: AnyObject {
     /// sessions), so it is never held whole; what `submit` returns is the rest. nil: all of it
     /// comes back from `submit`.
     var outputStream: ((String) -> Void)? { get set }
+    /// Lines on the user's screen for paging output with `--More--` (`terminal length`); 0: no
+    /// paging. Only an interactive terminal pages; piped input and replay ignore it.
+    var pageLength: Int { get }
 }

@@ -17,6 +17,7 @@ public final class IOSShell: ConsoleShell {
     public private(set) var history: [String] = []
     public var historySize = 10
     public var outputStream: ((String) -> Void)?
+    public var pageLength: Int { terminalLength }
 
     /// An interactive question waiting for the next line.
     enum Pending {

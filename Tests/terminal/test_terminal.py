@@ -16,6 +16,7 @@ import signal
 import socket
 import struct
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -587,6 +588,8 @@ def test_keys_typed_while_a_command_prints_are_not_echoed():
     try:
         c.wait_tail(r"Device>")
         enable(c)
+        c.send("terminal length 0\r")    # no --More--: it would take the typed keys
+        c.wait_tail(r"Device#")
         c.send("show running-config\r")
         time.sleep(1.0)                   # not reading: the pty fills up and the console waits
         c.send("configure terminal\r")
@@ -662,5 +665,150 @@ def test_the_tty_is_left_as_it_was_found(ending):
         else:
             c.send("\x04")
         c.wait_tail(r"tty as found, status 0", r"")
+    finally:
+        c.close()
+
+
+MORE = " --More-- "
+ERASE = "\b" * len(MORE) + " " * len(MORE) + "\b" * len(MORE)
+
+
+def full_output(console, command, prompt="Device>"):
+    """`command`'s output unpaged (`terminal length 0`), then paging back to the default 24."""
+    console.send("terminal length 0\r")
+    console.wait_tail(escape(prompt))
+    start = len(console.screen.lines())
+    console.send(command + "\r")
+    console.wait(lambda ls: ls[-1] == prompt and len(ls) > start + 1, f"{command} unpaged", timeout=20)
+    lines = console.lines()
+    first = max(i for i, line in enumerate(lines) if line == prompt + command)
+    console.send("terminal length 24\r")
+    console.wait_tail(escape(prompt + "terminal length 24"), escape(prompt))
+    return lines[first + 1:-1]
+
+
+@pytest.fixture
+def wide_console():
+    """A screen wide enough that no line of `show version` wraps: the pager counts lines."""
+    c = Console(columns=200)
+    c.wait_tail(r"Device>")
+    yield c
+    c.close()
+
+
+def test_more_pages_long_output(wide_console):
+    console = wide_console
+    expected = full_output(console, "show version")
+    assert len(expected) > 2 * 23 + 1, len(expected)
+    shown = console.screen.row
+
+    console.send("show version\r")
+    console.wait_tail(escape(MORE.rstrip()))
+    assert console.raw.endswith(MORE), repr(console.raw[-40:])
+    assert console.cursor()[1] == len(MORE)
+    lines = console.lines()[shown:]
+    first = lines.index("Device>show version")
+    # IOS: a screen of 24 lines holds 23 lines of output and the --More-- line.
+    assert lines[first + 1:-1] == expected[:23]
+
+    console.send(" ")                     # Space: the next 23 lines, --More-- erased first
+    console.wait(lambda ls: console.raw.endswith(ERASE + "\r\n".join(expected[23:46]) + "\r\n" + MORE)
+                 or console.raw.endswith(ERASE + "\n".join(expected[23:46]) + "\n" + MORE), "the second page")
+    lines = console.lines()[shown:]
+    assert lines[first + 1:-1] == expected[:46]
+    assert sum(1 for line in lines if "--More--" in line) == 1   # the first one was erased
+
+    console.send("\r")                    # Enter: one more line
+    console.wait(lambda ls: ls[-2:] == [expected[46], MORE.rstrip()], "one more line")
+    assert console.lines()[shown:][first + 1:-1] == expected[:47]
+
+    console.send("q")                     # q: the rest is dropped, the prompt where --More-- was
+    console.wait_tail(escape(expected[46]), r"Device>")
+    assert console.raw.endswith(ERASE + "Device>"), repr(console.raw[-60:])
+    assert not any(line in console.lines()[shown:] for line in expected[47:] if line), "output after q"
+    console.send("show clock\r")          # the key was taken by the pager, not typed
+    console.wait_tail(r"Device>show clock", CLOCK, r"Device>")
+
+    # Space to the end: the last page ends with the prompt, no --More--.
+    console.send("show version\r")
+    console.wait_tail(escape(MORE.rstrip()))
+    console.send("   ")
+    console.wait_tail(escape(expected[-1]), r"Device>")
+    lines = console.lines()
+    first = max(i for i, line in enumerate(lines) if line == "Device>show version")
+    assert lines[first + 1:-1] == expected
+
+    # Ctrl-C at --More-- stops the output too (and does not interrupt the process).
+    console.send("show version\r")
+    console.wait_tail(escape(MORE.rstrip()))
+    console.send("\x03")
+    console.wait_tail(escape(expected[22]), r"Device>")
+    assert console.child.isalive()
+
+
+def test_terminal_length_sets_the_page_and_zero_turns_paging_off(wide_console):
+    console = wide_console
+    expected = full_output(console, "show version")
+    console.send("terminal length 10\r")
+    console.wait_tail(r"Device>")
+    console.send("show version\r")
+    console.wait_tail(escape(expected[8]), escape(MORE.rstrip()))
+    lines = console.lines()
+    first = max(i for i, line in enumerate(lines) if line == "Device>show version")
+    assert lines[first + 1:-1] == expected[:9]
+    console.send("q")
+    console.wait_tail(escape(expected[8]), r"Device>")
+
+    console.send("terminal length 0\r")
+    console.wait_tail(r"Device>")
+    start = len(console.raw)
+    console.send("show version\r")
+    console.wait_tail(escape(expected[-1]), r"Device>")
+    assert "--More--" not in console.raw[start:]
+
+
+def test_more_pages_streamed_output_and_log_waits_for_the_end():
+    # A running-config this long is written in chunks while it is produced (the shell's output
+    # stream); the pager stops inside them as in a returned output.
+    users = [f"username user{i:05d} password 0 pass{i:05d}" for i in range(4000)]
+    c = Console(columns=200, startup_config="\n".join(users) + "\n")
+    try:
+        c.wait_tail(r"Device>")
+        port = configure_das(c)
+        shown = c.screen.row
+        c.send("show running-config\r")
+        c.wait_tail(escape(MORE.rstrip()), timeout=20)
+        lines = c.lines()[shown:]
+        first = lines.index("Device#show running-config")
+        page = lines[first + 1:-1]
+        assert len(page) == 23 and page[0] == "Building configuration...", page
+
+        c.send(" ")
+        c.wait(lambda ls: ls[-1] == MORE.rstrip() and len(ls) - shown - first - 2 == 46, "the second page")
+        c.send("\r")
+        c.wait(lambda ls: ls[-1] == MORE.rstrip() and len(ls) - shown - first - 2 == 47, "one more line")
+        page = c.lines()[shown:][first + 1:-1]
+        user_rows = [line for line in page if line.startswith("username ")]
+        assert user_rows == users[:len(user_rows)] and user_rows, page
+
+        # A DAS packet while the pager waits inside a streamed chunk is answered once the
+        # output is over; its log lines come after the prompt.
+        done = {}
+
+        def pod():
+            done["last"] = send_pod(port)
+
+        sender = threading.Thread(target=pod)
+        sender.start()
+        time.sleep(0.5)
+        c.send("q")
+        sender.join(10)
+        assert "last" in done
+        lines = c.wait_tail(done["last"], r"Device#", timeout=20)
+        end = max(i for i, line in enumerate(lines) if line == "Device#")
+        assert sum(1 for line in lines if line.startswith("username ")) == len(user_rows)
+        assert lines[end - len(pod_lines(lines)) - 1] == "Device#", lines[-12:]
+        c.send("show clock\r")
+        c.wait_tail(r"Device#show clock", CLOCK, r"Device#")
     finally:
         c.close()

@@ -42,9 +42,9 @@ public final class ConsoleHost: Sendable {
             let terminal = try! loop.submit { () -> TerminalConsole in
                 let console = TerminalConsole(shell: shell.value, executor: EventLoopShellExecutor(eventLoop: loop))
                 shell.value.device.console = console
-                // Long outputs go to the screen while they are produced (the terminal's thread
-                // waits in `submit` meanwhile, so nothing else writes).
-                shell.value.outputStream = { text in TerminalOutput.write(text) }
+                // Long outputs go to the screen while they are produced, paged (the terminal's
+                // thread waits in `submit` meanwhile, so nothing else writes).
+                shell.value.outputStream = { [weak console] text in console?.writeCommandOutput(text) }
                 return console
             }.wait()
             terminal.run()

@@ -17,7 +17,9 @@ import Darwin
 /// arrows, Ctrl-A/E/B/F/K/P/N/T/Y and Esc-B/F are libedit's emacs keys; Ctrl-W deletes the word
 /// left of the cursor and Ctrl-U the text left of the cursor, as on IOS. Passwords
 /// (`shell.echoesInput == false`) are read without echo and kept out of the history. Keys typed
-/// while a command runs wait, unechoed, for the next prompt (`QuietInput`).
+/// while a command runs wait, unechoed, for the next prompt (`QuietInput`). Command output,
+/// returned or streamed (`writeCommandOutput`), stops at `--More--` every screen
+/// (`ConsoleShell.pageLength`; `TerminalPager`); lines logged meanwhile come after the output.
 ///
 /// Threads: `run()` blocks the thread that calls it (the console thread); every shell call goes
 /// through the `ShellExecutor` to the shell's owner. `printAsync(_:)` / `deviceLog(_:)` may be
@@ -52,6 +54,10 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private var pendingControlZ: String?
     private var stopped = false
     private var quietInput = QuietInput()
+    /// `--More--` for command output; also used on the shell's owner, see `TerminalPager`.
+    private let pager = TerminalPager()
+    /// False without a terminal: no key to wait for, so no paging.
+    private var pages = false
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
     /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
@@ -94,6 +100,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         cle_bind_builtin(editor, "^R", "ed-redisplay")
 
         lock.withLock { pending.running = isTerminal }
+        pages = isTerminal
         quietInput = QuietInput()
         defer {
             quietInput.restore()
@@ -113,8 +120,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             let prompt = state.2
             if !state.1 {
                 guard let password = readHidden(prompt: prompt),
-                      let output = ask({ $0.submit(password) }) else { break }
-                TerminalOutput.write(output)
+                      let output = runCommand({ $0.submit(password) }) else { break }
+                page(output)
                 continue
             }
             cle_set_prompt(editor, prompt)
@@ -126,8 +133,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             if stopped { break }
             if let buffer = pendingControlZ {
                 if !buffer.allSatisfy(\.isWhitespace) { cle_history_enter(editor, buffer) }
-                guard let output = ask({ $0.controlZ(buffer) }) else { break }
-                TerminalOutput.write(output)
+                guard let output = runCommand({ $0.controlZ(buffer) }) else { break }
+                page(output)
                 continue
             }
             guard let raw, count > 0 else {
@@ -138,8 +145,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             while let last = line.last, last == "\n" || last == "\r" { line.removeLast() }
             if !line.allSatisfy(\.isWhitespace) { cle_history_enter(editor, line) }
             let submitted = line
-            guard let output = ask({ $0.submit(submitted) }) else { break }
-            TerminalOutput.write(output)
+            guard let output = runCommand({ $0.submit(submitted) }) else { break }
+            page(output)
         }
     }
 
@@ -155,6 +162,13 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 TerminalOutput.write(Self.text(of: lines))
             }
         }
+    }
+
+    /// Writes part of a command's output while the command runs, paged like the rest of it: the
+    /// shell's `outputStream`. Called on the shell's owner while `run()` waits for the command;
+    /// waiting at `--More--` holds the owner up until a key is pressed (see `TerminalPager`).
+    public func writeCommandOutput(_ text: String) {
+        pager.write(text)
     }
 
     /// `ConsoleSink`: the device's log and debug lines (set `device.console` to this console and
@@ -341,6 +355,23 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             stopped = true
             return nil
         }
+    }
+
+    /// Runs a command with the shell's page length (read on its owner, just before) for its
+    /// output, streamed or returned.
+    private func runCommand(_ body: @escaping @Sendable (any ConsoleShell) -> String) -> String? {
+        let pager = self.pager
+        let pages = self.pages
+        return ask { shell in
+            pager.begin(length: pages ? shell.pageLength : 0)
+            return body(shell)
+        }
+    }
+
+    /// What the command returned, after what it streamed, paged; then the output is over.
+    private func page(_ output: String) {
+        pager.write(output)
+        pager.end()
     }
 
     private static func text(of lines: [String]) -> String {
