@@ -27,3 +27,8 @@ public protocol ConsoleShell: AnyObject {
     /// paging. Only an interactive terminal pages; piped input and replay ignore it.
     var pageLength: Int { get }
 }
+
+extension ConsoleShell {
+    /// No paging unless the shell says otherwise.
+    public var pageLength: Int { 0 }
+}
