@@ -17,15 +17,9 @@ public enum DASErrorCause: UInt32, Sendable {
     case unsupportedService = 405
     case invalidAttributeValue = 407
 
+    /// The RFC name from the dictionary (`Invalid Request`), as `debug aaa pod` prints it.
     public var debugName: String {
-        switch self {
-        case .unsupportedAttribute: "Unsupported Attribute"
-        case .missingAttribute: "Missing Attribute"
-        case .nasIdentificationMismatch: "NAS Identification Mismatch"
-        case .invalidRequest: "Invalid Request"
-        case .unsupportedService: "Unsupported Service"
-        case .invalidAttributeValue: "Invalid Attribute Value"
-        }
+        RADIUSDictionary.attribute(RADIUSAttributeType.errorCause)?.valueName(rawValue) ?? String(rawValue)
     }
 }
 
