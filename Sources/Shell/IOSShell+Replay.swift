@@ -9,8 +9,12 @@ extension IOSShell {
         let scenario = settings["scenario"].flatMap { try? Scenario.load($0) }
         let start = settings["clock"].flatMap(Double.init) ?? ManualTimeSource.iosEpoch
         let seed = settings["seed"].flatMap(UInt64.init) ?? scenario?.deterministicSeed ?? 1
-        let device = Device(time: ManualTimeSource(start: start), random: SeededRandom(seed: seed),
-                            startupStore: MemoryStartupConfigStore())
+        let time = ManualTimeSource(start: start)
+        let device = Device(time: time, random: SeededRandom(seed: seed), startupStore: MemoryStartupConfigStore())
+        // Accounting timers run on the same manual clock (`lab clock advance` fires them); the
+        // simulated RADIUS servers answer at once.
+        device.accounting.scheduler = ManualScheduler(time: time)
+        device.accounting.labPeers.latency = 0
         let shell = IOSShell(device: device)
         if let scenario {
             _ = shell.apply(scenario)

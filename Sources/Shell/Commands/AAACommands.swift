@@ -1,4 +1,5 @@
 import Device
+import RADIUS
 
 extension IOSCommands {
     static var aaaCommands: [CommandDeclaration] {
@@ -209,7 +210,27 @@ extension IOSCommands {
             CommandDeclaration([.exec], "lab clock advance <0-31536000>$seconds [msec <0-999>$msec]",
                                [HelpText.lab, "Control the emulated clock", "Move the clock forward",
                                 "Seconds to move forward", "And milliseconds", "Milliseconds to move forward"]) { ctx in
-                ctx.device.clockOffset += Double(ctx.int("seconds") ?? 0) + Double(ctx.int("msec") ?? 0) / 1000
+                let seconds = Double(ctx.int("seconds") ?? 0) + Double(ctx.int("msec") ?? 0) / 1000
+                // On a manual clock the accounting timers (timeouts, retransmits) fire as it moves.
+                if let scheduler = ctx.device.accounting.scheduler as? ManualScheduler {
+                    scheduler.advance(by: seconds)
+                } else {
+                    ctx.device.clockOffset += seconds
+                }
+            },
+            CommandDeclaration([.exec], "lab radius-peer A.B.C.D$peer {respond | silent | bad-authenticator}",
+                               [HelpText.lab, "How a simulated RADIUS server (a non-loopback address) answers",
+                                "Address of the simulated server", "Answer every request (the default)",
+                                "Never answer: shows timeouts, retransmits and fail-over",
+                                "Answer with a wrong authenticator"]) { ctx in
+                guard let peer = ctx.string("peer").flatMap(IPv4Address.init) else { return }
+                if peer.isLoopback {
+                    ctx.print("% Lab: \(peer) is a loopback address: a real server answers there")
+                    return
+                }
+                let behaviour: LabRADIUSPeers.Behaviour =
+                    ctx.has("silent") ? .silent : ctx.has("bad-authenticator") ? .badAuthenticator : .respond
+                ctx.device.accounting.labPeers.behaviours[peer] = behaviour
             },
         ]
     }
