@@ -26,9 +26,14 @@ public protocol ConsoleShell: AnyObject {
     /// Lines on the user's screen for paging output with `--More--` (`terminal length`); 0: no
     /// paging. Only an interactive terminal pages; piped input and replay ignore it.
     var pageLength: Int { get }
+    /// True at a question answered by one key without Enter (IOS's `[confirm]`).
+    var answersWithOneKey: Bool { get }
 }
 
 extension ConsoleShell {
     /// No paging unless the shell says otherwise.
     public var pageLength: Int { 0 }
+    /// True at a question answered by one key without Enter (IOS's `[confirm]`): a terminal
+    /// submits the first key (Enter as ""); line-based front ends submit the line as usual.
+    public var answersWithOneKey: Bool { false }
 }

@@ -54,6 +54,11 @@ public final class IOSShell: ConsoleShell {
         return mode.isConfiguration && name.count > 20 ? String(name.prefix(20)) : name
     }
 
+    public var answersWithOneKey: Bool {
+        if case .reloadConfirm? = pending { return true }
+        return false
+    }
+
     public var echoesInput: Bool {
         if case .password? = pending { return false }
         return true

@@ -812,3 +812,15 @@ def test_more_pages_streamed_output_and_log_waits_for_the_end():
         c.wait_tail(r"Device#show clock", CLOCK, r"Device#")
     finally:
         c.close()
+
+
+def test_reload_confirm_takes_one_key(console):
+    enable(console)
+    console.send("reload\r")
+    console.wait_tail(r"Device#reload", r"Proceed with reload\? \[confirm\]")
+    console.send("n")                     # one key, no Enter: the reload is cancelled
+    console.wait_tail(r"Proceed with reload\? \[confirm\]", r"Device#")
+    console.send("reload\r")
+    console.wait_tail(r"Device#reload", r"Proceed with reload\? \[confirm\]")
+    console.send("y")                     # one key confirms
+    console.wait_tail(r"Press RETURN to get started!", r"", r"Device>")

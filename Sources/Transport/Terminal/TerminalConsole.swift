@@ -116,10 +116,12 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
         stopped = false
         while !stopped {
-            guard let state = ask({ ($0.isFinished, $0.echoesInput, $0.prompt) }), !state.0 else { break }
+            guard let state = ask({ ($0.isFinished, $0.echoesInput, $0.prompt, $0.answersWithOneKey) }),
+                  !state.0 else { break }
             let prompt = state.2
-            if !state.1 {
-                guard let password = readHidden(prompt: prompt),
+            if !state.1 || state.3 {
+                // A password (no echo), or `[confirm]`, which the first key answers.
+                guard let password = readHidden(prompt: prompt, oneKey: state.3),
                       let output = runCommand({ $0.submit(password) }) else { break }
                 page(output)
                 continue
@@ -281,7 +283,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     /// non-canonical mode without echo or signals, so Ctrl-C and Ctrl-Z cannot leave it that way:
     /// Backspace and Ctrl-U edit, Enter ends, Ctrl-D on nothing is end of input, Ctrl-C restores
     /// the tty and raises SIGINT. Returns nil at end of input.
-    private func readHidden(prompt: String) -> String? {
+    private func readHidden(prompt: String, oneKey: Bool = false) -> String? {
         TerminalOutput.write(prompt)
         var saved = termios()
         let isTTY = tcgetattr(STDIN_FILENO, &saved) == 0
@@ -321,6 +323,9 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 return nil
             }
             if n == 0 { return typed.isEmpty ? nil : String(decoding: typed, as: UTF8.self) }
+            if oneKey, byte != 0x03 {
+                return byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") ? "" : String(decoding: [byte], as: UTF8.self)
+            }
             switch byte {
             case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
                 return String(decoding: typed, as: UTF8.self)
