@@ -44,11 +44,12 @@ extension IOSCommands {
                 ctx.device.clearCryptoSessions(remote: ctx.string("remote").flatMap(IPv4Address.init))
             },
             CommandDeclaration([.exec],
-                               "lab session connect {WORD$user | no-username} [peer A.B.C.D$peer | audit-session-id WORD$audit | session-id <1-4294967295>$sid | unique-id <1-4294967295>$uid | server-key WORD$key]*",
+                               "lab session connect {WORD$user | no-username} [peer A.B.C.D$peer | framed-ip A.B.C.D$framed | audit-session-id WORD$audit | session-id <1-4294967295>$sid | unique-id <1-4294967295>$uid | server-key WORD$key]*",
                                [HelpText.lab, "Emulated remote-access VPN sessions",
                                 "Bring up an IKEv2 session as a client connecting would", "User name of the session",
                                 "A session whose user name is not known",
                                 "Address of the remote peer (default 192.168.202.2)", "IP address of the peer",
+                                "Address assigned to the client (Framed-IP-Address)", "The assigned address",
                                 "Cisco audit-session-id (generated when not given)", "The audit-session-id",
                                 "AAA Session Id (moves the counter on; ids only grow)", "Session Id",
                                 "AAA Unique Id (moves the counter on; ids only grow)", "Unique Id",
@@ -64,7 +65,7 @@ extension IOSCommands {
                 }
                 let session = ctx.device.connectLabSession(
                     userName: ctx.string("user"), peer: peer, auditSessionId: ctx.string("audit"),
-                    sessionId: ctx.int("sid").map(UInt32.init), uniqueId: ctx.int("uid").map(UInt32.init), serverKey: key)
+                    framedIP: ctx.string("framed").flatMap(IPv4Address.init), sessionId: ctx.int("sid").map(UInt32.init), uniqueId: ctx.int("uid").map(UInt32.init), serverKey: key)
                 ctx.print("% Lab: session up: Unique Id \(session.uniqueId), user \(session.userName ?? "*not available*"), "
                           + "peer \(peer), audit-session-id \(session.auditSessionId)")
             },
