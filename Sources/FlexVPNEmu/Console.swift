@@ -42,6 +42,15 @@ struct Console: ParsableArguments {
         // peers answered inside the emulator.
         let accounting = AccountingUDPClient(engine: engine)
         _ = try? accounting.start().wait()
+        if deterministic != nil || loaded?.deterministicSeed != nil {
+            // The clock moves only when told, and so do accounting timers; simulated servers
+            // answer at once, so every run prints the same bytes.
+            engine.sync { device in
+                guard let time = device.time as? ManualTimeSource else { return }
+                device.accounting.scheduler = ManualScheduler(time: time)
+                device.accounting.labPeers.latency = 0
+            }
+        }
         host.runConsole()
         try? das.stop().wait()
         _ = try? accounting.stop().wait()
