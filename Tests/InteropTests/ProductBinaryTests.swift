@@ -88,4 +88,13 @@ final class ProductBinaryTests: XCTestCase {
                                   input: "enable\nshow clock\n")
         XCTAssertEqual(output, "Device>enable\nDevice#show clock\n00:20:23.000 IST Tue Nov 4 2014\nDevice#\n")
     }
+
+    func testDeterministicRunsPrintTheSameBytes() throws {
+        let input = "enable\ndebug radius\nlab session connect bob\nlab pod user-name bob\nlab clock advance 5\nshow clock\n"
+        let first = try run(["--scenario", "seed-example", "--startup-config", temporaryFile()], input: input)
+        let second = try run(["--scenario", "seed-example", "--startup-config", temporaryFile()], input: input)
+        XCTAssertEqual(first.output, second.output)
+        XCTAssertTrue(first.output.contains("Accounting-response, len 20"), first.output)
+        XCTAssertTrue(first.output.hasSuffix("Device#show clock\n00:20:28.000 IST Tue Nov 4 2014\nDevice#\n"), first.output)
+    }
 }
