@@ -6,9 +6,15 @@ extension IOSCommands {
     /// datagram on the DAS socket, so the seeds' flow can be shown with no external tool.
     static var labPodCommands: [CommandDeclaration] {
         let identification = "audit-session-id WORD$audit | user-name WORD$user | acct-session-id WORD$acct"
+            + " | framed-ip A.B.C.D$framed | calling-station-id WORD$calling | session-key WORD$skey"
+            + " | nas-ip-address A.B.C.D$nas"
         let identificationHelp = ["Cisco audit-session-id of the session", "The audit-session-id",
                                   "User-Name of the session", "The user name",
-                                  "Acct-Session-Id of the session", "The Acct-Session-Id (8 hex digits)"]
+                                  "Acct-Session-Id of the session", "The Acct-Session-Id (8 hex digits)",
+                                  "Framed-IP-Address of the session", "The address",
+                                  "Calling-Station-Id of the session (its peer address)", "The calling station",
+                                  "Session server key, attribute 151", "The key (8 hex digits)",
+                                  "NAS-IP-Address the request names", "The NAS address"]
         return [
             CommandDeclaration([.exec], "lab pod {\(identification)} [\(identification)]* [from A.B.C.D$from]",
                                [HelpText.lab, "Send a simulated RADIUS Packet of Disconnect to the DAS"]
@@ -36,6 +42,12 @@ enum LabPod {
             case "audit": attributes.append(.ciscoAVPair("audit-session-id=" + capture.text))
             case "user": attributes.append(.string(RADIUSAttributeType.userName, capture.text))
             case "acct": attributes.append(.string(RADIUSAttributeType.acctSessionId, capture.text))
+            case "framed":
+                if let address = IPv4Address(capture.text) { attributes.append(.ipv4(RADIUSAttributeType.framedIPAddress, address)) }
+            case "calling": attributes.append(.string(RADIUSAttributeType.callingStationId, capture.text))
+            case "skey": attributes.append(.string(RADIUSAttributeType.ciscoSessionKey, capture.text))
+            case "nas":
+                if let address = IPv4Address(capture.text) { attributes.append(.ipv4(RADIUSAttributeType.nasIPAddress, address)) }
             default: break
             }
         }
