@@ -213,4 +213,15 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(out.split(separator: "\n").count, 10)
         XCTAssertTrue(out.hasSuffix("  show history\n"))
     }
+
+    func testAddressesTheModelCannotReadAreRejectedNotDefaulted() {
+        let h = Harness()
+        h.type("enable", "lab session connect alice peer 10.1.1.1")
+        // A leading zero: the grammar and the RADIUS model agree it is no address, so nothing
+        // falls back to "every session" or to the default peer.
+        XCTAssertTrue(h.type("clear crypto session remote 010.1.1.1").contains("% Invalid input"))
+        XCTAssertEqual(h.device.sessions.count, 1)
+        XCTAssertTrue(h.type("lab session connect bob peer 010.1.1.1").contains("% Invalid input"))
+        XCTAssertEqual(h.device.sessions.count, 1)
+    }
 }

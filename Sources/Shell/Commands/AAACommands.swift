@@ -223,7 +223,7 @@ extension IOSCommands {
                                 "Address of the simulated server", "Answer every request (the default)",
                                 "Never answer: shows timeouts, retransmits and fail-over",
                                 "Answer with a wrong authenticator"]) { ctx in
-                guard let peer = ctx.string("peer").flatMap(IPv4Address.init) else { return }
+                guard let peer = ctx.ipv4("peer") else { return }
                 if peer.isLoopback {
                     ctx.print("% Lab: \(peer) is a loopback address: a real server answers there")
                     return

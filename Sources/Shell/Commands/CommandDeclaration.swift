@@ -1,4 +1,5 @@
 import Device
+import RADIUS
 
 /// The configuration modes and their prompts.
 public enum Mode: Equatable, Sendable {
@@ -102,6 +103,8 @@ public final class CommandContext {
     public func has(_ name: String) -> Bool { captures.contains { $0.name == name } }
     public func string(_ name: String) -> String? { captures.last { $0.name == name }?.text }
     public func int(_ name: String) -> Int? { string(name).flatMap { Int($0) } }
+    /// An `A.B.C.D` argument; the grammar only accepts addresses this can read.
+    public func ipv4(_ name: String) -> IPv4Address? { string(name).flatMap(IPv4Address.init) }
     public func print(_ text: String) {
         output += text + "\n"
         if stream != nil { drainIfLarge() }

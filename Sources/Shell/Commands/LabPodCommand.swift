@@ -33,7 +33,7 @@ enum LabPod {
         guard let port = device.config.dasPort, let das = device.config.dynamicAuthor else {
             return "% Lab: the DAS is not configured (aaa new-model, aaa server radius dynamic-author)\n"
         }
-        guard let from = ctx.string("from").flatMap(IPv4Address.init) ?? defaultPeer(device) else {
+        guard let from = ctx.ipv4("from") ?? defaultPeer(device) else {
             return "% Lab: no lab RADIUS peer configured; give one with `from A.B.C.D`\n"
         }
         var attributes: [RADIUSAttribute] = []

@@ -41,7 +41,7 @@ extension IOSCommands {
             CommandDeclaration([.exec], "clear crypto session [remote A.B.C.D$remote]",
                                [HelpText.clear, "Encryption module", "Clear crypto session",
                                 "Remote peer of the session", "IP address of the remote peer"]) { ctx in
-                ctx.device.clearCryptoSessions(remote: ctx.string("remote").flatMap(IPv4Address.init))
+                ctx.device.clearCryptoSessions(remote: ctx.ipv4("remote"))
             },
             CommandDeclaration([.exec],
                                "lab session connect {WORD$user | no-username} [peer A.B.C.D$peer | framed-ip A.B.C.D$framed | audit-session-id WORD$audit | session-id <1-4294967295>$sid | unique-id <1-4294967295>$uid | server-key WORD$key]*",
@@ -54,7 +54,7 @@ extension IOSCommands {
                                 "AAA Session Id (moves the counter on; ids only grow)", "Session Id",
                                 "AAA Unique Id (moves the counter on; ids only grow)", "Unique Id",
                                 "Session server key, attribute 151 (8 hex digits)", "The key"]) { ctx in
-                let peer = ctx.string("peer").flatMap(IPv4Address.init) ?? Device.defaultSessionPeer
+                let peer = ctx.ipv4("peer") ?? Device.defaultSessionPeer
                 var key: UInt32?
                 if let text = ctx.string("key") {
                     guard text.count == 8, let value = parseHex32(text) else {
@@ -65,7 +65,7 @@ extension IOSCommands {
                 }
                 let session = ctx.device.connectLabSession(
                     userName: ctx.string("user"), peer: peer, auditSessionId: ctx.string("audit"),
-                    framedIP: ctx.string("framed").flatMap(IPv4Address.init), sessionId: ctx.int("sid").map(UInt32.init), uniqueId: ctx.int("uid").map(UInt32.init), serverKey: key)
+                    framedIP: ctx.ipv4("framed"), sessionId: ctx.int("sid").map(UInt32.init), uniqueId: ctx.int("uid").map(UInt32.init), serverKey: key)
                 ctx.print("% Lab: session up: Unique Id \(session.uniqueId), user \(session.userName ?? "*not available*"), "
                           + "peer \(peer), audit-session-id \(session.auditSessionId)")
             },

@@ -1,3 +1,5 @@
+import RADIUS
+
 // Validation of typed arguments, shared by matching, `?` and Tab so they always agree.
 
 enum ArgumentValidation {
@@ -41,17 +43,10 @@ enum ArgumentValidation {
         return negative ? -v : v
     }
 
-    /// Strict dotted quad: four decimal octets 0-255.
+    /// A dotted quad exactly as the RADIUS model reads one (`IPv4Address`), so an address the
+    /// grammar accepts is always one the handlers can use.
     static func parseIPv4(_ text: Substring) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var value: UInt32 = 0
-        for part in parts {
-            guard !part.isEmpty, part.count <= 3, part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let octet = UInt32(part), octet <= 255 else { return nil }
-            value = value << 8 | octet
-        }
-        return value
+        IPv4Address(String(text))?.rawValue
     }
 
     static func parseTime(_ text: Substring) -> (Int, Int, Int)? {
