@@ -19,6 +19,7 @@ struct DASBenchmark {
         var sockets = 4
         var outstanding = 8
         var baseline = true
+        var offload = true
 
         static let usage = """
               --sessions N[,N…]   table sizes to measure (default 10000,1000000)
@@ -27,6 +28,7 @@ struct DASBenchmark {
               --sockets N         generator sockets (default 4)
               --outstanding N     requests in flight per socket, at most 256 (default 8)
               --baseline yes|no   first measure a bare UDP responder (default yes)
+              --offload yes|no    let the generator coalesce its datagrams with UDP GSO/GRO (default yes)
             """
 
         struct BadOption: Error, CustomStringConvertible {
@@ -49,6 +51,7 @@ struct DASBenchmark {
                 case "--sockets": sockets = Int(try positive(flag, value))
                 case "--outstanding": outstanding = min(256, Int(try positive(flag, value)))
                 case "--baseline": baseline = value == "yes"
+                case "--offload": offload = value == "yes"
                 default: throw BadOption(description: "unknown option \(flag)")
                 }
             }
@@ -80,15 +83,18 @@ struct DASBenchmark {
     func run() {
         print("flexvpn-bench das: Disconnect-Request -> Disconnect-ACK over 127.0.0.1, closed loop,")
         print("  \(options.sockets) sockets x \(options.outstanding) outstanding, \(fixed(options.warmup, 1)) s warm-up, "
-              + "\(fixed(options.seconds, 1)) s measured per table size")
+              + "\(fixed(options.seconds, 1)) s measured per table size, generator offload "
+              + (options.offload ? "on" : "off"))
         let header = ["sessions", "load s", "B/session", "req/s", "p50 us", "p99 us", "p99.9 us", "srv CPU us/req",
                       "all CPU us/req", "ACK", "NAK", "lost", "bad auth"]
         print(header.joined(separator: " | "))
         if options.baseline { measureEchoBaseline() }
         for size in options.sessions { measure(size) }
-        print("notes: no DAS (echo) is a bare SwiftNIO responder on the same kind of loop (the transport's share);")
+        print("notes: no DAS (echo) is a bare SwiftNIO responder on the same kind of loop, one send per reply;")
         print("  every ACK also re-creates the session it ended (same identifiers) to keep the table full;")
-        print("  srv CPU: the engine loop thread; all CPU: the whole process, load generator included.")
+        print("  srv CPU: the engine loop thread; all CPU: the whole process, load generator included;")
+        print("  the generator coalesces its sends and receives (UDP GSO/GRO) where Linux offers them, the DAS")
+        print("  its replies to one client (GSO): every request and reply is still its own datagram.")
     }
 
     /// The same load against a bare SwiftNIO UDP responder that answers every datagram with a
@@ -162,6 +168,10 @@ struct DASBenchmark {
         let tableSize = engine.sync { $0.sessions.count }
         if tableSize != size { print("  note: table held \(grouped(tableSize)) sessions at the end, not \(grouped(size))") }
         print("  RSS \(grouped(rssBefore / 1024)) KiB before the sessions, \(grouped(rssAfter / 1024)) KiB after")
+        if let sent = try? server.replyCounters().wait(), sent.writes > 0 {
+            print("  DAS sent \(grouped(sent.replies)) replies in \(grouped(sent.writes)) kernel writes "
+                  + "(\(fixed(Double(sent.replies) / Double(sent.writes), 1)) a write)")
+        }
     }
 
     /// Runs the generator against `port` and prints one row.
@@ -171,7 +181,7 @@ struct DASBenchmark {
         do {
             generator = try LoadGenerator(port: port, sockets: options.sockets, outstanding: options.outstanding,
                                           sessionCount: sessionCount, secret: DASBenchmark.secret,
-                                          auditSessionId: DASBenchmark.auditSessionId)
+                                          offload: options.offload, auditSessionId: DASBenchmark.auditSessionId)
             try generator.start()
         } catch {
             print("\(label): generator failed: \(error)")

@@ -63,6 +63,21 @@ public enum RADIUSAuth {
         return bytes
     }
 
+    /// Signs an encoded Accounting-, Disconnect- or CoA-Request where it lies (a load generator's
+    /// send buffer): bytes 4..<20 become `MD5(Code|Id|Length|16 zero bytes|attributes|secret)`.
+    /// No Message-Authenticator is filled in. Returns false, changing nothing, when `raw` is not a
+    /// well-formed packet (see `RADIUSPacket.validatedLength`).
+    @discardableResult
+    public static func signRequest(inPlace raw: UnsafeMutableRawBufferPointer, secret: [UInt8]) -> Bool {
+        let packet = UnsafeRawBufferPointer(raw)
+        guard let length = try? RADIUSPacket.validatedLength(packet) else { return false }
+        let digest = md5Digest(packet, header: RADIUSPacket.zeroAuthenticator, length: length, secret: secret)
+        digest.withUnsafeBytes { d in
+            for i in 0..<16 { raw[4 + i] = d[i] }
+        }
+        return true
+    }
+
     @discardableResult
     public static func signRequest(_ packet: inout RADIUSPacket, secret: String,
                                    addMessageAuthenticator: Bool = false) -> [UInt8] {

@@ -10,7 +10,8 @@ import RADIUS
 /// The channel lives on the engine's loop, so each datagram is decided by
 /// `Device.handleDASDatagram` inline, and the reply leaves from the DAS port to the request's
 /// source address and port. Reads take up to `vectorReadCount` datagrams per system call and
-/// replies are flushed once per read burst (sendmmsg).
+/// replies are flushed once per read burst (sendmmsg); a burst's replies to one client leave as
+/// one segmentation-offload write where Linux offers it (see `DASHandler`).
 ///
 /// A port that cannot be bound (already in use, privileged) logs
 /// `%RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port N` — IOS's message when it
@@ -36,12 +37,29 @@ public final class DASServer: Sendable {
         var stopped = false
     }
 
+    /// What the socket sent, for tests and benchmarks.
+    public struct ReplyCounters: Equatable, Sendable {
+        /// Replies sent (each one datagram on the wire).
+        public var replies = 0
+        /// Writes handed to the kernel: a segmented write carries several replies.
+        public var writes = 0
+        /// Segmented writes the kernel refused; their replies were sent again one by one.
+        public var refusedSegmentedWrites = 0
+    }
+
     private let engine: Engine
     private let state: NIOLoopBoundBox<State>
+    private let counters: NIOLoopBoundBox<ReplyCounters>
 
     public init(engine: Engine) {
         self.engine = engine
         state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: engine.eventLoop)
+        counters = NIOLoopBoundBox.makeBoxSendingValue(ReplyCounters(), eventLoop: engine.eventLoop)
+    }
+
+    /// The reply counters since start (across rebinds).
+    public func replyCounters() -> EventLoopFuture<ReplyCounters> {
+        engine.eventLoop.submit { [counters] in counters.value }
     }
 
     /// Starts following the running config (and applies it now).
@@ -103,7 +121,7 @@ public final class DASServer: Sendable {
     }
 
     private func bind(port: UInt16, generation: Int) {
-        let engine = self.engine
+        let engine = self.engine, counters = self.counters
         let bootstrap = DatagramBootstrap(group: engine.eventLoop)
             .channelOption(.datagramVectorReadMessageCount, value: DASServer.vectorReadCount)
             .channelOption(.maxMessagesPerRead, value: DASServer.readsPerEvent)
@@ -113,7 +131,7 @@ public final class DASServer: Sendable {
             .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DASHandler(engine: engine))
+                    try channel.pipeline.syncOperations.addHandler(DASHandler(engine: engine, counters: counters))
                 }
             }
         let future = bootstrap.bind(host: engine.options.dasBindHost, port: Int(port))
@@ -144,17 +162,59 @@ public final class DASServer: Sendable {
     }
 }
 
-/// Decides each datagram on the device, inline on the loop, and queues the reply to its source.
+/// Decides each datagram on the device, inline on the loop, and sends the replies of one read
+/// burst together when it ends.
+///
+/// Replies of one burst to the same client and of the same length (a run of Disconnect-ACKs) leave
+/// as one UDP segmentation-offload write (Linux `UDP_SEGMENT`): the kernel runs its send path once
+/// and cuts the buffer into the separate datagrams the client receives, which costs far less per
+/// reply than a send each. Only replies that fit any path MTU are batched. Where the platform has
+/// no GSO, replies go one by one; a segmented write the kernel refuses (an IPsec route, say) is sent
+/// again reply by reply and batching stops for this socket.
 private final class DASHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-    private let engine: Engine
-    private var localPort: UInt16 = 0
-    private var needsFlush = false
+    /// Replies gathered for one client: `count` datagrams of `segmentSize` bytes end to end, the
+    /// last possibly shorter (after which the batch takes no more, as GSO requires).
+    private struct ReplyBatch {
+        var ip: UInt32
+        var port: UInt16
+        var remoteAddress: SocketAddress
+        var segmentSize: Int
+        var count = 1
+        var bytes: ByteBuffer
+        var open = true
 
-    init(engine: Engine) {
+        func accepts(ip: UInt32, port: UInt16, size: Int) -> Bool {
+            open && self.ip == ip && self.port == port && size <= segmentSize && count < DASHandler.maxSegments
+        }
+
+        mutating func append(_ reply: [UInt8]) {
+            bytes.writeBytes(reply)
+            count += 1
+            open = reply.count == segmentSize
+        }
+    }
+
+    /// Linux's UDP_MAX_SEGMENTS has been at least 64 since GSO came (4.18).
+    static let maxSegments = 64
+    /// Larger replies go alone: a segment must fit the path MTU (IPv6's minimum 1280, less headers).
+    static let maxSegmentSize = 1200
+    /// Clients a burst keeps a batch open for; replies to others are sent on their own.
+    static let maxOpenBatches = 8
+
+    private let engine: Engine
+    private let counters: NIOLoopBoundBox<DASServer.ReplyCounters>
+    private var localPort: UInt16 = 0
+    private var batches: [ReplyBatch] = []
+    private var unflushed = false
+    private var segmentationOffload = System.supportsUDPSegmentationOffload
+
+    init(engine: Engine, counters: NIOLoopBoundBox<DASServer.ReplyCounters>) {
         self.engine = engine
+        self.counters = counters
+        batches.reserveCapacity(DASHandler.maxOpenBatches)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -166,22 +226,37 @@ private final class DASHandler: ChannelInboundHandler {
         let envelope = unwrapInboundIn(data)
         // The DAS speaks IPv4 only (its clients are configured as dotted quads).
         guard case .v4(let source) = envelope.remoteAddress else { return }
-        let ip = IPv4Address(rawValue: UInt32(bigEndian: source.address.sin_addr.s_addr))
+        let ip = UInt32(bigEndian: source.address.sin_addr.s_addr)
         let port = UInt16(bigEndian: source.address.sin_port)
         let device = engine.deviceOnLoop
         let reply = envelope.data.withUnsafeReadableBytes { raw in
-            device.handleDASDatagram(raw: raw, from: (ip, port), localPort: localPort)
+            device.handleDASDatagram(raw: raw, from: (IPv4Address(rawValue: ip), port), localPort: localPort)
         }
         guard let reply else { return }
-        let buffer = context.channel.allocator.buffer(bytes: reply)
-        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: buffer)),
-                      promise: nil)
-        needsFlush = true
+        if segmentationOffload && reply.count <= DASHandler.maxSegmentSize {
+            if let i = batches.firstIndex(where: { $0.accepts(ip: ip, port: port, size: reply.count) }) {
+                batches[i].append(reply)
+                return
+            }
+            if batches.count < DASHandler.maxOpenBatches {
+                var bytes = context.channel.allocator.buffer(capacity: reply.count * 8)
+                bytes.writeBytes(reply)
+                batches.append(ReplyBatch(ip: ip, port: port, remoteAddress: envelope.remoteAddress,
+                                          segmentSize: reply.count, bytes: bytes))
+                return
+            }
+        }
+        send(context, envelope.remoteAddress, context.channel.allocator.buffer(bytes: reply), segmentSize: nil, count: 1)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if needsFlush {
-            needsFlush = false
+        for batch in batches {
+            send(context, batch.remoteAddress, batch.bytes, segmentSize: batch.count > 1 ? batch.segmentSize : nil,
+                 count: batch.count)
+        }
+        batches.removeAll(keepingCapacity: true)
+        if unflushed {
+            unflushed = false
             context.flush()
         }
         context.fireChannelReadComplete()
@@ -189,5 +264,39 @@ private final class DASHandler: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // A failed send or a truncated datagram must not close the DAS; the client will retry.
+    }
+
+    /// Queues one write of `count` replies (segmented when `segmentSize` is given) until the flush.
+    private func send(_ context: ChannelHandlerContext, _ address: SocketAddress, _ bytes: ByteBuffer,
+                      segmentSize: Int?, count: Int) {
+        unflushed = true
+        counters.value.replies += count
+        counters.value.writes += 1
+        guard let segmentSize else {
+            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: bytes)), promise: nil)
+            return
+        }
+        let metadata = AddressedEnvelope<ByteBuffer>.Metadata(ecnState: .transportNotCapable, packetInfo: nil,
+                                                              segmentSize: segmentSize)
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        promise.futureResult.whenFailure { _ in
+            let (handler, context) = loopBound.value
+            handler.segmentedWriteRefused(context, address, bytes, segmentSize: segmentSize)
+        }
+        context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: bytes, metadata: metadata)),
+                      promise: promise)
+    }
+
+    private func segmentedWriteRefused(_ context: ChannelHandlerContext, _ address: SocketAddress, _ bytes: ByteBuffer,
+                                       segmentSize: Int) {
+        segmentationOffload = false
+        counters.value.refusedSegmentedWrites += 1
+        var rest = bytes
+        while rest.readableBytes > 0, let reply = rest.readSlice(length: min(segmentSize, rest.readableBytes)) {
+            counters.value.writes += 1
+            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: reply)), promise: nil)
+        }
+        context.flush()
     }
 }
