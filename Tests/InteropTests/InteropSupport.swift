@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 import Device
 import RADIUS
-import Transport
+@testable import Transport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +15,9 @@ final class DASHarness {
     let server: DASServer
     let port: UInt16
 
-    init(clients: [String] = ["127.0.0.1"], file: StaticString = #filePath, line: UInt = #line) throws {
+    /// `extraSocketOptions`: `SOL_SOCKET` options for the DAS socket.
+    init(clients: [String] = ["127.0.0.1"], extraSocketOptions: [(name: CInt, value: CInt)] = [],
+         file: StaticString = #filePath, line: UInt = #line) throws {
         let device = Device()
         device.config.aaaNewModel = true
         var das = DynamicAuthorConfig()
@@ -24,7 +26,7 @@ final class DASHarness {
         das.port = 0
         device.config.dynamicAuthor = das
         engine = Engine(device: device)
-        server = DASServer(engine: engine)
+        server = DASServer(engine: engine, extraSocketOptions: extraSocketOptions)
         server.start()
         port = try XCTUnwrap(try server.settled().wait(), "DAS did not bind", file: file, line: line)
     }

@@ -13,6 +13,11 @@ import RADIUS
 /// replies are flushed once per read burst (sendmmsg); a burst's replies to one client leave as
 /// one segmentation-offload write where Linux offers it (see `DASHandler`).
 ///
+/// A send error that makes SwiftNIO close the socket (anything but EMSGSIZE and EHOSTUNREACH, e.g. a
+/// segmented write refused on an IPsec route, or a firewall's EPERM) does not end the DAS: it binds
+/// the same port again at once, without segmentation offload if that was refused; clients'
+/// retransmissions then get the replies lost with the socket from the retransmission cache.
+///
 /// A port that cannot be bound (already in use, privileged) logs
 /// `%RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port N` — IOS's message when it
 /// cannot get a RADIUS port — and the DAS stays closed until the next port change. `port 0` binds
@@ -39,20 +44,30 @@ public final class DASServer: Sendable {
 
     /// What the socket sent, for tests and benchmarks.
     public struct ReplyCounters: Equatable, Sendable {
-        /// Replies sent (each one datagram on the wire).
+        /// Replies handed to the kernel (each one datagram on the wire).
         public var replies = 0
         /// Writes handed to the kernel: a segmented write carries several replies.
         public var writes = 0
-        /// Segmented writes the kernel refused; their replies were sent again one by one.
+        /// Segmented writes the kernel refused (no segmentation offload from then on).
         public var refusedSegmentedWrites = 0
+        /// Times the socket closed on a send error and was bound again.
+        public var reopened = 0
     }
 
     private let engine: Engine
     private let state: NIOLoopBoundBox<State>
     private let counters: NIOLoopBoundBox<ReplyCounters>
+    /// Extra `SOL_SOCKET` options set on every bind (tests use one to make the kernel refuse
+    /// segmented writes).
+    private let extraSocketOptions: [(name: CInt, value: CInt)]
 
-    public init(engine: Engine) {
+    public convenience init(engine: Engine) {
+        self.init(engine: engine, extraSocketOptions: [])
+    }
+
+    init(engine: Engine, extraSocketOptions: [(name: CInt, value: CInt)]) {
         self.engine = engine
+        self.extraSocketOptions = extraSocketOptions
         state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: engine.eventLoop)
         counters = NIOLoopBoundBox.makeBoxSendingValue(ReplyCounters(), eventLoop: engine.eventLoop)
     }
@@ -122,7 +137,8 @@ public final class DASServer: Sendable {
 
     private func bind(port: UInt16, generation: Int) {
         let engine = self.engine, counters = self.counters
-        let bootstrap = DatagramBootstrap(group: engine.eventLoop)
+        let offload = System.supportsUDPSegmentationOffload && counters.value.refusedSegmentedWrites == 0
+        var bootstrap = DatagramBootstrap(group: engine.eventLoop)
             .channelOption(.datagramVectorReadMessageCount, value: DASServer.vectorReadCount)
             .channelOption(.maxMessagesPerRead, value: DASServer.readsPerEvent)
             .channelOption(.recvAllocator,
@@ -131,9 +147,14 @@ public final class DASServer: Sendable {
             .channelOption(.socketOption(.so_sndbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(DASHandler(engine: engine, counters: counters))
+                    try channel.pipeline.syncOperations.addHandler(
+                        DASHandler(engine: engine, counters: counters, segmentationOffload: offload))
                 }
             }
+        for option in extraSocketOptions {
+            bootstrap = bootstrap.channelOption(.socketOption(NIOBSDSocket.Option(rawValue: option.name)),
+                                                value: Int(option.value))
+        }
         let future = bootstrap.bind(host: engine.options.dasBindHost, port: Int(port))
         let done = future.map { _ in () }.recover { _ in () }
         state.value.pendingBind = done
@@ -147,6 +168,7 @@ public final class DASServer: Sendable {
                     s.channel = channel
                     s.boundPort = channel.localAddress?.port.map { UInt16(truncatingIfNeeded: $0) }
                     state.value = s
+                    channel.closeFuture.whenComplete { [self] _ in closed(channel, generation: generation) }
                 } else {
                     state.value = s
                     channel.close(promise: nil)
@@ -162,6 +184,22 @@ public final class DASServer: Sendable {
     }
 }
 
+extension DASServer {
+    /// The socket closed: by `apply`/`stop` (a newer generation, nothing to do), or by SwiftNIO after
+    /// a send error, in which case the same port is bound again.
+    private func closed(_ channel: any Channel, generation: Int) {
+        var s = state.value
+        guard s.generation == generation, !s.stopped, s.channel === channel,
+              let port = s.boundPort ?? s.wantedPort else { return }
+        s.generation += 1
+        s.channel = nil
+        s.boundPort = nil
+        state.value = s
+        counters.value.reopened += 1
+        bind(port: port, generation: s.generation)
+    }
+}
+
 /// Decides each datagram on the device, inline on the loop, and sends the replies of one read
 /// burst together when it ends.
 ///
@@ -169,8 +207,8 @@ public final class DASServer: Sendable {
 /// as one UDP segmentation-offload write (Linux `UDP_SEGMENT`): the kernel runs its send path once
 /// and cuts the buffer into the separate datagrams the client receives, which costs far less per
 /// reply than a send each. Only replies that fit any path MTU are batched. Where the platform has
-/// no GSO, replies go one by one; a segmented write the kernel refuses (an IPsec route, say) is sent
-/// again reply by reply and batching stops for this socket.
+/// no GSO, replies go one by one, and so they do from the first segmented write the kernel refuses
+/// (the replies of that write are lost; see `DASServer` for what follows).
 private final class DASHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
@@ -209,11 +247,12 @@ private final class DASHandler: ChannelInboundHandler {
     private var localPort: UInt16 = 0
     private var batches: [ReplyBatch] = []
     private var unflushed = false
-    private var segmentationOffload = System.supportsUDPSegmentationOffload
+    private var segmentationOffload: Bool
 
-    init(engine: Engine, counters: NIOLoopBoundBox<DASServer.ReplyCounters>) {
+    init(engine: Engine, counters: NIOLoopBoundBox<DASServer.ReplyCounters>, segmentationOffload: Bool) {
         self.engine = engine
         self.counters = counters
+        self.segmentationOffload = segmentationOffload
         batches.reserveCapacity(DASHandler.maxOpenBatches)
     }
 
@@ -279,24 +318,14 @@ private final class DASHandler: ChannelInboundHandler {
         let metadata = AddressedEnvelope<ByteBuffer>.Metadata(ecnState: .transportNotCapable, packetInfo: nil,
                                                               segmentSize: segmentSize)
         let promise = context.eventLoop.makePromise(of: Void.self)
-        let loopBound = NIOLoopBound((handler: self, context: context), eventLoop: context.eventLoop)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        // Any failure counts (the socket closing for another write's error fails this one too):
+        // going without offload is always safe.
         promise.futureResult.whenFailure { _ in
-            let (handler, context) = loopBound.value
-            handler.segmentedWriteRefused(context, address, bytes, segmentSize: segmentSize)
+            handler.value.segmentationOffload = false
+            handler.value.counters.value.refusedSegmentedWrites += 1
         }
         context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: bytes, metadata: metadata)),
                       promise: promise)
-    }
-
-    private func segmentedWriteRefused(_ context: ChannelHandlerContext, _ address: SocketAddress, _ bytes: ByteBuffer,
-                                       segmentSize: Int) {
-        segmentationOffload = false
-        counters.value.refusedSegmentedWrites += 1
-        var rest = bytes
-        while rest.readableBytes > 0, let reply = rest.readSlice(length: min(segmentSize, rest.readableBytes)) {
-            counters.value.writes += 1
-            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: reply)), promise: nil)
-        }
-        context.flush()
     }
 }
