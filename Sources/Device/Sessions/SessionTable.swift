@@ -119,14 +119,14 @@ public final class SessionTable {
         }
         if self.slot(serverKey: session.serverKey) == nil { byServerKey.insert(hasher.hash(session.serverKey), slot) }
         let audit = session.auditSessionId
-        byAuditSessionId.insert(hasher.hash(audit), slot) { slots[Int($0)]?.auditSessionId == audit }
+        byAuditSessionId.insert(hasher.hash(audit), slot) { has($0) { $0.auditSessionId == audit } }
         if let name = session.userName {
-            byUserName.insert(hasher.hash(name), slot) { slots[Int($0)]?.userName == name }
+            byUserName.insert(hasher.hash(name), slot) { has($0) { $0.userName == name } }
         }
         let peer = session.peer
-        byPeer.insert(hasher.hash(peer.rawValue), slot) { slots[Int($0)]?.peer == peer }
+        byPeer.insert(hasher.hash(peer.rawValue), slot) { has($0) { $0.peer == peer } }
         if let framed = session.framedIP {
-            byFramedIP.insert(hasher.hash(framed.rawValue), slot) { slots[Int($0)]?.framedIP == framed }
+            byFramedIP.insert(hasher.hash(framed.rawValue), slot) { has($0) { $0.framedIP == framed } }
         }
         orderPosition[Int(slot)] = Int32(order.count)
         order.append(slot)
@@ -141,7 +141,8 @@ public final class SessionTable {
 
     @discardableResult
     func remove(slot: Int32) -> Session? {
-        guard slot >= 0, Int(slot) < slots.count, let session = slots[Int(slot)] else { return nil }
+        // Moved out of its slot (the indexes below need only hashes), not copied.
+        guard slot >= 0, Int(slot) < slots.count, let session = slots[Int(slot)].take() else { return nil }
         byUniqueId.remove(hasher.hash(session.uniqueId), slot)
         byAcctSessionId.remove(hasher.hash(session.acctSessionId), slot)
         byServerKey.remove(hasher.hash(session.serverKey), slot)
@@ -152,7 +153,6 @@ public final class SessionTable {
         order[Int(orderPosition[Int(slot)])] = -1
         orderPosition[Int(slot)] = -1
         orderHoles += 1
-        slots[Int(slot)] = nil
         freeSlots.append(slot)
         if orderHoles > 1024 && orderHoles > order.count / 2 { compactOrder() }
         return session
@@ -231,16 +231,28 @@ public final class SessionTable {
         return out
     }
 
+    /// Whether the session in `slot` passes `test`, read where it lies: probing an index compares
+    /// one key, and copying the whole session for it would retain and release its strings.
+    @inline(__always)
+    private func has(_ slot: Int32, _ test: (borrowing Session) -> Bool) -> Bool {
+        slots.withUnsafeBufferPointer { buffer in
+            switch buffer[Int(slot)] {
+            case .some(let session): test(session)
+            case .none: false
+            }
+        }
+    }
+
     private func slot(uniqueId: UInt32) -> Int32? {
-        byUniqueId.find(hasher.hash(uniqueId)) { slots[Int($0)]?.uniqueId == uniqueId }
+        byUniqueId.find(hasher.hash(uniqueId)) { has($0) { $0.uniqueId == uniqueId } }
     }
 
     private func slot(acctSessionId: UInt32) -> Int32? {
-        byAcctSessionId.find(hasher.hash(acctSessionId)) { slots[Int($0)]?.acctSessionId == acctSessionId }
+        byAcctSessionId.find(hasher.hash(acctSessionId)) { has($0) { $0.acctSessionId == acctSessionId } }
     }
 
     private func slot(serverKey: UInt32) -> Int32? {
-        byServerKey.find(hasher.hash(serverKey)) { slots[Int($0)]?.serverKey == serverKey }
+        byServerKey.find(hasher.hash(serverKey)) { has($0) { $0.serverKey == serverKey } }
     }
 
     // MARK: slot-level access for the DAS (no array of sessions built per request)
@@ -263,13 +275,13 @@ public final class SessionTable {
     func forEachSlot(_ key: Key, _ body: (Int32) -> Void) {
         switch key {
         case .auditSessionId(let v):
-            byAuditSessionId.forEach(hasher.hash(v), { slots[Int($0)]?.auditSessionId == v }, body)
+            byAuditSessionId.forEach(hasher.hash(v), { has($0) { $0.auditSessionId == v } }, body)
         case .userName(let v):
-            byUserName.forEach(hasher.hash(v), { slots[Int($0)]?.userName == v }, body)
+            byUserName.forEach(hasher.hash(v), { has($0) { $0.userName == v } }, body)
         case .peer(let v):
-            byPeer.forEach(hasher.hash(v), { slots[Int($0)]?.peer.rawValue == v }, body)
+            byPeer.forEach(hasher.hash(v), { has($0) { $0.peer.rawValue == v } }, body)
         case .framedIP(let v):
-            byFramedIP.forEach(hasher.hash(v), { slots[Int($0)]?.framedIP?.rawValue == v }, body)
+            byFramedIP.forEach(hasher.hash(v), { has($0) { $0.framedIP?.rawValue == v } }, body)
         case .acctSessionId(let v): if let s = slot(acctSessionId: v) { body(s) }
         case .serverKey(let v): if let s = slot(serverKey: v) { body(s) }
         }
@@ -277,14 +289,13 @@ public final class SessionTable {
 
     /// Whether the session in `slot` carries this key.
     func slot(_ slot: Int32, matches key: Key) -> Bool {
-        guard let s = slots[Int(slot)] else { return false }
         switch key {
-        case .auditSessionId(let v): return s.auditSessionId == v
-        case .userName(let v): return s.userName == v
-        case .peer(let v): return s.peer.rawValue == v
-        case .framedIP(let v): return s.framedIP?.rawValue == v
-        case .acctSessionId(let v): return s.acctSessionId == v
-        case .serverKey(let v): return s.serverKey == v
+        case .auditSessionId(let v): has(slot) { $0.auditSessionId == v }
+        case .userName(let v): has(slot) { $0.userName == v }
+        case .peer(let v): has(slot) { $0.peer.rawValue == v }
+        case .framedIP(let v): has(slot) { $0.framedIP?.rawValue == v }
+        case .acctSessionId(let v): has(slot) { $0.acctSessionId == v }
+        case .serverKey(let v): has(slot) { $0.serverKey == v }
         }
     }
 
@@ -296,53 +307,56 @@ public final class SessionTable {
 }
 
 /// A key → slots index where several slots may share a key: the hash index holds the newest slot
-/// for the key, and `next`/`previous` chain the others (-1 ends a chain).
+/// for the key, and per-slot links chain the others (-1 ends a chain). A slot's two links share
+/// one 8-byte entry, so unlinking it touches one cache line, not two.
 struct ChainedSlotIndex {
+    private struct Link {
+        var next: Int32 = -1
+        var previous: Int32 = -1
+    }
+
     private var heads = SlotHashIndex()
-    private var next: [Int32] = []
-    private var previous: [Int32] = []
+    private var links: [Link] = []
 
     mutating func grow() {
-        next.append(-1)
-        previous.append(-1)
+        links.append(Link())
     }
 
     /// `matches` tells whether a slot has the key being inserted.
     mutating func insert(_ hash: UInt32, _ slot: Int32, _ matches: (Int32) -> Bool) {
         let s = Int(slot)
-        previous[s] = -1
+        links[s].previous = -1
         if let head = heads.find(hash, matches) {
-            next[s] = head
-            previous[Int(head)] = slot
+            links[s].next = head
+            links[Int(head)].previous = slot
             heads.replace(hash, head, with: slot)
         } else {
-            next[s] = -1
+            links[s].next = -1
             heads.insert(hash, slot)
         }
     }
 
     mutating func remove(_ hash: UInt32, _ slot: Int32) {
         let s = Int(slot)
-        let p = previous[s], n = next[s]
-        if n >= 0 { previous[Int(n)] = p }
+        let p = links[s].previous, n = links[s].next
+        if n >= 0 { links[Int(n)].previous = p }
         if p >= 0 {
-            next[Int(p)] = n
+            links[Int(p)].next = n
         } else if n >= 0 {
             heads.replace(hash, slot, with: n)
         } else {
             heads.remove(hash, slot)
         }
-        next[s] = -1
-        previous[s] = -1
+        links[s] = Link()
     }
 
     func forEach(_ hash: UInt32, _ matches: (Int32) -> Bool, _ body: (Int32) -> Void) {
         guard var slot = heads.find(hash, matches) else { return }
         while slot >= 0 {
             body(slot)
-            slot = next[Int(slot)]
+            slot = links[Int(slot)].next
         }
     }
 
-    var memoryBytes: Int { heads.memoryBytes + (next.capacity + previous.capacity) * 4 }
+    var memoryBytes: Int { heads.memoryBytes + links.capacity * MemoryLayout<Link>.stride }
 }
