@@ -19,7 +19,8 @@ let package = Package(
         // The device: running config, sessions, DAS decision, accounting, debug events, clock.
         // Release builds skip the run-time exclusivity checks on the DAS hot path (the session table's
         // indexes are class storage, checked on every access); debug builds, which run the tests, keep them.
-        .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto")],
+        .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto"),
+                                               .product(name: "_CryptoExtras", package: "swift-crypto")],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // show outputs, running-config and debug lines, rendered from the model.
         .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),

@@ -1,4 +1,5 @@
 import Crypto
+import _CryptoExtras
 
 /// Cisco's reversible "type 7" password obfuscation, as `service password-encryption` shows keys.
 public enum CiscoType7 {
@@ -90,5 +91,56 @@ public enum MD5Crypt {
     /// A four-character salt as IOS makes them.
     public static func salt(from random: RandomSource) -> String {
         String((0..<4).map { _ in itoa64[random.int(in: 0...63)] })
+    }
+}
+
+/// IOS "type 9" secrets: `$9$salt$hash`, scrypt (N 16384, r 1, p 1) of the password with the
+/// 14-character salt as it is written, 32 bytes out, in base64 with Cisco's alphabet
+/// (`./0-9A-Za-z` for the standard `A-Za-z0-9+/`, no padding). IOS XE's `enable secret` and
+/// `username … secret` store this by default.
+public enum CiscoScrypt {
+    private static let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+    /// nil only if scrypt itself fails (it does not for these parameters).
+    public static func hash(_ password: String, salt: String) -> String? {
+        guard let key = try? KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: Array(salt.utf8),
+                                                  outputByteCount: 32, rounds: 16384, blockSize: 1, parallelism: 1)
+        else { return nil }
+        return "$9$" + salt + "$" + key.withUnsafeBytes { encode(Array($0)) }
+    }
+
+    /// Checks `password` against a stored `$9$salt$hash`.
+    public static func verify(_ password: String, against stored: String) -> Bool {
+        guard isWellFormed(stored) else { return false }
+        let salt = stored.split(separator: "$")[1]
+        return hash(password, salt: String(salt)) == stored
+    }
+
+    /// Whether `text` has the form IOS accepts after `secret 9`: `$9$`, 14 salt characters, `$`,
+    /// 43 hash characters, all from the alphabet.
+    public static func isWellFormed(_ text: String) -> Bool {
+        let parts = text.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1] == "9", parts[2].count == 14, parts[3].count == 43
+        else { return false }
+        return (parts[2] + parts[3]).allSatisfy { alphabet.contains($0) }
+    }
+
+    /// A 14-character salt.
+    public static func salt(from random: RandomSource) -> String {
+        String((0..<14).map { _ in alphabet[random.int(in: 0...63)] })
+    }
+
+    /// Base64, big-endian 6-bit groups, Cisco's alphabet, no padding.
+    private static func encode(_ bytes: [UInt8]) -> String {
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let chunk = bytes[i..<min(i + 3, bytes.count)]
+            var v = UInt32(0)
+            for (k, b) in chunk.enumerated() { v |= UInt32(b) << (16 - 8 * UInt32(k)) }
+            for k in 0...chunk.count { out.append(alphabet[Int((v >> (18 - 6 * UInt32(k))) & 0x3F)]) }
+            i += 3
+        }
+        return out
     }
 }

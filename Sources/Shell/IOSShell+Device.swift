@@ -41,7 +41,11 @@ extension IOSShell {
     private func passwordMatches(_ typed: String) -> Bool {
         let c = device.config
         if let secret = c.enableSecretStorage {
-            return secret.type == 5 && MD5Crypt.verify(typed, against: secret.hash)
+            switch secret.type {
+            case 5: return MD5Crypt.verify(typed, against: secret.hash)
+            case 9: return CiscoScrypt.verify(typed, against: secret.hash)
+            default: return false
+            }
         }
         if let password = c.enablePassword { return password.plain == typed }
         return true

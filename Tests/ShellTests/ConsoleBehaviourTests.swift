@@ -99,7 +99,30 @@ final class ConsoleBehaviourTests: XCTestCase {
         h.type("enable")
         XCTAssertEqual(h.shell.submit("s3cret"), "")
         XCTAssertEqual(h.shell.prompt, "Device#")
-        XCTAssertTrue(h.type("show running-config | include enable").hasPrefix("Device#show running-config | include enable\nenable secret 5 $1$"))
+        XCTAssertTrue(h.type("show running-config | include enable").hasPrefix("Device#show running-config | include enable\nenable secret 9 $9$"))
+    }
+
+    func testSecretsOfEachTypeAreStoredAsIOSXEStoresThem() {
+        let h = Harness()
+        h.type("enable", "conf t", "username bob secret pw", "username cy secret 5 $1$abcd$D9U2Jp7x5hSPYLmA3wT2f1",
+               "username dd secret 9 $9$2MJBozw/9R3UsU$2lFhcKvpghcyw8deP25GOfyZaagyUOGBymkryvOdfo6")
+        let refused = h.type("username al secret 9 nothash")
+        XCTAssertTrue(refused.contains("ERROR: The secret you entered is not a valid encrypted secret.\n"
+                                       + "To enter an UNENCRYPTED secret, do not specify type 9 encryption."), refused)
+        XCTAssertTrue(h.type("enable secret 5 bad").contains("do not specify type 5 encryption."))
+        h.type("enable secret 9 $9$2MJBozw/9R3UsU$2lFhcKvpghcyw8deP25GOfyZaagyUOGBymkryvOdfo6", "end")
+        let config = h.type("show running-config | include secret")
+        let lines = config.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines[1], "enable secret 9 $9$2MJBozw/9R3UsU$2lFhcKvpghcyw8deP25GOfyZaagyUOGBymkryvOdfo6")
+        XCTAssertTrue(lines[2].hasPrefix("username bob secret 9 $9$"), config)
+        XCTAssertTrue(CiscoScrypt.verify("pw", against: String(lines[2].dropFirst("username bob secret 9 ".count))))
+        XCTAssertEqual(lines[3], "username cy secret 5 $1$abcd$D9U2Jp7x5hSPYLmA3wT2f1")
+        XCTAssertEqual(lines[4], "username dd secret 9 $9$2MJBozw/9R3UsU$2lFhcKvpghcyw8deP25GOfyZaagyUOGBymkryvOdfo6")
+        XCTAssertFalse(config.contains("username al"))
+        // The type 9 enable secret admits its password (hashcat's example: `hashcat`).
+        h.type("disable", "enable")
+        XCTAssertEqual(h.shell.submit("hashcat"), "")
+        XCTAssertEqual(h.shell.prompt, "Device#")
     }
 
     func testPasswordEncryptionShowsType7() {

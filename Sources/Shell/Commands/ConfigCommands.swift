@@ -21,6 +21,14 @@ extension CommandContext {
     }
 }
 
+/// IOS's refusal of a `secret 5|9 STRING` that is not a hash of that type.
+private func printInvalidSecret(_ ctx: CommandContext, type: Int) {
+    ctx.print("ERROR: The secret you entered is not a valid encrypted secret.")
+    ctx.print("To enter an UNENCRYPTED secret, do not specify type \(type) encryption.")
+    ctx.print("When you properly enter an UNENCRYPTED secret, it will be encrypted.")
+    ctx.print("")
+}
+
 extension IOSCommands {
     static var globalConfigCommands: [CommandDeclaration] {
         [
@@ -36,16 +44,17 @@ extension IOSCommands {
                     ctx.print("% Hostname contains one or more illegal characters.")
                 }
             },
-            CommandDeclaration([.config], "enable secret [0] LINE$secret",
+            CommandDeclaration([.config], "enable secret [0] LINE$plain",
                                ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
                                 "Specifies an UNENCRYPTED password will follow",
                                 "The UNENCRYPTED (cleartext) 'enable' secret"], no: 2) { ctx in
-                guard ctx.form == .set, let plain = ctx.string("secret") else {
+                guard ctx.form == .set, let plain = ctx.string("plain") else {
                     ctx.device.config.enableSecretStorage = nil
                     return
                 }
-                let hash = MD5Crypt.hash(plain, salt: MD5Crypt.salt(from: ctx.device.random))
-                ctx.device.config.enableSecretStorage = .init(type: 5, hash: hash)
+                // IOS XE stores a typed secret as type 9 (scrypt).
+                guard let hash = CiscoScrypt.hash(plain, salt: CiscoScrypt.salt(from: ctx.device.random)) else { return }
+                ctx.device.config.enableSecretStorage = .init(type: 9, hash: hash)
             },
             CommandDeclaration([.config], "enable secret 5 WORD$hash",
                                ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
@@ -54,10 +63,17 @@ extension IOSCommands {
                 if hash.hasPrefix("$1$"), hash.split(separator: "$").count == 3 {
                     ctx.device.config.enableSecretStorage = .init(type: 5, hash: hash)
                 } else {
-                    ctx.print("ERROR: The secret you entered is not a valid encrypted secret.")
-                    ctx.print("To enter an UNENCRYPTED secret, do not specify type 5 encryption.")
-                    ctx.print("When you properly enter an UNENCRYPTED secret, it will be encrypted.")
-                    ctx.print("")
+                    printInvalidSecret(ctx, type: 5)
+                }
+            },
+            CommandDeclaration([.config], "enable secret 9 WORD$hash",
+                               ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
+                                "Specifies a SCRYPT HASHED secret will follow", "The SCRYPT HASHED 'enable' secret string"]) { ctx in
+                guard let hash = ctx.string("hash") else { return }
+                if CiscoScrypt.isWellFormed(hash) {
+                    ctx.device.config.enableSecretStorage = .init(type: 9, hash: hash)
+                } else {
+                    printInvalidSecret(ctx, type: 9)
                 }
             },
             CommandDeclaration([.config], "enable password [0|7] LINE$password",
@@ -116,12 +132,14 @@ extension IOSCommands {
                 }
             },
             CommandDeclaration([.config],
-                               "username WORD$user [privilege <0-15>$privilege] {secret [0] LINE$secret | secret 5 WORD$hash | password [0|7] LINE$password}",
+                               "username WORD$user [privilege <0-15>$privilege] {secret [0] LINE$plain | secret 5 WORD$hash | secret 9 WORD$hash9 | password [0|7] LINE$password}",
                                ["Establish User Name Authentication", "User name", "Set user privilege level",
                                 "User privilege level", "Specify the secret for the user",
                                 "Specifies an UNENCRYPTED secret will follow", "The UNENCRYPTED (cleartext) user secret",
                                 "Specify the secret for the user", "Specifies a MD5 HASHED secret will follow",
-                                "The HASHED user secret", "Specify the password for the user",
+                                "The HASHED user secret", "Specify the secret for the user",
+                                "Specifies a SCRYPT HASHED secret will follow", "The HASHED user secret",
+                                "Specify the password for the user",
                                 "Specifies an UNENCRYPTED password will follow", "Specifies a HIDDEN password will follow",
                                 "The UNENCRYPTED (cleartext) user password"], no: 2) { ctx in
                 guard let name = ctx.string("user") else { return }
@@ -129,10 +147,18 @@ extension IOSCommands {
                 users.removeAll { $0.name == name }
                 if ctx.form == .set {
                     var user = LocalUser(name: name, privilege: ctx.int("privilege"))
-                    if let plain = ctx.string("secret") {
-                        user.credential = .secret(type: 5, hash: MD5Crypt.hash(plain, salt: MD5Crypt.salt(from: ctx.device.random)))
+                    if let plain = ctx.string("plain") {
+                        guard let hash = CiscoScrypt.hash(plain, salt: CiscoScrypt.salt(from: ctx.device.random))
+                        else { return }
+                        user.credential = .secret(type: 9, hash: hash)
                     } else if let hash = ctx.string("hash") {
                         user.credential = .secret(type: 5, hash: hash)
+                    } else if let hash = ctx.string("hash9") {
+                        guard CiscoScrypt.isWellFormed(hash) else {
+                            printInvalidSecret(ctx, type: 9)
+                            return
+                        }
+                        user.credential = .secret(type: 9, hash: hash)
                     } else if let password = ctx.secret("password") {
                         user.credential = .password(password)
                     } else {
