@@ -10,7 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
-        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        // 4.5: the release whose _CryptoExtras (KDF.Scrypt, for type 9 secrets) was built and tested.
+        .package(url: "https://github.com/apple/swift-crypto", "4.5.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
     ],
     targets: [

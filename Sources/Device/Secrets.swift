@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import _CryptoExtras
 
 /// Cisco's reversible "type 7" password obfuscation, as `service password-encryption` shows keys.
@@ -130,17 +131,11 @@ public enum CiscoScrypt {
         String((0..<14).map { _ in alphabet[random.int(in: 0...63)] })
     }
 
-    /// Base64, big-endian 6-bit groups, Cisco's alphabet, no padding.
+    /// Base64 with Cisco's alphabet in place of the standard one, without padding.
     private static func encode(_ bytes: [UInt8]) -> String {
-        var out = ""
-        var i = 0
-        while i < bytes.count {
-            let chunk = bytes[i..<min(i + 3, bytes.count)]
-            var v = UInt32(0)
-            for (k, b) in chunk.enumerated() { v |= UInt32(b) << (16 - 8 * UInt32(k)) }
-            for k in 0...chunk.count { out.append(alphabet[Int((v >> (18 - 6 * UInt32(k))) & 0x3F)]) }
-            i += 3
-        }
-        return out
+        String(Data(bytes).base64EncodedString().compactMap { standardToCisco[$0] })
     }
+
+    private static let standardToCisco: [Character: Character] = Dictionary(
+        uniqueKeysWithValues: zip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", alphabet))
 }
