@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Installs what flexvpn-emu needs on Debian: libedit-dev to build; with --test also the real
-# RADIUS peers and tools the test suite talks to. Skips what is already there.
+# RADIUS peers and tools the test suite talks to (apt-get), and the Python test tools in a
+# virtual environment, .venv/ in the repository. Skips what is already there. Needs root or sudo
+# for apt-get.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(libedit-dev)
 python_packages=()
 if [ "${1:-}" = "--test" ]; then
-    packages+=(freeradius-utils freeradius tshark python3-pip)
+    # faketime: the terminal tests also run with the clock on the 1st of a month.
+    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv)
     python_packages+=(pyrad pexpect pytest textfsm ntc_templates)
 fi
 
@@ -17,20 +21,23 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "installing: ${missing[*]}"
+    echo "installing (apt-get): ${missing[*]}"
     $sudo apt-get update -qq
     # env after sudo: sudo would drop a variable set before it, and tshark would ask a question.
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 if [ ${#python_packages[@]} -gt 0 ]; then
+    if [ ! -x .venv/bin/python ]; then
+        echo "making the Python virtual environment .venv"
+        python3 -m venv .venv
+    fi
     need=()
     for p in "${python_packages[@]}"; do
-        python3 -c "import $p" 2>/dev/null || need+=("$p")
+        .venv/bin/python -c "import $p" 2>/dev/null || need+=("$p")
     done
     if [ ${#need[@]} -gt 0 ]; then
-        echo "installing (pip): ${need[*]}"
-        python3 -m pip install --quiet --disable-pip-version-check "${need[@]}" 2>/dev/null \
-            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${need[@]}"
+        echo "installing (pip, into .venv): ${need[*]}"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check "${need[@]}"
     fi
 fi

@@ -1,13 +1,56 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the tools it needs, builds, runs the terminal tests (pytest,
-# in a real pty), replays every transcript through the built binary, then the Swift tests.
-set -euo pipefail
+# The whole test suite: installs the tools it needs, builds, then runs every stage even when an
+# earlier one fails — the terminal tests (pytest, in a real pty), the same terminal tests with
+# the clock on the 1st of a month and across a new year (libfaketime), the transcripts replayed
+# through the built binary, the Swift tests — and prints each stage's verdict at the end.
+# Exits non-zero if any stage failed.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --test
-swift build --build-tests
-echo "== terminal and parser tests (pytest: pexpect in a pty, ntc-templates)"
-python3 -m pytest -q Tests/terminal Tests/parsers
-echo "== transcripts"
-.build/debug/flexvpn-emu replay Transcripts
-echo "== swift tests"
-swift test --skip-build --disable-swift-testing
+
+scripts/install-deps.sh --test || { echo "install-deps failed"; exit 1; }
+# Python tools live in the virtual environment install-deps made.
+export PATH="$PWD/.venv/bin:$PATH"
+
+names=()
+verdicts=()
+failed=0
+
+stage() {
+    local name=$1
+    shift
+    echo
+    echo "== $name"
+    if "$@"; then
+        verdicts+=("passed")
+    else
+        verdicts+=("FAILED (exit $?)")
+        failed=1
+    fi
+    names+=("$name")
+}
+
+# pytest exits 5 when it collected nothing: that is a failure here too.
+terminal_tests() { python -m pytest -q Tests/terminal Tests/parsers; }
+# The console's clock starts from the machine's: the pty tests again on a single-digit day and
+# over a year's end (`show clock` pads no day; log stamps pad it to two).
+dated_terminal_tests() {
+    local when
+    for when in "2027-01-01 00:00:00" "2026-12-31 23:59:30"; do
+        echo "-- clock from $when"
+        FLEXVPN_FAKETIME="$when" python -m pytest -q Tests/terminal || return 1
+    done
+}
+
+if stage "build" swift build --build-tests; then
+    stage "terminal and parser tests (pytest: pexpect in a pty, ntc-templates)" terminal_tests
+    stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
+    stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
+    stage "swift tests" swift test --skip-build --disable-swift-testing
+fi
+
+echo
+echo "== verdicts"
+for i in "${!names[@]}"; do
+    printf '%-72s %s\n' "${names[$i]}" "${verdicts[$i]}"
+done
+exit $failed

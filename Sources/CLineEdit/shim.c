@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <histedit.h>
 #include <limits.h>
+#include <locale.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,7 +113,14 @@ static int read_char(EditLine *el, wchar_t *out) {
         memset(&state, 0, sizeof state);
         size_t r = mbrtowc(out, bytes, have, &state);
         if (r == (size_t)-2 && have < sizeof bytes) continue;        /* incomplete sequence */
-        if (r == (size_t)-1 || r == (size_t)-2) { have = 0; continue; } /* invalid: drop it */
+        if (r == (size_t)-1 || r == (size_t)-2) {
+            /* Invalid UTF-8: typed as U+FFFD, as on piped input; the shell rejects it with a caret
+               instead of running the rest of the line as if the byte had not been typed. */
+            *out = 0xFFFD;
+            have = 0;
+            if (e) e->lead = next_lead(e->lead, *out);
+            return 1;
+        }
         if (e && e->wake_fd >= 0 && *out == (wchar_t)e->wake_key) { have = 0; continue; }
         if (e) e->lead = next_lead(e->lead, *out);
         return 1;
@@ -124,6 +132,9 @@ cle_editor *cle_create(const char *program, int history_size, int wake_fd, int w
     if (!e) return NULL;
     e->wake_fd = wake_fd;
     e->wake_key = wake_key;
+    /* The console reads and echoes UTF-8 whatever the user's locale (piped input does too): in
+       the C locale libedit would drop every non-ASCII byte and run the rest of the line. */
+    if (!setlocale(LC_CTYPE, "C.UTF-8")) setlocale(LC_CTYPE, "");
     e->el = el_init(program, stdin, stdout, stderr);
     e->history = history_init();
     if (!e->el || !e->history) { cle_destroy(e); return NULL; }
@@ -230,6 +241,16 @@ int cle_history_count(cle_editor *e) {
     return ev.num;
 }
 
-void cle_raise_interrupt(void) {
-    raise(SIGINT);
+void cle_history_clear(cle_editor *e) {
+    HistEvent ev;
+    history(e->history, &ev, H_CLEAR);
+}
+
+int cle_delete_under_cursor(cle_editor *e) {
+    int cursor;
+    int length = cle_line_chars(e, &cursor);
+    if (cursor >= length) return 0;
+    el_cursor(e->el, 1);
+    el_deletestr(e->el, 1);
+    return 1;
 }

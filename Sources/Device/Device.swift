@@ -59,7 +59,12 @@ public final class Device {
     public var consoleLogging = true
 
     /// When and by whom the configuration last changed, and when it was last saved.
-    public var lastConfigChange: (time: Double, by: String)?
+    public var lastConfigChange: (time: Double, by: String)? {
+        didSet { if lastConfigChange == nil { unsavedConfigChanges = false } }
+    }
+    /// True when the configuration changed since it was loaded or last saved: `reload` asks
+    /// whether to save first.
+    public var unsavedConfigChanges = false
     /// The `! NVRAM config last updated at …` text of the saved configuration, if any.
     public var nvramStamp: String?
     /// Messages logged since boot, for `show logging`.
@@ -203,6 +208,7 @@ public final class Device {
     /// Records a configuration change for the running-config's header.
     public func noteConfigChange(by who: String) {
         lastConfigChange = (now, who)
+        unsavedConfigChanges = true
     }
 }
 

@@ -17,8 +17,23 @@ public protocol ConsoleShell: AnyObject {
     /// Ctrl-Z pressed with `buffer` typed: runs the buffer if any, then leaves configuration mode.
     /// Returns what it prints after the echoed `^Z` and newline.
     func controlZ(_ buffer: String) -> String
+    /// Ctrl-C pressed (the typed line is abandoned; the front end echoes `^C` and a newline):
+    /// at a question the command is abandoned, in a configuration mode the line returns to
+    /// privileged EXEC. Returns what it prints.
+    func interrupt() -> String
     /// True once the user left with `exit`/`logout` from EXEC: the console closes.
     var isFinished: Bool { get }
+    /// After `exit` on a line that stays (the local console, `Press RETURN to get started.`):
+    /// a new EXEC session at user EXEC, with empty histories.
+    func startSession()
+    /// What the console line prints when its session ends (`Device con0 is now available` and
+    /// blank lines), before `Press RETURN to get started.`
+    var lineAvailableBanner: String { get }
+    /// True after `lab quit`: the program ends rather than waiting for RETURN.
+    var quitsEmulator: Bool { get }
+    /// The commands the arrow keys recall now, oldest first: IOS keeps one history for EXEC and
+    /// another for the configuration modes.
+    var recallHistory: [String] { get }
     /// Where a long command output goes while it is produced (`show aaa user all` with 100,000
     /// sessions), so it is never held whole; what `submit` returns is the rest. nil: all of it
     /// comes back from `submit`.
@@ -31,6 +46,11 @@ public protocol ConsoleShell: AnyObject {
 }
 
 extension ConsoleShell {
+    public func interrupt() -> String { "" }
+    public func startSession() {}
+    public var quitsEmulator: Bool { true }
+    public var lineAvailableBanner: String { "" }
+    public var recallHistory: [String] { [] }
     /// No paging unless the shell says otherwise.
     public var pageLength: Int { 0 }
     /// True at a question answered by one key without Enter (IOS's `[confirm]`): a terminal

@@ -28,6 +28,21 @@ extension IOSShell {
             let errors = applyConfiguration(text, source: "startup-config")
             let bytes = text.utf8.count
             return errors + "\n\(bytes) bytes copied in 0.010 secs (\(bytes * 100) bytes/sec)\n"
+        case .reloadSave:
+            let a = line.trimmingSpaces.lowercased()
+            if !a.isEmpty, "yes".hasPrefix(a) {
+                let saved = saveConfiguration()
+                // A failed save stops here, as on IOS: nothing is lost by a reload.
+                guard !device.unsavedConfigChanges else { return saved }
+                ask(.reloadConfirm)
+                return saved
+            }
+            if !a.isEmpty, "no".hasPrefix(a) {
+                ask(.reloadConfirm)
+                return ""
+            }
+            ask(.reloadSave)
+            return "% Please answer 'yes' or 'no'.\n"
         case .reloadConfirm:
             let a = line.trimmingSpaces.lowercased()
             guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
@@ -85,6 +100,7 @@ extension IOSShell {
         let text = RunningConfigRenderer.lines(device).map { $0 + "\n" }.joined()
         do {
             try device.startupStore.save(text)
+            device.unsavedConfigChanges = false
         } catch {
             device.nvramStamp = previous
             return "Building configuration...\n%Error writing \(device.startupStore.displayName) (\(error))\n"

@@ -7,15 +7,24 @@ public final class IOSShell: ConsoleShell {
     public let device: Device
     public internal(set) var mode: Mode = .userExec
     public private(set) var isFinished = false
+    /// Set by `lab quit`: the program ends, not only this EXEC session.
+    public internal(set) var quitsEmulator = false
     /// Who the CONFIG_I message and the running-config header name.
     public var lineName = "console"
 
     public var terminalLength = 24
     public var terminalWidth = 80
     public var terminalMonitor = false
-    /// The last commands, newest last (`show history`; IOS keeps 10 on a console line).
-    public private(set) var history: [String] = []
+    /// The last commands of the current mode's history, newest last (`show history`; IOS keeps
+    /// 10 on a console line, one history for EXEC and one for the configuration modes).
+    public var history: [String] { mode.isConfiguration ? configHistory : execHistory }
+    public var recallHistory: [String] { history }
+    private var execHistory: [String] = []
+    private var configHistory: [String] = []
     public var historySize = 10
+    /// Whether the running config changed since this line entered configuration mode: Ctrl-C
+    /// leaves without `%SYS-5-CONFIG_I` when it did not.
+    private var configChangedInConfigMode = false
     public var outputStream: ((String) -> Void)?
     public var pageLength: Int { terminalLength }
 
@@ -24,6 +33,8 @@ public final class IOSShell: ConsoleShell {
         case password(attempt: Int)
         case copyDestination(toStartup: Bool)
         case reloadConfirm
+        /// `reload` with unsaved changes: `Save? [yes/no]: ` comes before `[confirm]`.
+        case reloadSave
     }
     var pending: Pending?
 
@@ -44,6 +55,7 @@ public final class IOSShell: ConsoleShell {
         case .password?: return "Password: "
         case let .copyDestination(toStartup)?: return "Destination filename [\(toStartup ? "startup-config" : "running-config")]? "
         case .reloadConfirm?: return "Proceed with reload? [confirm]"
+        case .reloadSave?: return "System configuration has been modified. Save? [yes/no]: "
         case nil: return promptHostname + mode.promptSuffix
         }
     }
@@ -118,8 +130,37 @@ public final class IOSShell: ConsoleShell {
     // MARK: running commands
 
     private func remember(_ line: String) {
-        history.append(line)
-        if history.count > historySize { history.removeFirst(history.count - historySize) }
+        func append(_ history: inout [String]) {
+            history.append(line)
+            if history.count > historySize { history.removeFirst(history.count - historySize) }
+        }
+        if mode.isConfiguration { append(&configHistory) } else { append(&execHistory) }
+    }
+
+    public func interrupt() -> String {
+        if pending != nil {
+            pending = nil
+            return ""
+        }
+        guard mode.isConfiguration else { return "" }
+        if configChangedInConfigMode {
+            leaveConfiguration()
+        } else {
+            mode = .privilegedExec
+        }
+        return ""
+    }
+
+    public var lineAvailableBanner: String {
+        "\n\n\n\(device.config.hostname) con0 is now available\n\n\n\n\n\n"
+    }
+
+    public func startSession() {
+        isFinished = false
+        pending = nil
+        mode = .userExec
+        execHistory = []
+        configHistory = []
     }
 
     /// The graph for what is typed, seeing through `do` in configuration modes: the graph, the
@@ -216,7 +257,10 @@ public final class IOSShell: ConsoleShell {
         context.stream = outputStream
         let before = device.config
         entry.declaration.run(context)
-        if device.config != before { device.noteConfigChange(by: lineName) }
+        if device.config != before {
+            device.noteConfigChange(by: lineName)
+            if mode.isConfiguration { configChangedInConfigMode = true }
+        }
         return context.finish()
     }
 
@@ -249,7 +293,10 @@ public final class IOSShell: ConsoleShell {
 
     // MARK: modes
 
-    func enter(_ newMode: Mode) { mode = newMode }
+    func enter(_ newMode: Mode) {
+        if newMode.isConfiguration, !mode.isConfiguration { configChangedInConfigMode = false }
+        mode = newMode
+    }
 
     /// `end`, Ctrl-Z, or `exit` from global configuration.
     func leaveConfiguration() {

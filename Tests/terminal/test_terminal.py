@@ -25,10 +25,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
+# A date and time to start the emulator's clock at (`faketime`), e.g. "2027-01-01 00:00:00".
+FAKETIME = os.environ.get("FLEXVPN_FAKETIME", "")
 
 STAMP = r"\*?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d\.\d{3}: "
 CONFIG_I = STAMP + r"%SYS-5-CONFIG_I: Configured from console by console"
-CLOCK = r"\*?\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} [ \d]\d \d{4}"   # `show clock`
+# `show clock`: IOS does not pad the day (`Tue Dec 1 2026`); the log stamp above pads it to two.
+CLOCK = r"\*?\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} [1-9]\d? \d{4}"
 POD_FIRST = STAMP + r"POD: 127\.0\.0\.1 request queued"
 
 SECRET = b"cisco"
@@ -171,7 +174,7 @@ class Screen:
 
 
 class Console:
-    def __init__(self, columns=100, startup_config="", check_tty=False):
+    def __init__(self, columns=100, startup_config="", check_tty=False, preexec_fn=None):
         assert Path(BINARY).is_file(), f"{BINARY} is missing: build it first (see this file's docstring)"
         self.screen = Screen(columns)
         self.raw = ""
@@ -188,8 +191,11 @@ class Console:
                       '[ "$(stty -g)" = "$before" ] && echo "tty as found, status $status" '
                       '|| echo "tty changed, status $status"')
             command, args = "/bin/sh", ["-c", script, BINARY] + args
+        if FAKETIME:
+            # libfaketime: the emulator's clock starts at that moment and runs (scripts/test.sh).
+            command, args = "faketime", [FAKETIME, command] + args
         self.child = pexpect.spawn(command, args, env=env, dimensions=(24, columns), encoding="utf-8",
-                                   codec_errors="replace", timeout=10)
+                                   codec_errors="replace", timeout=10, preexec_fn=preexec_fn)
 
     def pump(self, seconds=0.0):
         """Reads whatever the console printed, waiting up to `seconds` for more."""
@@ -411,11 +417,15 @@ def test_control_z_leaves_config_mode_then_log_after_prompt(console):
     console.wait_tail(r"Device\(config\)#")
     console.send("hostname R1\x1a")
     console.wait_tail(r"Device\(config\)#hostname R1\^Z", r"R1#", CONFIG_I, r"R1#")
-    console.send("\x1b[A")                # the Ctrl-Z line went to the history
-    console.wait_tail(r"R1#hostname R1")
+    console.send("\x1b[A")                # the Ctrl-Z line went to the configuration history
+    console.wait_tail(r"R1#configure terminal")
+    console.send("\r")
+    console.wait_tail(r"R1\(config\)#")
+    console.send("\x1b[A")
+    console.wait_tail(r"R1\(config\)#hostname R1")
 
     # From a submode too, with the cursor inside the line: the whole line runs.
-    console.send("\x15configure terminal\r")
+    console.send("\x15")
     console.wait_tail(r"R1\(config\)#")
     console.send("aaa new-model\raaa server radius dynamic-author\r")
     console.wait_tail(r"R1\(config-locsvr-da-radius\)#")
@@ -619,36 +629,138 @@ def test_emacs_editing_keys(console):
     console.wait_tail(CLOCK, r"Device>", r"Device>")
 
 
-def test_control_c_interrupts_the_process(console):
-    console.send("show")
-    console.wait_tail(r"Device>show")
-    console.send("\x03")
-    console.child.expect(pexpect.EOF, timeout=10)   # the process ends (by SIGINT itself, or a
-    console.child.close()                           # handler that exits cleanly)
-    assert console.child.signalstatus == signal.SIGINT or console.child.exitstatus == 0
+@pytest.mark.parametrize("sigint", ["default", "ignored"])
+def test_control_c_abandons_the_line_and_never_ends_the_router(sigint):
+    # Ctrl-C is an IOS editing key, never a signal: the same whatever SIGINT disposition the
+    # emulator inherits (a test run in the background inherits it ignored).
+    disposition = signal.SIG_DFL if sigint == "default" else signal.SIG_IGN
+    c = Console(preexec_fn=lambda: signal.signal(signal.SIGINT, disposition))
+    try:
+        c.wait_tail(r"Device>")
+        c.send("show")
+        c.wait_tail(r"Device>show")
+        c.send("\x03")                    # the typed line is abandoned, `^C` echoed
+        c.wait_tail(r"Device>show\^C", r"Device>")
+        enable(c)
+        c.send("configure terminal\r")
+        c.wait_tail(r"Device\(config\)#")
+        start = len(c.raw)
+        c.send("host")
+        c.send("\x03")                    # nothing changed: back to EXEC without CONFIG_I
+        c.wait_tail(r"Device\(config\)#host\^C", r"Device#")
+        c.pump(0.5)
+        assert "CONFIG_I" not in c.raw[start:]
+        c.send("configure terminal\rhostname R1\r")
+        c.wait_tail(r"R1\(config\)#")
+        c.send("\x03")                    # a change was made: CONFIG_I as after `end`
+        c.wait_tail(r"R1\(config\)#\^C", r"R1#", CONFIG_I,
+                    r"R1#")
+        c.send("copy running-config startup-config\r")
+        c.wait_tail(r"Destination filename \[startup-config\]\?")
+        c.send("\x03")                    # a question: the command is abandoned, nothing saved
+        c.wait_tail(r"Destination filename \[startup-config\]\? \^C", r"R1#")
+        assert Path(c.directory, "startup-config").read_text() == ""
+        c.send("show clock\r")
+        c.wait_tail(r"R1#show clock", CLOCK, r"R1#")
+        assert c.child.isalive()
+    finally:
+        c.close()
 
 
-def test_control_d_on_an_empty_line_ends_the_session(console):
-    console.send("\x04")
-    console.child.expect(pexpect.EOF, timeout=10)
-    console.child.close()
-    assert console.child.exitstatus == 0
+def test_control_d_deletes_under_the_cursor_and_never_ends_the_router(console):
+    console.send("\x04\x04")              # an empty line: nothing happens
+    console.pump(0.5)
+    assert console.child.isalive() and console.lines()[-1] == "Device>"
+    console.send("xshow clock\x01\x04")   # Ctrl-A, Ctrl-D: the x under the cursor goes
+    console.wait(lambda lines: lines[-1] == "Device>show clock" and console.cursor()[1] == len("Device>"),
+                 "the character under the cursor deleted")
+    console.send("\x05\x04\r")            # at the end of the line Ctrl-D does nothing
+    console.wait_tail(r"Device>show clock", CLOCK, r"Device>")
+    console.send("\x1e")                  # Ctrl-^ (Ctrl-Shift-6), IOS's escape: ignored
+    console.send("show clock\r")
+    console.wait_tail(r"Device>show clock", CLOCK, r"Device>")
+    assert console.child.isalive()
 
 
-def test_exit_ends_the_session(console):
+def test_non_ascii_characters_reach_the_parser(console):
+    console.send("show \u00e9 clock\r")
+    console.wait_tail(r"Device>show \u00e9 clock", r" {12}\^", r"% Invalid input detected at '\^' marker\.", r"",
+                      r"Device>")
+    assert not re.search(CLOCK, console.raw)
+    os.write(console.child.child_fd, b"show \xff clock\r")   # not UTF-8: still rejected, not dropped
+    console.wait_tail(r"% Invalid input detected at '\^' marker\.", r"", r"Device>")
+    assert not re.search(CLOCK, console.raw)
+
+
+def test_exit_frees_the_console_line_and_lab_quit_ends_the_program():
+    c = Console(check_tty=True)
+    try:
+        c.wait_tail(r"Device>")
+        enable(c)
+        c.send("configure terminal\r")
+        c.wait_tail(r"Device\(config\)#")
+        c.send("exit\r")                  # from configuration mode: back to EXEC, not the end
+        c.wait_tail(r"Device\(config\)#exit", r"Device#", CONFIG_I, r"Device#")
+        c.send("exit\r")                  # the console line is free again and waits for RETURN
+        c.wait(lambda lines: lines[-1] == "Press RETURN to get started." and "Device con0 is now available" in lines,
+               "the console line's banner")
+        c.send("x")                       # only RETURN starts a session
+        c.pump(0.5)
+        assert c.lines()[-1] == "Press RETURN to get started." and c.child.isalive()
+        c.send("\r")
+        c.wait_tail(r"Device>")           # a new EXEC session: user mode again
+        c.send("lab quit\r")              # the emulator's own way out
+        c.wait_tail(r"tty as found, status 0", r"")
+    finally:
+        c.close()
+
+
+def test_exec_and_configuration_keep_their_own_history(console):
     enable(console)
+    console.send("show clock\r")
+    console.wait_tail(r"Device#show clock", CLOCK, r"Device#")
     console.send("configure terminal\r")
     console.wait_tail(r"Device\(config\)#")
-    console.send("exit\r")                # from configuration mode: back to EXEC, not the end
-    console.wait_tail(r"Device\(config\)#exit", r"Device#", CONFIG_I, r"Device#")
+    console.send("hostname R1\r")
+    console.wait_tail(r"R1\(config\)#")
+    console.send("\x1b[A")                # up: the configuration history only
+    console.wait_tail(r"R1\(config\)#hostname R1")
+    console.send("\x1b[A")
+    console.pump(0.3)
+    assert console.lines()[-1] == "R1(config)#hostname R1"
+    console.send("\x15end\r")
+    console.wait_tail(CONFIG_I, r"R1#")
+    console.send("\x1b[A")                # back in EXEC: its own history
+    console.wait_tail(r"R1#configure terminal")
+    console.send("\x1b[A")
+    console.wait_tail(r"R1#show clock")
+    console.send("\x15show history\r")
+    lines = console.wait_tail(r"R1#show history", r"  enable", r"  show clock", r"  configure terminal",
+                              r"  show history", r"R1#")
+    assert "  hostname R1" not in lines
+
+
+def test_reload_asks_to_save_unsaved_changes(console):
+    enable(console)
+    console.send("configure terminal\rhostname R1\rend\r")
+    console.wait_tail(CONFIG_I, r"R1#")
+    console.send("reload\r")
+    console.wait_tail(r"R1#reload", r"System configuration has been modified\. Save\? \[yes/no\]:")
+    console.send("maybe\r")
+    console.wait_tail(r"% Please answer 'yes' or 'no'\.", r"System configuration has been modified\. Save\? \[yes/no\]:")
+    console.send("yes\r")
+    console.wait_tail(r"Building configuration\.\.\.", r"\[OK\]", r"Proceed with reload\? \[confirm\]")
+    assert "hostname R1" in Path(console.directory, "startup-config").read_text()
+    console.send("n")
+    console.wait_tail(r"Proceed with reload\? \[confirm\]", r"R1#")
+    console.send("reload\r")              # saved: no question this time
+    console.wait_tail(r"R1#reload", r"Proceed with reload\? \[confirm\]")
+    console.send("\x03")                  # Ctrl-C abandons the reload
+    console.wait_tail(r"Proceed with reload\? \[confirm\]", r"R1#")
     assert console.child.isalive()
-    console.send("exit\r")
-    console.child.expect(pexpect.EOF, timeout=10)
-    console.child.close()
-    assert console.child.exitstatus == 0
 
 
-@pytest.mark.parametrize("ending", ["exit", "control-d at the password prompt"])
+@pytest.mark.parametrize("ending", ["lab quit", "control-c at the password prompt, then lab quit"])
 def test_the_tty_is_left_as_it_was_found(ending):
     c = Console(check_tty=True)
     try:
@@ -658,12 +770,13 @@ def test_the_tty_is_left_as_it_was_found(ending):
         c.wait_tail(r"Device>")
         c.send("enable\r")
         c.wait_tail(r"Password:")
-        if ending == "exit":
+        if ending == "lab quit":
             c.send("s3cr3t\r")
             c.wait_tail(r"Device#")
-            c.send("exit\r")
         else:
-            c.send("\x04")
+            c.send("\x03")
+            c.wait_tail(r"Password:", r"Device>")
+        c.send("lab quit\r")
         c.wait_tail(r"tty as found, status 0", r"")
     finally:
         c.close()

@@ -51,7 +51,7 @@ int cle_bind(cle_editor *editor, const char *key, int action);
 int cle_bind_builtin(cle_editor *editor, const char *key, const char *function);
 
 /* Reads one line with editing. Returns the line (with its "\n" when Enter ended it; owned by the
-   editor, valid until the next call) and its length, or NULL at EOF / Ctrl-D on an empty line /
+   editor, valid until the next call) and its length, or NULL at EOF /
    a handler that returned CLE_NEWLINE on an empty buffer / CLE_EOF. */
 const char *cle_gets(cle_editor *editor, int *count);
 
@@ -75,7 +75,10 @@ int cle_history_enter(cle_editor *editor, const char *line);
 /* Number of lines in the history. */
 int cle_history_count(cle_editor *editor);
 
-/* Raises SIGINT from the caller, as a Ctrl-C with terminal signals on would. */
-void cle_raise_interrupt(void);
+/* Empties the history (the console loads the current mode's own history into it). */
+void cle_history_clear(cle_editor *editor);
+/* Deletes the character under the cursor (IOS's Ctrl-D); returns 0 at the end of the line,
+   where there is none. No redraw. */
+int cle_delete_under_cursor(cle_editor *editor);
 
 #endif

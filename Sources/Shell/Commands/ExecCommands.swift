@@ -18,6 +18,13 @@ extension IOSCommands {
             },
             CommandDeclaration([.exec], "exit", ["Exit from the EXEC"], privilege: 1) { ctx in ctx.shell.finish() },
             CommandDeclaration([.exec], "logout", ["Exit from the EXEC"], privilege: 1) { ctx in ctx.shell.finish() },
+            // On the local terminal `exit` waits for RETURN, as a console line does: this is how
+            // a user leaves the emulator (end of input, or the terminal closing, does it too).
+            CommandDeclaration([.exec], "lab quit", [HelpText.lab, "Stop the emulator and leave the program"],
+                               privilege: 1) { ctx in
+                ctx.shell.quitsEmulator = true
+                ctx.shell.finish()
+            },
             CommandDeclaration([.exec], "configure terminal",
                                ["Enter configuration mode", "Configure from the terminal"]) { ctx in
                 ctx.print("Enter configuration commands, one per line.  End with CNTL/Z.")
@@ -106,7 +113,7 @@ extension IOSCommands {
                 ctx.shell.ask(.copyDestination(toStartup: false))
             },
             CommandDeclaration([.exec], "reload", ["Halt and perform a cold restart"]) { ctx in
-                ctx.shell.ask(.reloadConfirm)
+                ctx.shell.ask(ctx.device.unsavedConfigChanges ? .reloadSave : .reloadConfirm)
             },
         ] + debugCommands
     }

@@ -7,7 +7,7 @@ import Device
 ///
 /// Keys: printable characters are echoed (not at `Password: `, where `echoesInput` is false) and
 /// typed; `?` asks for help; Tab (0x09) completes; Ctrl-Z (0x1A) leaves configuration mode; Enter
-/// is `\n`, `\r` or `\r\n`; Backspace (0x08) and DEL (0x7F) erase one character; Ctrl-V (0x16)
+/// is `\n`, `\r` or `\r\n`; Ctrl-C (0x03) abandons the line (`interrupt`); Backspace (0x08) and DEL (0x7F) erase one character; Ctrl-V (0x16)
 /// types the next character literally (IOS's way to enter a `?`). Other control characters are
 /// ignored.
 ///
@@ -166,6 +166,8 @@ public final class LineDiscipline: ConsoleSink {
             tab()
         case 0x1A:
             controlZ()
+        case 0x03:
+            interrupt()
         case 0x08, 0x7F:
             backspace()
         case 0x16:
@@ -227,6 +229,15 @@ public final class LineDiscipline: ConsoleSink {
         let line = buffer
         buffer = ""
         output += call { shell.controlZ(line) }
+        afterCommand()
+    }
+
+    /// Ctrl-C: the typed line is abandoned (IOS echoes `^C`), and so is a question; in a
+    /// configuration mode the line returns to privileged EXEC.
+    private func interrupt() {
+        output += "^C\n"
+        buffer = ""
+        output += call { shell.interrupt() }
         afterCommand()
     }
 

@@ -12,10 +12,15 @@ import Darwin
 /// `ConsoleShell`.
 ///
 /// Keys: Enter submits the line; `?` shows help at once (not inserted); Tab completes or rings
-/// the bell; Ctrl-Z runs the line and leaves configuration mode; Ctrl-D on an empty line (or end
-/// of input) ends the session; Ctrl-C interrupts the process as it would without libedit;
-/// arrows, Ctrl-A/E/B/F/K/P/N/T/Y and Esc-B/F are libedit's emacs keys; Ctrl-W deletes the word
-/// left of the cursor and Ctrl-U the text left of the cursor, as on IOS. Passwords
+/// the bell; Ctrl-Z runs the line and leaves configuration mode; Ctrl-C abandons the line (and a
+/// question, and configuration mode: `ConsoleShell.interrupt`); Ctrl-D deletes the character
+/// under the cursor and does nothing at the end of the line; Ctrl-^ (IOS's escape sequence) is
+/// taken and ignored; no key ends the program. Arrows, Ctrl-A/E/B/F/K/P/N/T/Y and Esc-B/F are
+/// libedit's emacs keys; Ctrl-W deletes the word left of the cursor and Ctrl-U the text left of
+/// the cursor, as on IOS; the arrow keys walk the current mode's history (EXEC and
+/// configuration keep their own, `ConsoleShell.recallHistory`). `exit` from EXEC shows
+/// `Device con0 is now available` and waits for RETURN; the program ends at end of input (the
+/// terminal closing) or with `lab quit`. Passwords
 /// (`shell.echoesInput == false`) are read without echo and kept out of the history. Keys typed
 /// while a command runs wait, unechoed, for the next prompt (`QuietInput`). Command output,
 /// returned or streamed (`writeCommandOutput`), stops at `--More--` every screen
@@ -52,6 +57,9 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private var editor: OpaquePointer?
     private var promptWidth = 0
     private var pendingControlZ: String?
+    private var pendingInterrupt = false
+    /// The lines libedit's history holds now: the shell's history of the mode last prompted in.
+    private var loadedHistory: [String] = []
     private var stopped = false
     private var quietInput = QuietInput()
     /// `--More--` for command output; also used on the shell's owner, see `TerminalPager`.
@@ -74,8 +82,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1
     }
 
-    /// Runs the session on the calling thread until the shell is finished (`exit`), Ctrl-D on an
-    /// empty line, end of input, or the executor's owner is gone. Standard input should be a
+    /// Runs the session on the calling thread until end of input, `lab quit`, or the executor's
+    /// owner is gone (`exit` starts a new session after RETURN, as a console line does). Standard input should be a
     /// terminal; without one libedit reads plain lines, the special keys do nothing and
     /// asynchronous lines are written as they come.
     public func run() {
@@ -98,6 +106,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         cle_bind_builtin(editor, "^W", "ed-delete-prev-word")
         cle_bind_builtin(editor, "^U", "vi-kill-line-prev")
         cle_bind_builtin(editor, "^R", "ed-redisplay")
+        loadedHistory = []
 
         lock.withLock { pending.running = isTerminal }
         pages = isTerminal
@@ -116,36 +125,52 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
         stopped = false
         while !stopped {
-            guard let state = ask({ ($0.isFinished, $0.echoesInput, $0.prompt, $0.answersWithOneKey) }),
-                  !state.0 else { break }
+            guard let state = ask({ ($0.isFinished, $0.echoesInput, $0.prompt, $0.answersWithOneKey,
+                                     $0.quitsEmulator, $0.recallHistory) }) else { break }
+            if state.0 {
+                // `exit`: a console line starts over after RETURN; `lab quit` or no terminal: the end.
+                guard isTerminal, !state.4, waitForReturn(),
+                      ask({ $0.startSession() }) != nil else { break }
+                continue
+            }
             let prompt = state.2
             if !state.1 || state.3 {
                 // A password (no echo), or `[confirm]`, which the first key answers.
-                guard let password = readHidden(prompt: prompt, oneKey: state.3),
-                      let output = runCommand({ $0.submit(password) }) else { break }
+                let output: String?
+                switch readHidden(prompt: prompt, oneKey: state.3) {
+                case let .line(answer): output = runCommand({ $0.submit(answer) })
+                case .interrupt: output = runCommand({ $0.interrupt() })
+                case .endOfInput: output = nil
+                }
+                guard let output else { break }
                 page(output)
                 continue
             }
+            loadHistory(state.5, into: editor)
             cle_set_prompt(editor, prompt)
             promptWidth = prompt.unicodeScalars.count
             pendingControlZ = nil
+            pendingInterrupt = false
             var count: Int32 = 0
             let raw = cle_gets(editor, &count)
             if isTerminal { quietInput.begin() }
             if stopped { break }
             if let buffer = pendingControlZ {
-                if !buffer.allSatisfy(\.isWhitespace) { cle_history_enter(editor, buffer) }
                 guard let output = runCommand({ $0.controlZ(buffer) }) else { break }
                 page(output)
                 continue
             }
+            if pendingInterrupt {
+                guard let output = runCommand({ $0.interrupt() }) else { break }
+                page(output)
+                continue
+            }
             guard let raw, count > 0 else {
-                TerminalOutput.write("\n")   // after libedit's `^D`, or at end of input
+                TerminalOutput.write("\n")   // at end of input
                 break
             }
             var line = String(decoding: UnsafeRawBufferPointer(start: raw, count: Int(count)), as: UTF8.self)
             while let last = line.last, last == "\n" || last == "\r" { line.removeLast() }
-            if !line.allSatisfy(\.isWhitespace) { cle_history_enter(editor, line) }
             let submitted = line
             guard let output = runCommand({ $0.submit(submitted) }) else { break }
             page(output)
@@ -185,7 +210,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private static let wakeKey: Int32 = 0x1F
 
     private enum KeyAction: Int32, CaseIterable {
-        case help, complete, controlZ, asyncOutput, interrupt
+        case help, complete, controlZ, asyncOutput, interrupt, deleteUnderCursor, escapeSequence
 
         var key: String {
             switch self {
@@ -194,6 +219,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             case .controlZ: "^Z"
             case .asyncOutput: "^_"
             case .interrupt: "^C"
+            case .deleteUnderCursor: "^D"
+            case .escapeSequence: "^^"
             }
         }
     }
@@ -239,8 +266,19 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             return Int32(CLE_REDISPLAY)
 
         case .interrupt:
-            cle_raise_interrupt()   // libedit restores the tty, then the process's SIGINT action runs
-            return Int32(CLE_NORM)
+            // IOS echoes `^C` where the cursor is and abandons the line; the shell runs after
+            // cle_gets returns (see run()).
+            let line = currentLine(editor)
+            TerminalOutput.write(line.tail)
+            TerminalOutput.write("^C\n")
+            pendingInterrupt = true
+            return Int32(CLE_NEWLINE)
+
+        case .deleteUnderCursor:
+            return Int32(cle_delete_under_cursor(editor) != 0 ? CLE_REFRESH : CLE_NORM)
+
+        case .escapeSequence:
+            return Int32(CLE_NORM)   // Ctrl-^ (Ctrl-Shift-6): nothing to break here
         }
     }
 
@@ -277,14 +315,46 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         TerminalOutput.write(text + String(repeating: "\n", count: line.cursorRow))
     }
 
+    /// Replaces libedit's history with `lines` when the shell's current history differs from
+    /// what it holds (a mode change between EXEC and configuration, a new session).
+    private func loadHistory(_ lines: [String], into editor: OpaquePointer) {
+        guard lines != loadedHistory else { return }
+        cle_history_clear(editor)
+        for line in lines { cle_history_enter(editor, line) }
+        loadedHistory = lines
+    }
+
+    /// After `exit`: IOS's console banner, then RETURN starts a new session. Other keys are
+    /// ignored. False at end of input.
+    private func waitForReturn() -> Bool {
+        guard let banner = ask({ $0.lineAvailableBanner }) else { return false }
+        let prompt = "Press RETURN to get started."
+        TerminalOutput.write(banner + prompt)
+        while true {
+            switch readHidden(prompt: prompt, oneKey: true, echoNewline: false, writePrompt: false) {
+            case .line(""):
+                TerminalOutput.write("\n\n")
+                return true
+            case .endOfInput: return false
+            default: continue
+            }
+        }
+    }
+
     // MARK: passwords
+
+    private enum HiddenInput: Equatable {
+        case line(String)
+        case interrupt
+        case endOfInput
+    }
 
     /// Reads a line without echo, showing asynchronous lines meanwhile. The tty goes to
     /// non-canonical mode without echo or signals, so Ctrl-C and Ctrl-Z cannot leave it that way:
-    /// Backspace and Ctrl-U edit, Enter ends, Ctrl-D on nothing is end of input, Ctrl-C restores
-    /// the tty and raises SIGINT. Returns nil at end of input.
-    private func readHidden(prompt: String, oneKey: Bool = false) -> String? {
-        TerminalOutput.write(prompt)
+    /// Backspace and Ctrl-U edit, Enter ends, Ctrl-C abandons, Ctrl-D does nothing.
+    private func readHidden(prompt: String, oneKey: Bool = false, echoNewline: Bool = true,
+                            writePrompt: Bool = true) -> HiddenInput {
+        if writePrompt { TerminalOutput.write(prompt) }
         var saved = termios()
         let isTTY = tcgetattr(STDIN_FILENO, &saved) == 0
         var hidden = saved
@@ -296,7 +366,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &hidden) }
         defer {
             if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
-            TerminalOutput.write("\n")   // the Enter that was not echoed
+            if echoNewline { TerminalOutput.write("\n") }   // the Enter that was not echoed
         }
         var typed: [UInt8] = []
         var byte: UInt8 = 0
@@ -305,7 +375,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                        pollfd(fd: wakePipe?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
             if poll(&fds, nfds_t(fds.count), -1) < 0 {
                 if errno == EINTR { continue }
-                return nil
+                return .endOfInput
             }
             if fds[0].revents == 0, fds[1].revents & Int16(POLLIN) != 0 {
                 wakePipe?.drain()
@@ -320,27 +390,21 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             let n = read(STDIN_FILENO, &byte, 1)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
-                return nil
+                return .endOfInput
             }
-            if n == 0 { return typed.isEmpty ? nil : String(decoding: typed, as: UTF8.self) }
+            if n == 0 { return typed.isEmpty ? .endOfInput : .line(String(decoding: typed, as: UTF8.self)) }
             if oneKey, byte != 0x03 {
-                return byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") ? "" : String(decoding: [byte], as: UTF8.self)
+                return .line(byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") ? "" : String(decoding: [byte], as: UTF8.self))
             }
             switch byte {
             case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                return String(decoding: typed, as: UTF8.self)
+                return .line(String(decoding: typed, as: UTF8.self))
             case 0x7F, 0x08:                     // Backspace
                 if !typed.isEmpty { typed.removeLast() }
             case 0x15:                           // Ctrl-U
                 typed.removeAll()
-            case 0x04:                           // Ctrl-D
-                if typed.isEmpty { return nil }
-            case 0x03:                           // Ctrl-C: as if the tty had sent SIGINT
-                if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
-                quietInput.restore()             // a process that dies of it leaves the tty cooked
-                cle_raise_interrupt()
-                if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &hidden) }
-                typed.removeAll()
+            case 0x03:                           // Ctrl-C: the question is abandoned
+                return .interrupt
             case 0x20..., 0x09:
                 typed.append(byte)
             default:
