@@ -28,6 +28,15 @@ extension IOSShell {
             let errors = applyConfiguration(text, source: "startup-config")
             let bytes = text.utf8.count
             return errors + "\n\(bytes) bytes copied in 0.010 secs (\(bytes * 100) bytes/sec)\n"
+        case .configureSource:
+            let a = line.trimmingSpaces.lowercased()
+            if a.isEmpty || "terminal".hasPrefix(a) { return configure(from: .terminal) }
+            if "memory".hasPrefix(a) { return configure(from: .memory) }
+            if "network".hasPrefix(a) {
+                // IOS would ask for a TFTP host; the emulator reaches no network.
+                return "%Error: configuring from the network is not available on this emulator\n"
+            }
+            return "?Must be \"terminal\", \"memory\" or \"network\"\n"
         case .reloadSave:
             let a = line.trimmingSpaces.lowercased()
             if !a.isEmpty, "yes".hasPrefix(a) {
@@ -160,6 +169,20 @@ extension IOSShell {
         let report = applyConfiguration(text, source: "startup-config")
         device.lastConfigChange = nil
         return report
+    }
+
+    enum ConfigurationSource { case terminal, memory }
+
+    /// `configure terminal` (configuration mode) or `configure memory` (the startup-config merged
+    /// into the running one, as `copy startup-config running-config`).
+    func configure(from source: ConfigurationSource) -> String {
+        switch source {
+        case .terminal:
+            enter(.config)
+            return "Enter configuration commands, one per line.  End with CNTL/Z.\n"
+        case .memory:
+            return answer(.copyDestination(toStartup: false), "")
+        }
     }
 
     /// `reload`: the running state goes, the startup-config comes back, the console starts over.

@@ -35,6 +35,8 @@ public final class IOSShell: ConsoleShell {
         case reloadConfirm
         /// `reload` with unsaved changes: `Save? [yes/no]: ` comes before `[confirm]`.
         case reloadSave
+        /// `configure` alone: from where.
+        case configureSource
     }
     var pending: Pending?
 
@@ -56,6 +58,7 @@ public final class IOSShell: ConsoleShell {
         case let .copyDestination(toStartup)?: return "Destination filename [\(toStartup ? "startup-config" : "running-config")]? "
         case .reloadConfirm?: return "Proceed with reload? [confirm]"
         case .reloadSave?: return "System configuration has been modified. Save? [yes/no]: "
+        case .configureSource?: return "Configuring from terminal, memory, or network [terminal]? "
         case nil: return promptHostname + mode.promptSuffix
         }
     }

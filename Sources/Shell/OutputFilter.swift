@@ -1,8 +1,9 @@
 import Foundation
 
-/// IOS output modifiers: `| include`, `| exclude`, `| begin`, `| section`, `| count`.
+/// IOS output modifiers: `| include`, `| exclude`, `| begin`, `| section [include|exclude]`,
+/// `| count`.
 struct OutputFilter {
-    enum Kind { case include, exclude, begin, section, count }
+    enum Kind { case include, exclude, begin, section, sectionExclude, count }
     let kind: Kind
     let pattern: String
     private let regex: NSRegularExpression?
@@ -11,7 +12,9 @@ struct OutputFilter {
         guard let pattern = captures.last(where: { $0.name == "pipe-pattern" })?.text else { return nil }
         let names: [(String, Kind)] = [("include", .include), ("exclude", .exclude), ("begin", .begin),
                                        ("section", .section), ("count", .count)]
-        guard let kind = names.first(where: { name in captures.contains { $0.name == name.0 } })?.1 else { return nil }
+        guard var kind = names.first(where: { name in captures.contains { $0.name == name.0 } })?.1 else { return nil }
+        // `section include` is `section`; `section exclude` keeps the sections that do not match.
+        if captures.contains(where: { $0.name == "section-exclude" }) { kind = .sectionExclude }
         self.kind = kind
         self.pattern = pattern
         // IOS's `_` matches a delimiter: start, end, space, comma, braces, parentheses.
@@ -42,7 +45,7 @@ struct OutputFilter {
                 if !begun, matches(line) { begun = true }
                 if begun { out += line + "\n" }
             case .count: if matches(line) { counted += 1 }
-            case .section:
+            case .section, .sectionExclude:
                 // A section is a line that starts at the margin and the indented lines under it.
                 if !line.hasPrefix(" ") { out += closeSection() }
                 section.append(line)
@@ -54,14 +57,15 @@ struct OutputFilter {
 
     private mutating func closeSection() -> String {
         defer { section.removeAll(); sectionMatches = false }
-        return sectionMatches ? section.map { $0 + "\n" }.joined() : ""
+        let keep = kind == .sectionExclude ? !sectionMatches : sectionMatches
+        return keep && !section.isEmpty ? section.map { $0 + "\n" }.joined() : ""
     }
 
     /// What the filter still holds once the command is done.
     mutating func finish() -> String {
         switch kind {
         case .count: return "Number of lines which match regexp = \(counted)\n"
-        case .section: return closeSection()
+        case .section, .sectionExclude: return closeSection()
         default: return ""
         }
     }

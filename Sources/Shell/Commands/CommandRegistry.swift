@@ -90,20 +90,23 @@ public final class CommandRegistry: @unchecked Sendable {
         }
     }
 
-    /// `| {begin|count|exclude|include|section} LINE`
+    /// `| {begin|count|exclude|include|section [include|exclude]} LINE`
     static let pipeSuffix: SyntaxNode = {
-        func keyword(_ k: String, _ help: String) -> SyntaxNode { .token(Token(kind: .keyword(k), name: k, help: help)) }
+        func keyword(_ k: String, _ help: String, name: String? = nil) -> SyntaxNode {
+            .token(Token(kind: .keyword(k), name: name ?? k, help: help))
+        }
+        let pattern = SyntaxNode.token(Token(kind: .argument(.line, placeholder: "LINE"), name: "pipe-pattern",
+                                             help: "Regular Expression"))
         let filters: [SyntaxNode] = [
-            keyword("begin", "Begin with the line that matches"),
-            keyword("count", "Count number of lines which match regexp"),
-            keyword("exclude", "Exclude lines that match"),
-            keyword("include", "Include lines that match"),
-            keyword("section", "Filter a section of output"),
+            .sequence([keyword("begin", "Begin with the line that matches"), pattern]),
+            .sequence([keyword("count", "Count number of lines which match regexp"), pattern]),
+            .sequence([keyword("exclude", "Exclude lines that match"), pattern]),
+            .sequence([keyword("include", "Include lines that match"), pattern]),
+            .sequence([keyword("section", "Filter a section of output"),
+                       .optional(.choice([keyword("exclude", "Exclude sections that match", name: "section-exclude"),
+                                          keyword("include", "Include sections that match", name: "section-include")])),
+                       pattern]),
         ]
-        return .sequence([
-            keyword("|", "Output modifiers"),
-            .choice(filters),
-            .token(Token(kind: .argument(.line, placeholder: "LINE"), name: "pipe-pattern", help: "Regular Expression")),
-        ])
+        return .sequence([keyword("|", "Output modifiers"), .choice(filters)])
     }()
 }

@@ -27,8 +27,14 @@ extension IOSCommands {
             },
             CommandDeclaration([.exec], "configure terminal",
                                ["Enter configuration mode", "Configure from the terminal"]) { ctx in
-                ctx.print("Enter configuration commands, one per line.  End with CNTL/Z.")
-                ctx.shell.enter(.config)
+                ctx.output += ctx.shell.configure(from: .terminal)
+            },
+            CommandDeclaration([.exec], "configure memory",
+                               ["Enter configuration mode", "Configure from NV memory"]) { ctx in
+                ctx.output += ctx.shell.configure(from: .memory)
+            },
+            CommandDeclaration([.exec], "configure", ["Enter configuration mode"]) { ctx in
+                ctx.shell.ask(.configureSource)
             },
             CommandDeclaration([.exec], "terminal length <0-512>",
                                ["Set terminal line parameters", "Set number of lines on a screen",
