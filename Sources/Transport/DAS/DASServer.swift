@@ -131,6 +131,7 @@ public final class DASServer: Sendable {
         s.pendingBind = nil
         state.value = s
         old?.close(promise: nil)
+        engine.deviceOnLoop.das.socket = .unknown
         guard let port else { return }
         bind(port: port, generation: s.generation)
     }
@@ -168,6 +169,7 @@ public final class DASServer: Sendable {
                     s.channel = channel
                     s.boundPort = channel.localAddress?.port.map { UInt16(truncatingIfNeeded: $0) }
                     state.value = s
+                    engine.deviceOnLoop.das.socket = .listening(port: s.boundPort ?? port)
                     channel.closeFuture.whenComplete { [self] _ in closed(channel, generation: generation) }
                 } else {
                     state.value = s
@@ -176,6 +178,7 @@ public final class DASServer: Sendable {
             case .failure:
                 state.value = s
                 if current {
+                    engine.deviceOnLoop.das.socket = .unavailable(port: port)
                     engine.deviceOnLoop.syslog(facility: "RADIUS", severity: 3, mnemonic: "SOURCEPORTALLOCERROR",
                                                "Warning: Unable to allocate port \(port)")
                 }
