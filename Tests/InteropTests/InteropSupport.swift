@@ -168,6 +168,19 @@ final class UDPClient {
         return n > 0 ? Array(buffer[0..<n]) : nil
     }
 
+    /// The next datagram and the port it came from, or nil after the receive timeout.
+    func receiveWithSource() -> (bytes: [UInt8], port: UInt16)? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var source = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let n = buffer.withUnsafeMutableBytes { raw in
+            withUnsafeMutablePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, raw.baseAddress, raw.count, 0, $0, &length) }
+            }
+        }
+        return n > 0 ? (Array(buffer[0..<n]), UInt16(bigEndian: source.sin_port)) : nil
+    }
+
     func exchange(_ bytes: [UInt8], port: UInt16) -> [UInt8]? {
         send(bytes, to: port)
         return receive()
