@@ -52,6 +52,8 @@ public final class DASServer: Sendable {
         public var refusedSegmentedWrites = 0
         /// Times the socket closed on a send error and was bound again.
         public var reopened = 0
+        /// Read bursts that carried datagrams (each ends with one flush of its replies).
+        public var readBursts = 0
     }
 
     private let engine: Engine
@@ -250,6 +252,7 @@ private final class DASHandler: ChannelInboundHandler {
     private var localPort: UInt16 = 0
     private var batches: [ReplyBatch] = []
     private var unflushed = false
+    private var readInBurst = false
     private var segmentationOffload: Bool
 
     init(engine: Engine, counters: NIOLoopBoundBox<DASServer.ReplyCounters>, segmentationOffload: Bool) {
@@ -266,6 +269,7 @@ private final class DASHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
+        readInBurst = true
         // The DAS speaks IPv4 only (its clients are configured as dotted quads).
         guard case .v4(let source) = envelope.remoteAddress else { return }
         let ip = UInt32(bigEndian: source.address.sin_addr.s_addr)
@@ -292,6 +296,10 @@ private final class DASHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if readInBurst {
+            readInBurst = false
+            counters.value.readBursts += 1
+        }
         for batch in batches {
             send(context, batch.remoteAddress, batch.bytes, segmentSize: batch.count > 1 ? batch.segmentSize : nil,
                  count: batch.count)
