@@ -38,6 +38,7 @@ public final class DASServer: Sendable {
         /// Bumped on every change, so a bind that completes after a newer change closes itself.
         var generation = 0
         var pendingBind: EventLoopFuture<Void>?
+        var applyScheduled = false
         var started = false
         var stopped = false
     }
@@ -84,7 +85,12 @@ public final class DASServer: Sendable {
         engine.execute { [self] device in
             guard !state.value.started else { return }
             state.value.started = true
-            device.observeConfig { [self] _, new in apply(port: new.dasPort) }
+            // Applied once the loop's current job is done: a startup-config or scenario loads
+            // whole (clock and timezone included) before the port is bound, so a port in use is
+            // logged with the loaded clock, and a run of changes binds once.
+            device.observeConfig { [self] old, new in
+                if old.dasPort != new.dasPort { scheduleApply() }
+            }
             apply(port: device.config.dasPort)
         }
     }
@@ -105,6 +111,7 @@ public final class DASServer: Sendable {
     /// Completes, with the bound port (nil when closed), once no bind is in flight.
     public func settled() -> EventLoopFuture<UInt16?> {
         engine.eventLoop.flatSubmit { [self] in
+            if state.value.applyScheduled { return self.settled() }
             if let pending = state.value.pendingBind {
                 return pending.flatMap { self.settled() }
             }
@@ -119,6 +126,17 @@ public final class DASServer: Sendable {
     }
 
     // MARK: on the loop
+
+    private func scheduleApply() {
+        guard !state.value.applyScheduled else { return }
+        state.value.applyScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: engine.eventLoop)
+        engine.eventLoop.execute {
+            let server = bound.value
+            server.state.value.applyScheduled = false
+            server.apply(port: server.engine.deviceOnLoop.config.dasPort)
+        }
+    }
 
     private func apply(port: UInt16?) {
         var s = state.value
