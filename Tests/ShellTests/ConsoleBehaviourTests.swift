@@ -271,4 +271,23 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertTrue(h.type("lab session connect bob peer 010.1.1.1").contains("% Invalid input"))
         XCTAssertEqual(h.device.sessions.count, 1)
     }
+
+    /// Lines logged while the device boots, before a console is attached (a DAS port in use),
+    /// are shown when it attaches; a scenario's own set-up commands (`clock set`) log nothing
+    /// visible, and nothing is held once a console is there.
+    func testBootLogsWaitForTheConsoleAndScenarioSetUpIsNotShown() {
+        let device = Device(time: ManualTimeSource(), random: SeededRandom(seed: 1))
+        let shell = IOSShell(device: device)
+        XCTAssertEqual(shell.apply(Scenario(name: "t", text: "hostname R1\nend\nclock set 10:00:00 1 Jan 2020\n")), "")
+        device.syslog(facility: "RADIUS", severity: 3, mnemonic: "SOURCEPORTALLOCERROR", "Warning: Unable to allocate port 1812")
+        let console = TestConsole()
+        device.console = console
+        XCTAssertEqual(console.logs.count, 1, "\(console.logs)")
+        XCTAssertTrue(console.logs.first?.hasSuffix(": %RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port 1812") ?? false)
+        XCTAssertTrue(console.logs.first?.hasPrefix("Jan  1 10:00:00") ?? false, "stamped by the scenario's clock")
+        XCTAssertEqual(device.heldConsoleLineCount, 0)
+        device.syslog(facility: "SYS", severity: 5, mnemonic: "TEST", "later")
+        XCTAssertEqual(console.logs.count, 2)
+        XCTAssertEqual(device.heldConsoleLineCount, 0)
+    }
 }
