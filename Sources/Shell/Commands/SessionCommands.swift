@@ -72,7 +72,7 @@ extension IOSCommands {
             CommandDeclaration([.exec],
                                "lab session traffic {all | <1-4294967295>$uid} [bytes-in <0-4294967295>$bin | bytes-out <0-4294967295>$bout | packets-in <0-4294967295>$pin | packets-out <0-4294967295>$pout]*",
                                [HelpText.lab, "Emulated remote-access VPN sessions",
-                                "Pass traffic through sessions: adds to their byte and packet counters",
+                                "Count traffic through sessions (byte and packet counters)",
                                 "Every session", "AAA Unique Id of the session",
                                 "Bytes received from the client", "Bytes",
                                 "Bytes sent to the client", "Bytes",
