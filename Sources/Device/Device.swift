@@ -43,13 +43,26 @@ public final class Device {
     public let time: TimeSource
     public let random: RandomSource
     public let startupStore: StartupConfigStore
-    public weak var console: ConsoleSink?
+    /// Where log and debug lines go. Lines logged before a console first attaches (while the
+    /// device boots: a DAS port that cannot be allocated) are held and shown when it attaches,
+    /// as IOS prints its boot messages on the console.
+    public weak var console: ConsoleSink? {
+        didSet {
+            guard let console, let held = heldConsoleLines else { return }
+            heldConsoleLines = nil
+            for line in held { console.deviceLog(line) }
+        }
+    }
+    /// Lines waiting for the first console (nil once one attached); at most `heldConsoleLimit`.
+    private var heldConsoleLines: [String]? = []
+    static let heldConsoleLimit = 256
 
     /// Seconds added to the time source by `clock set`.
     public var clockOffset: Double = 0
     /// False until `clock set` (IOS prints a leading `*` on times it does not trust).
     public var clockAuthoritative = false
-    public let bootTime: Double
+    /// When the device booted, on the time source (`lab clock advance` on the host's clock moves it back).
+    public private(set) var bootTime: Double
 
     public var debug = DebugFlags()
     /// Messages kept by `logging buffered`, oldest first.
@@ -69,6 +82,12 @@ public final class Device {
     public var nvramStamp: String?
     /// Messages logged since boot, for `show logging`.
     public private(set) var messagesLogged = 0
+    /// Per destination, as `show logging` counts them: those shown on the console (`logging
+    /// console`, level debugging), those put in the buffer while `logging buffered` was on, and
+    /// those at the trap level (informational: severity 6 or more urgent; debug lines are 7).
+    public private(set) var consoleMessagesLogged = 0
+    public private(set) var bufferMessagesLogged = 0
+    public private(set) var trapMessagesLogged = 0
 
     private var configObservers: [(RunningConfig, RunningConfig) -> Void] = []
 
@@ -118,6 +137,13 @@ public final class Device {
         clockAuthoritative = true
     }
 
+    /// `lab clock advance` on the host's clock (no manual scheduler to move): the device's clock
+    /// and its uptime move on as if the time had passed.
+    public func advanceClock(by seconds: Double) {
+        clockOffset += seconds
+        bootTime -= seconds
+    }
+
     /// The local zone: the configured one, else UTC.
     public var timezone: ClockTimezone { config.clockTimezone ?? ClockTimezone(name: "UTC", hours: 0, minutes: 0) }
 
@@ -129,30 +155,47 @@ public final class Device {
 
     /// Emits a syslog message such as `%SYS-5-CONFIG_I: Configured from console by console`.
     public func syslog(facility: String, severity: Int, mnemonic: String, _ text: String) {
-        emit(timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)")
+        emit(timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)", severity: severity)
     }
 
     /// Emits one debug line, stamped as `service timestamps debug` says.
     public func debugLog(_ text: String) {
-        emit(timestamp(for: config.timestampsDebug) + text)
+        emit(timestamp(for: config.timestampsDebug) + text, severity: 7)
     }
 
     /// Debug lines of one event share one timestamp prefix, as IOS stamps them within a millisecond.
     public func debugLog(lines: [String]) {
         let stamp = timestamp(for: config.timestampsDebug)
-        for line in lines { emit(stamp + line) }
+        for line in lines { emit(stamp + line, severity: 7) }
     }
 
-    private func emit(_ line: String) {
+    private func emit(_ line: String, severity: Int) {
         messagesLogged += 1
+        if severity <= 6 { trapMessagesLogged += 1 }
         if let size = config.loggingBufferedSize {
+            bufferMessagesLogged += 1
             logBuffer.append(line)
             logBufferBytes += line.utf8.count + 1
             while logBufferBytes > size, !logBuffer.isEmpty {
                 logBufferBytes -= logBuffer.removeFirst().utf8.count + 1
             }
         }
-        if consoleLogging { console?.deviceLog(line) }
+        guard consoleLogging else { return }
+        consoleMessagesLogged += 1
+        if let console {
+            console.deviceLog(line)
+        } else if heldConsoleLines != nil, heldConsoleLines!.count < Device.heldConsoleLimit {
+            heldConsoleLines!.append(line)
+        }
+    }
+
+    /// Lines held for the first console so far.
+    public var heldConsoleLineCount: Int { heldConsoleLines?.count ?? 0 }
+
+    /// Forgets the held lines from `index` on (a scenario's own set-up commands are not shown).
+    public func dropHeldConsoleLines(from index: Int) {
+        guard let held = heldConsoleLines, index < held.count else { return }
+        heldConsoleLines = Array(held.prefix(max(0, index)))
     }
 
     public func clearLogBuffer() {

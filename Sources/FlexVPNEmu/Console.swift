@@ -34,10 +34,9 @@ struct Console: ParsableArguments {
         }
         let engine = Engine(device: device, options: .init(dasBindHost: dasAddress))
         let host = ConsoleHost(engine: engine)
-        let report = loaded.map(host.apply) ?? host.loadStartupConfig()
-        if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
-        let das = DASServer(engine: engine)
-        das.start()
+        // The transports and timers exist before the configuration loads, so a scenario's or a
+        // startup-config's sessions send their Starts (to a loopback server: real UDP) and the
+        // DAS binds the configured port as it appears.
         // Accounting to RADIUS servers at loopback addresses goes over real UDP; others are lab
         // peers answered inside the emulator.
         let accounting = AccountingUDPClient(engine: engine)
@@ -51,6 +50,12 @@ struct Console: ParsableArguments {
                 device.accounting.labPeers.latency = 0
             }
         }
+        let das = DASServer(engine: engine)
+        das.start()
+        let report = loaded.map(host.apply) ?? host.loadStartupConfig()
+        if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
+        // A port already in use is logged before the first prompt (held until the console attaches).
+        _ = try? das.settled().wait()
         host.runConsole()
         try? das.stop().wait()
         _ = try? accounting.stop().wait()

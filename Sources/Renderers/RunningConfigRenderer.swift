@@ -6,66 +6,72 @@ public enum RunningConfigRenderer {
 
     /// The configuration body, from `!` after the header to `end`, one element per line.
     public static func lines(_ device: Device, forStartup: Bool = false) -> [String] {
+        var out: [String] = []
+        body(device, forStartup: forStartup) { out.append($0) }
+        return out
+    }
+
+    /// The configuration body, a line at a time (no line break).
+    public static func body(_ device: Device, forStartup: Bool = false, emit: (String) -> Void) {
         let c = device.config
-        var out: [String] = ["!"]
+        emit("!")
         if let change = device.lastConfigChange {
-            out.append("! Last configuration change at \(device.changeStamp(change.time)) by \(change.by)")
+            emit("! Last configuration change at \(device.changeStamp(change.time)) by \(change.by)")
         }
         if let saved = device.nvramStamp {
-            out.append("! NVRAM config last updated at \(saved)")
+            emit("! NVRAM config last updated at \(saved)")
         }
-        if device.lastConfigChange != nil || device.nvramStamp != nil { out.append("!") }
-        out.append("version \(softwareVersion)")
-        out.append(timestampLine("debug", c.timestampsDebug))
-        out.append(timestampLine("log", c.timestampsLog))
-        if c.servicePasswordEncryption { out.append("service password-encryption") }
-        out += ["!", "hostname \(c.hostname)", "!", "boot-start-marker", "boot-end-marker", "!", "!"]
-        if let size = c.loggingBufferedSize { out.append("logging buffered \(size)") }
-        if let secret = c.enableSecretStorage { out.append("enable secret \(secret.type) \(secret.hash)") }
-        if let password = c.enablePassword { out.append("enable password " + secretText(password)) }
-        out.append("!")
+        if device.lastConfigChange != nil || device.nvramStamp != nil { emit("!") }
+        emit("version \(softwareVersion)")
+        emit(timestampLine("debug", c.timestampsDebug))
+        emit(timestampLine("log", c.timestampsLog))
+        if c.servicePasswordEncryption { emit("service password-encryption") }
+        ["!", "hostname \(c.hostname)", "!", "boot-start-marker", "boot-end-marker", "!", "!"].forEach(emit)
+        if let size = c.loggingBufferedSize { emit("logging buffered \(size)") }
+        if let secret = c.enableSecretStorage { emit("enable secret \(secret.type) \(secret.hash)") }
+        if let password = c.enablePassword { emit("enable password " + secretText(password)) }
+        emit("!")
         if c.aaaNewModel {
-            out.append("aaa new-model")
-            out.append("!")
+            emit("aaa new-model")
+            emit("!")
             for group in c.radiusGroups {
-                out.append("aaa group server radius \(group.name)")
-                for name in group.serverNames { out.append(" server name \(name)") }
-                out.append("!")
+                emit("aaa group server radius \(group.name)")
+                for name in group.serverNames { emit(" server name \(name)") }
+                emit("!")
             }
             for list in c.authorizationNetwork {
-                out.append("aaa authorization network \(list.name) " + methods(list.methods))
+                emit("aaa authorization network \(list.name) " + methods(list.methods))
             }
             for list in c.accountingNetwork {
-                out.append("aaa accounting network \(list.name) start-stop " + methods(list.methods))
+                emit("aaa accounting network \(list.name) start-stop " + methods(list.methods))
             }
-            out.append("!")
+            emit("!")
             if let das = c.dynamicAuthor {
-                out.append("aaa server radius dynamic-author")
-                out += dynamicAuthorLines(das)
-                out.append("!")
+                emit("aaa server radius dynamic-author")
+                dynamicAuthorLines(das).forEach(emit)
+                emit("!")
             }
-            out.append(c.aaaSessionIdCommon ? "aaa session-id common" : "aaa session-id unique")
+            emit(c.aaaSessionIdCommon ? "aaa session-id common" : "aaa session-id unique")
         } else {
-            out.append("no aaa new-model")
+            emit("no aaa new-model")
         }
-        if let tz = c.clockTimezone { out.append("clock timezone \(tz.name) \(tz.hours) \(tz.minutes)") }
-        out.append("!")
-        if !c.ipDomainLookup { out += ["no ip domain lookup", "!"] }
+        if let tz = c.clockTimezone { emit("clock timezone \(tz.name) \(tz.hours) \(tz.minutes)") }
+        emit("!")
+        if !c.ipDomainLookup { ["no ip domain lookup", "!"].forEach(emit) }
         if !c.users.isEmpty {
-            for user in c.users { out.append(userLine(user)) }
-            out.append("!")
+            for user in c.users { emit(userLine(user)) }
+            emit("!")
         }
         for server in c.radiusServers {
-            out.append("radius server \(server.name)")
+            emit("radius server \(server.name)")
             if let address = server.address {
-                out.append(" address ipv4 \(address) auth-port \(server.authPort) acct-port \(server.acctPort)")
+                emit(" address ipv4 \(address) auth-port \(server.authPort) acct-port \(server.acctPort)")
             }
-            if let key = server.key { out.append(" key " + secretText(key)) }
-            out.append("!")
+            if let key = server.key { emit(" key " + secretText(key)) }
+            emit("!")
         }
-        out.append("!")
-        out.append("end")
-        return out
+        emit("!")
+        emit("end")
     }
 
     /// A key as IOS shows it: type 7 once encrypted, else as typed.
@@ -127,9 +133,14 @@ public enum RunningConfigRenderer {
         }
     }
 
-    /// The complete `show running-config` text: header with the real byte count of what follows.
-    public static func showRunningConfig(_ device: Device) -> String {
-        let body = lines(device).map { $0 + "\n" }.joined()
-        return "Building configuration...\n\nCurrent configuration : \(body.utf8.count) bytes\n" + body
+    /// `show running-config`, a line at a time: the header with the real byte count of what
+    /// follows (a first pass counts, a second emits, so the text is never held whole).
+    public static func showRunningConfig(_ device: Device, emit: (String) -> Void) {
+        var bytes = 0
+        body(device) { bytes += $0.utf8.count + 1 }
+        emit("Building configuration...")
+        emit("")
+        emit("Current configuration : \(bytes) bytes")
+        body(device, emit: emit)
     }
 }

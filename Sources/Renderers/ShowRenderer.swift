@@ -124,16 +124,16 @@ public enum ShowRenderer {
         return out
     }
 
-    public static func logging(_ device: Device) -> String {
-        let n = device.messagesLogged
+    /// `show logging`, a line at a time (the buffer may hold thousands).
+    public static func logging(_ device: Device, emit: (String) -> Void) {
         var out = "Syslog logging: enabled (0 messages dropped, 0 messages rate-limited, 0 flushes, 0 overruns, xml disabled, filtering disabled)\n\n"
         out += "No Active Message Discriminator.\n\n\n\nNo Inactive Message Discriminator.\n\n\n"
-        out += "    Console logging: level debugging, \(n) messages logged, xml disabled,\n"
+        out += "    Console logging: level debugging, \(device.consoleMessagesLogged) messages logged, xml disabled,\n"
         out += "                     filtering disabled\n"
         out += "    Monitor logging: level debugging, 0 messages logged, xml disabled,\n"
         out += "                     filtering disabled\n"
         if device.config.loggingBufferedSize != nil {
-            out += "    Buffer logging:  level debugging, \(n) messages logged, xml disabled,\n"
+            out += "    Buffer logging:  level debugging, \(device.bufferMessagesLogged) messages logged, xml disabled,\n"
             out += "                    filtering disabled\n"
         } else {
             out += "    Buffer logging:  disabled, xml disabled,\n"
@@ -143,12 +143,15 @@ public enum ShowRenderer {
         out += "    Count and timestamp logging messages: disabled\n"
         out += "    Persistent logging: disabled\n\n"
         out += "No active filter modules.\n\n"
-        out += "    Trap logging: level informational, \(n) message lines logged\n"
+        out += "    Trap logging: level informational, \(device.trapMessagesLogged) message lines logged\n"
         out += "        Logging Source-Interface:       VRF Name:\n"
         if let size = device.config.loggingBufferedSize {
             out += "\nLog Buffer (\(size) bytes):\n\n"
-            for line in device.logBuffer { out += line + "\n" }
         }
-        return out
+        // The header ends with a line break; its last line is an empty one.
+        for line in out.split(separator: "\n", omittingEmptySubsequences: false).dropLast() { emit(String(line)) }
+        if device.config.loggingBufferedSize != nil {
+            for line in device.logBuffer { emit(line) }
+        }
     }
 }

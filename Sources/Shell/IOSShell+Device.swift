@@ -25,9 +25,14 @@ extension IOSShell {
             if toStartup { return saveConfiguration() }
             let text = (try? device.startupStore.load()) ?? nil
             guard let text else { return "%Error opening nvram:startup-config (No such file or directory)\n" }
+            // The copy's own duration, on the device's time source (a manual clock: no time passes),
+            // in whole milliseconds and at least one, as IOS's millisecond timer reports it.
+            let started = device.time.now()
             let errors = applyConfiguration(text, source: "startup-config")
             let bytes = text.utf8.count
-            return errors + "\n\(bytes) bytes copied in 0.010 secs (\(bytes * 100) bytes/sec)\n"
+            let ms = max(1, Int(((device.time.now() - started) * 1000).rounded(.down)))
+            let secs = String(ms / 1000) + "." + pad(ms % 1000, 3)
+            return errors + "\n\(bytes) bytes copied in \(secs) secs (\(bytes * 1000 / ms) bytes/sec)\n"
         case .configureSource:
             let a = line.trimmingSpaces.lowercased()
             if a.isEmpty || "terminal".hasPrefix(a) { return configure(from: .terminal) }
@@ -117,9 +122,13 @@ extension IOSShell {
         return "Building configuration...\n[OK]\n"
     }
 
-    func showStartupConfig() -> String {
-        guard let text = (try? device.startupStore.load()) ?? nil else { return "startup-config is not present\n" }
-        return "Using \(text.utf8.count) out of 33554432 bytes\n" + text
+    /// `show startup-config`, a line at a time.
+    func showStartupConfig(emit: (String) -> Void) {
+        guard let text = (try? device.startupStore.load()) ?? nil else { return emit("startup-config is not present") }
+        emit("Using \(text.utf8.count) out of 33554432 bytes")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if text.hasSuffix("\n") { lines.removeLast() }
+        for line in lines { emit(String(line)) }
     }
 
     /// Applies configuration text line by line, as IOS does with a startup-config: each line in

@@ -308,5 +308,41 @@ final class AccountingShowTests: XCTestCase {
         XCTAssertEqual(out.first, "RADIUS dynamic-author server: port 1812, auth-type all, server-key not configured")
         XCTAssertTrue(out.contains("     Client: 9.45.15.144, server-key configured"))
         XCTAssertTrue(out.contains("     Disconnect: ack 0, nak 1"))
+        // A port the socket could not allocate is not claimed as listened on.
+        f.device.das.socket = .unavailable(port: 1812)
+        XCTAssertEqual(lines { DynamicAuthorRenderer.render(device: f.device, emit: $0) }.first,
+                       "RADIUS dynamic-author server: port 1812 (not listening: unable to allocate port), auth-type all, server-key not configured")
+        f.device.das.socket = .listening(port: 1812)
+        XCTAssertEqual(lines { DynamicAuthorRenderer.render(device: f.device, emit: $0) }.first,
+                       "RADIUS dynamic-author server: port 1812, auth-type all, server-key not configured")
+    }
+
+    /// The minutes of `Requests per minute past 24 hours` against real captures: a router whose
+    /// counters were cleared under a minute ago, one request since, printed `Elapsed time since
+    /// counters last cleared: 0m`, `high - 0 hours, 1 minutes ago: 1`, `low  - 0 hours, 1 minutes
+    /// ago: 1`, `average: 1` (a CSR1000v's `show aaa servers` in a public lab write-up); the
+    /// seeds' device, 341 s after its three Starts, then says 6 minutes ago with 5m elapsed.
+    func testRequestsPerMinuteCountTheCurrentMinuteAsOne() {
+        var fresh = RADIUSServerStatistics(clearedAt: 1000)
+        fresh.noteRequest(status: .start, at: 1020)
+        let recent = fresh.requestRate(now: 1030)
+        XCTAssertEqual(recent.high.ago, 1)
+        XCTAssertEqual(recent.high.count, 1)
+        XCTAssertEqual(recent.low.ago, 1)
+        XCTAssertEqual(recent.low.count, 1)
+        XCTAssertEqual(recent.average, 1)
+        XCTAssertEqual(AAAServersRenderer.elapsedText(30), "0m")
+
+        var seed = RADIUSServerStatistics(clearedAt: 0)
+        for _ in 0..<3 { seed.noteRequest(status: .start, at: 0) }
+        let later = seed.requestRate(now: 341)
+        XCTAssertEqual(later.high.ago, 6)
+        XCTAssertEqual(later.high.count, 3)
+        XCTAssertEqual(later.low.ago, 5)
+        XCTAssertEqual(later.low.count, 0)
+        XCTAssertEqual(later.average, 0)
+        XCTAssertEqual(AAAServersRenderer.elapsedText(341), "5m")
+        // A request leaves the window after 24 hours.
+        XCTAssertEqual(seed.requestRate(now: 86_400 + 60).high.count, 0)
     }
 }

@@ -6,8 +6,10 @@ import RADIUS
 final class AccountingTimerTests: XCTestCase {
     private func messages(_ lines: [String]) -> [String] {
         lines.map { line in
-            guard let range = line.range(of: " IST: ") else { return line }
-            return String(line[range.upperBound...])
+            // Debug lines carry ` IST: `, log lines (`service timestamps log` in UTC) end their stamp with `: %`.
+            if let range = line.range(of: " IST: ") { return String(line[range.upperBound...]) }
+            if let range = line.range(of: ": %") { return String(line[line.index(before: range.upperBound)...]) }
+            return line
         }
     }
 
@@ -57,6 +59,8 @@ final class AccountingTimerTests: XCTestCase {
             "RADIUS(0000002C): Request timed out!",
             "RADIUS: No response from (9.45.15.144:1812,1813) for id 1646/231",
             "RADIUS: No response from server",
+            "%RADIUS-4-RADIUS_DEAD: RADIUS server 9.45.15.144:1812,1813 is not responding.",
+            "%RADIUS-4-RADIUS_ALIVE: RADIUS server 9.45.15.144:1812,1813 is being marked alive.",
         ])
         XCTAssertEqual(f.device.accounting.labPeers.startsReceived, 4)
         let stats = f.device.accounting.statistics(server: "RAD1", now: f.device.now)
@@ -64,6 +68,8 @@ final class AccountingTimerTests: XCTestCase {
         XCTAssertEqual(stats.retransmissions, 3)
         XCTAssertEqual(stats.timeouts, 4)
         XCTAssertEqual(stats.transactionFailures, 1)
+        XCTAssertEqual(stats.deadCount, 1)
+        XCTAssertEqual(stats.aliveSince, f.device.now)
         XCTAssertEqual(stats.outstanding, 0)
         XCTAssertEqual(f.device.accounting.outstandingRequests, 0)
         XCTAssertEqual(f.scheduler.pendingCount, 0)
@@ -86,7 +92,11 @@ final class AccountingTimerTests: XCTestCase {
             "RADIUS(0000002C): Request timed out!",
             "RADIUS: Fail-over to (9.45.15.145:1812,1813) for id 1646/7",
             "RADIUS(0000002C): Started 5 sec timeout",
+            "%RADIUS-4-RADIUS_DEAD: RADIUS server 9.45.15.144:1812,1813 is not responding.",
+            "%RADIUS-4-RADIUS_ALIVE: RADIUS server 9.45.15.144:1812,1813 is being marked alive.",
         ])
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).deadCount, 1)
+        XCTAssertEqual(f.device.accounting.statistics(server: "RAD2", now: f.device.now).deadCount, 0)
         let failedOver = try XCTUnwrap(f.device.accounting.labPeers.recent.last)
         XCTAssertEqual(failedOver.peer, IPv4Address(9, 45, 15, 145))
         XCTAssertEqual(failedOver.packet.identifier, 7)

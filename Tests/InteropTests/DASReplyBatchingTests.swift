@@ -38,8 +38,14 @@ final class DASReplyBatchingTests: XCTestCase {
         XCTAssertEqual(counters.refusedSegmentedWrites, 0)
         XCTAssertEqual(counters.reopened, 0)
         #if os(Linux)
-        // Runs of equal replies to one client shared writes.
-        XCTAssertLessThanOrEqual(counters.writes, 12, "\(counters)")
+        // Runs of equal replies to one client shared writes. However the kernel split the 73
+        // datagrams into read bursts (one when nothing interferes; more on a loaded machine), each
+        // burst costs at most one write per client for its ACK run, and the two NAKs with the ACK
+        // between them and the 64-segment limit add at most five writes in all. One write per reply
+        // (no batching) would exceed that unless nearly every burst held a single datagram.
+        XCTAssertGreaterThanOrEqual(counters.readBursts, 1)
+        XCTAssertLessThanOrEqual(counters.writes, 2 * counters.readBursts + 5, "\(counters)")
+        XCTAssertLessThan(counters.writes, counters.replies, "\(counters)")
         #endif
     }
 

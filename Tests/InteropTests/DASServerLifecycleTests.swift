@@ -43,6 +43,9 @@ final class DASServerLifecycleTests: XCTestCase {
             device.connectSession(userName: "u2")
         }
         XCTAssertEqual(try server.settled().wait(), first)
+        XCTAssertEqual(engine.sync { $0.das.socket }, .listening(port: first))
+        // The port is taken: nobody else can bind it.
+        XCTAssertThrowsError(try UDPClient(port: first))
         let client = try UDPClient()
         XCTAssertEqual(try client.exchange(signedRequest(id: 1, [.string(1, "u1")]), port: first)
             .map { try RADIUSPacket.decode($0).code }, .disconnectACK)
@@ -51,6 +54,8 @@ final class DASServerLifecycleTests: XCTestCase {
         let second = try freePort()
         engine.sync { $0.config.dynamicAuthor?.port = second }
         XCTAssertEqual(try server.settled().wait(), second)
+        // The old port is free again: a socket of ours can bind it.
+        XCTAssertNoThrow(try UDPClient(port: first))
         XCTAssertNil(client.exchange(signedRequest(id: 2, [.string(1, "u2")]), port: first))
         XCTAssertEqual(try client.exchange(signedRequest(id: 3, [.string(1, "u2")]), port: second)
             .map { try RADIUSPacket.decode($0).code }, .disconnectACK)
@@ -62,9 +67,12 @@ final class DASServerLifecycleTests: XCTestCase {
         // no aaa server radius dynamic-author: closed.
         engine.sync { $0.config.dynamicAuthor = nil }
         XCTAssertNil(try server.settled().wait())
+        XCTAssertEqual(engine.sync { $0.das.socket }, .unknown)
+        // The port is free again: a socket of ours binds exactly it (no SO_REUSEADDR, so this
+        // fails while the DAS still holds it).
+        let reusable = try UDPClient(port: second)
+        XCTAssertEqual(reusable.localPort, second)
         XCTAssertNil(client.exchange(signedRequest(id: 4, [.string(1, "x")]), port: second))
-        let reusable = try UDPClient()  // the port is free again: bind it ourselves
-        _ = reusable
     }
 
     func testPortInUseLogsAndALaterPortChangeSucceeds() throws {
@@ -89,6 +97,7 @@ final class DASServerLifecycleTests: XCTestCase {
         XCTAssertNil(try server.settled().wait())
         let logged = engine.sync { _ in sink.lines }
         XCTAssertEqual(logged, ["%RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port \(blocker.localPort)"])
+        XCTAssertEqual(engine.sync { $0.das.socket }, .unavailable(port: blocker.localPort))
         // The device still works.
         XCTAssertEqual(engine.sync { $0.connectSession(userName: "u").sessionId }, 1)
 

@@ -36,7 +36,9 @@ final class FreeRADIUSAccountingTests: XCTestCase {
     /// A device whose accounting list `acct_prof` uses group RADGRP with `servers` (name, port),
     /// all at 127.0.0.1 with the FreeRADIUS secret.
     private func makeRig(servers: [(String, UInt16)], timeout: Double = 5, retransmits: Int = 3) throws -> Rig {
-        let device = Device()
+        // The device's clock moves only when told (session times do not depend on how fast this
+        // machine is); the accounting timers still run on the engine's loop.
+        let device = Device(time: ManualTimeSource(start: 1_415_040_623))
         var config = device.config
         config.aaaNewModel = true
         var group = RadiusServerGroup(name: "RADGRP")
@@ -77,7 +79,13 @@ final class FreeRADIUSAccountingTests: XCTestCase {
                       "no Accounting-Response to the Start: \(radius.log)")
         XCTAssertTrue(rig.engine.sync { $0.accounting.record(uniqueId: session.uniqueId)?.startAcknowledged ?? false })
 
-        rig.engine.sync { _ = $0.clearCryptoSessions() }
+        // 56 seconds and some traffic later (the seeds' POD came 56 s after the Start).
+        rig.engine.sync { device in
+            (device.time as? ManualTimeSource)?.advance(by: 56)
+            device.sessions.addTraffic(uniqueId: session.uniqueId, bytesIn: 123_456, bytesOut: 654_321,
+                                       packetsIn: 1000, packetsOut: 2000)
+            _ = device.clearCryptoSessions()
+        }
         XCTAssertTrue(radius.wait { self.statistics(rig, "LOCAL").stopResponses == 1 },
                       "no Accounting-Response to the Stop: \(radius.log)")
 
@@ -88,12 +96,13 @@ final class FreeRADIUSAccountingTests: XCTestCase {
         XCTAssertEqual(lines.first, "Start session=\(session.acctSessionIdText) user=pskuser1.g1.engdt.com "
                        + "calling=192.168.202.2 nas=192.168.202.1 \(avpairs),connect-progress=No Progress "
                        + "delay=0 authentic=Local")
-        XCTAssertEqual(lines.last, "Stop session=\(session.acctSessionIdText) user=pskuser1.g1.engdt.com time=0 "
-                       + "in=0 out=0 cause=0 \(avpairs),connect-progress=No Progress,disc-cause-ext=No Reason")
+        XCTAssertEqual(lines.last, "Stop session=\(session.acctSessionIdText) user=pskuser1.g1.engdt.com time=56 "
+                       + "in=123456 out=654321 cause=0 \(avpairs),connect-progress=No Progress,disc-cause-ext=No Reason")
         // FreeRADIUS decoded every attribute the seed lists (the detail file holds them all).
         let detail = radius.detail
-        for expected in ["Acct-Status-Type = Start", "Acct-Status-Type = Stop", "Acct-Session-Time = 0",
-                         "Acct-Input-Packets = 0", "Acct-Output-Packets = 0", "NAS-IP-Address = 192.168.202.1",
+        for expected in ["Acct-Status-Type = Start", "Acct-Status-Type = Stop", "Acct-Session-Time = 56",
+                         "Acct-Input-Octets = 123456", "Acct-Output-Octets = 654321",
+                         "Acct-Input-Packets = 1000", "Acct-Output-Packets = 2000", "NAS-IP-Address = 192.168.202.1",
                          "Calling-Station-Id = \"192.168.202.2\"", "Acct-Delay-Time = 0"] {
             XCTAssertTrue(detail.contains(expected), "detail lacks \(expected)")
         }

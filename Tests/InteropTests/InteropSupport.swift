@@ -121,13 +121,15 @@ final class UDPClient {
     let fd: Int32
     let localPort: UInt16
 
-    init() throws {
+    /// A socket on 127.0.0.1 at `port` (0: an ephemeral one), without SO_REUSEADDR: binding a
+    /// port another socket holds fails with EADDRINUSE.
+    init(port: UInt16 = 0) throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EIO) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        address.sin_port = 0
+        address.sin_port = port.bigEndian
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -166,6 +168,19 @@ final class UDPClient {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return n > 0 ? Array(buffer[0..<n]) : nil
+    }
+
+    /// The next datagram and the port it came from, or nil after the receive timeout.
+    func receiveWithSource() -> (bytes: [UInt8], port: UInt16)? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var source = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let n = buffer.withUnsafeMutableBytes { raw in
+            withUnsafeMutablePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, raw.baseAddress, raw.count, 0, $0, &length) }
+            }
+        }
+        return n > 0 ? (Array(buffer[0..<n]), UInt16(bigEndian: source.sin_port)) : nil
     }
 
     func exchange(_ bytes: [UInt8], port: UInt16) -> [UInt8]? {

@@ -1,4 +1,5 @@
 import Foundation
+import RADIUS
 import XCTest
 
 /// Runs the built `flexvpn-emu` as a user would: piped standard input, a startup-config file,
@@ -83,18 +84,166 @@ final class ProductBinaryTests: XCTestCase {
         XCTAssertEqual(output, "% startup-config line 2:\nfrobnicate all\n^\n% Invalid input detected at '^' marker.\n\nGOOD>\n")
     }
 
-    func testSeedScenario() throws {
-        let (output, _) = try run(["--scenario", "seed-example", "--startup-config", temporaryFile()],
-                                  input: "enable\nshow clock\n")
-        XCTAssertEqual(output, "Device>enable\nDevice#show clock\n00:20:23.000 IST Tue Nov 4 2014\nDevice#\n")
+    /// The output without a boot-time `SOURCEPORTALLOCERROR` (the seeds' DAS port, 1812, is taken
+    /// where a FreeRADIUS runs) and the prompt it interrupted.
+    private func withoutPortInUseLog(_ output: String) -> String {
+        var lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if let i = lines.firstIndex(where: { $0.contains("%RADIUS-3-SOURCEPORTALLOCERROR") }) {
+            lines.remove(at: i)
+            if i > 0, lines[i - 1] == "Device>" { lines.remove(at: i - 1) }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func testSeedScenarioStartsAtTheCaptureMomentDeterministically() throws {
+        let (raw, _) = try run(["--scenario", "seed-example", "--deterministic", "1", "--startup-config", temporaryFile()],
+                                  input: "enable\nshow clock\nshow aaa user 41 | include elapsed\n")
+        let output = withoutPortInUseLog(raw)
+        // The seeds' show aaa user 41: elapsed_time 341 at 00:26:04 IST (their session came up at 00:20:23).
+        XCTAssertEqual(output, "Device>enable\nDevice#show clock\n00:26:04.000 IST Tue Nov 4 2014\n"
+                       + "Device#show aaa user 41 | include elapsed\n"
+                       + "    7FBD9783CD30 0 00000001 elapsed_time(414) 4 341(155)\nDevice#\n"
+                           .replacingOccurrences(of: "7FBD9783CD30", with: addressIn(output)))
+    }
+
+    /// The address the emulator generated on the elapsed_time line (the seeds' is 7FBD9783CD30).
+    private func addressIn(_ output: String) -> String {
+        output.split(separator: "\n").first { $0.contains("elapsed_time(414)") }
+            .map { String($0.dropFirst(4).prefix(12)) } ?? "none"
+    }
+
+    func testSeedScenarioClockRunsInRealTimeFromTheCaptureMoment() throws {
+        let (raw, _) = try run(["--scenario", "seed-example", "--startup-config", temporaryFile()],
+                               input: "enable\nshow clock\n")
+        let output = withoutPortInUseLog(raw)
+        let lines = output.split(separator: "\n")
+        XCTAssertEqual(lines.count, 4, output)
+        // Not stamped 00:26:04.000 for ever: the host's clock runs on from the capture moment
+        // (however slowly this machine started, less than a minute has passed).
+        let clock = String(lines[2])
+        XCTAssertNotNil(clock.range(of: #"^00:26:[0-9]{2}\.[0-9]{3} IST Tue Nov 4 2014$"#, options: .regularExpression), clock)
+        XCTAssertGreaterThanOrEqual(clock, "00:26:04.000")
     }
 
     func testDeterministicRunsPrintTheSameBytes() throws {
         let input = "enable\ndebug radius\nlab session connect bob\nlab pod user-name bob\nlab clock advance 5\nshow clock\n"
-        let first = try run(["--scenario", "seed-example", "--startup-config", temporaryFile()], input: input)
-        let second = try run(["--scenario", "seed-example", "--startup-config", temporaryFile()], input: input)
+        let arguments = ["--scenario", "seed-example", "--deterministic", "1", "--startup-config"]
+        let first = try run(arguments + [temporaryFile()], input: input)
+        let second = try run(arguments + [temporaryFile()], input: input)
         XCTAssertEqual(first.output, second.output)
         XCTAssertTrue(first.output.contains("Accounting-response, len 20"), first.output)
-        XCTAssertTrue(first.output.hasSuffix("Device#show clock\n00:20:28.000 IST Tue Nov 4 2014\nDevice#\n"), first.output)
+        XCTAssertTrue(first.output.hasSuffix("Device#show clock\n00:26:09.000 IST Tue Nov 4 2014\nDevice#\n"), first.output)
+    }
+
+    /// A DAS port already taken when the emulator starts (FreeRADIUS holds 1812 on a Debian
+    /// machine): the startup-config's port is logged as unallocatable before the first prompt,
+    /// and the DAS does not claim to listen on it.
+    func testDASPortInUseAtStartIsLoggedAndNotClaimed() throws {
+        let holder = try UDPClient()
+        let port = holder.localPort
+        let file = temporaryFile()
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        try "aaa new-model\naaa server radius dynamic-author\n client 127.0.0.1 server-key cisco\n port \(port)\nend\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let (output, status) = try run(["--startup-config", file],
+                                       input: "enable\nshow aaa server radius dynamic-author | include port\n")
+        XCTAssertEqual(status, 0)
+        // At the first prompt, before anything is typed (as a log interrupting a prompt), stamped
+        // by the host's clock (not pinned here).
+        let lines = output.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "Device>", output)
+        let log = lines.count > 2 ? lines[1] : ""
+        XCTAssertTrue(log.hasPrefix("*") && log.hasSuffix(": %RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port \(port)"),
+                      output)
+        XCTAssertEqual(lines.count > 2 ? lines[2] : "", "Device>enable", output)
+        XCTAssertTrue(output.contains("RADIUS dynamic-author server: port \(port) (not listening: unable to allocate port), "), output)
+        withExtendedLifetime(holder) {}
+    }
+
+    /// A scenario's sessions come up once the accounting socket and timers exist: the Start
+    /// reaches a RADIUS server at a loopback address, and its reply completes the transaction
+    /// (the identifier is freed, nothing stays outstanding).
+    func testScenarioSessionStartReachesALoopbackServer() throws {
+        let server = try UDPClient()
+        let directory = NSTemporaryDirectory() + "flexvpn-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let scenario = directory + "/local.scenario"
+        try """
+            aaa new-model
+            aaa group server radius LOCALGRP
+             server name LOCAL
+            aaa accounting network acct start-stop group LOCALGRP
+            radius server LOCAL
+             address ipv4 127.0.0.1 auth-port 1812 acct-port \(server.localPort)
+             key testing123
+            end
+            lab session connect alice
+            """.write(toFile: scenario, atomically: true, encoding: .utf8)
+        let console = try InteractiveBinary(arguments: ["--scenario", scenario, "--startup-config", directory + "/startup-config"])
+        defer { console.finish() }
+        var received: (bytes: [UInt8], port: UInt16)?
+        for _ in 0..<15 where received == nil { received = server.receiveWithSource() }
+        let request = try XCTUnwrap(received, "no Accounting-Request reached the loopback server")
+        let packet = try RADIUSPacket.decode(request.bytes)
+        XCTAssertEqual(packet.code, .accountingRequest)
+        XCTAssertEqual(packet.first(RADIUSAttributeType.userName)?.value, Array("alice".utf8))
+        XCTAssertTrue(RADIUSAuth.verifyRequestAuthenticator(request.bytes, secret: "testing123"))
+        var reply = RADIUSPacket(code: .accountingResponse, identifier: packet.identifier)
+        server.send(RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: "testing123"),
+                    to: request.port)
+        console.write("enable\n")
+        // Asked until the reply has been handled (it arrives on the emulator's loop, in its own time).
+        var answered = false
+        for _ in 0..<100 where !answered {
+            console.write("show aaa servers | include Response: start|Outstanding Accounting\n")
+            let text = console.readUntil("Device#")
+            answered = text.contains("Response: start 1,") && text.contains("Outstanding Accounting Transactions: 0")
+        }
+        XCTAssertTrue(answered, console.output)
+    }
+}
+
+/// The binary on pipes, typed at line by line while its output is read.
+final class InteractiveBinary {
+    private let process = Process()
+    private let stdin = Pipe()
+    private let stdout = Pipe()
+    private(set) var output = ""
+    private var consumed = 0
+
+    init(arguments: [String]) throws {
+        process.executableURL = ProductBinaryTests.repository.appendingPathComponent(".build/debug/flexvpn-emu")
+        process.arguments = arguments
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+    }
+
+    func write(_ text: String) {
+        try? stdin.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    /// Reads until `marker` appears in output not yet returned (or the output ends); returns that output.
+    func readUntil(_ marker: String) -> String {
+        while true {
+            let fresh = String(output.dropFirst(consumed))
+            if let range = fresh.range(of: marker) {
+                consumed += fresh.distance(from: fresh.startIndex, to: range.upperBound)
+                return String(fresh[..<range.upperBound])
+            }
+            let data = stdout.fileHandleForReading.availableData
+            if data.isEmpty {
+                consumed = output.count
+                return fresh
+            }
+            output += String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    func finish() {
+        try? stdin.fileHandleForWriting.close()
+        _ = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
     }
 }

@@ -125,22 +125,46 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(h.shell.prompt, "Device#")
     }
 
-    func testPasswordEncryptionShowsType7() {
+    /// Type 7 as published (Cisco's Vigenère with the well-known 53-byte key): two decimal salt
+    /// digits, then each byte XOR the key from the salt on, in hex. Written here on its own, so
+    /// the emulator's encoder is checked against an implementation it does not share.
+    private static func decodeType7(_ text: String) -> String? {
+        let key = Array("dsfd;kfoA,.iyewrkldJKDHSUBsgvca69834ncxv9873254k;fg87".utf8)
+        let chars = Array(text.utf8)
+        guard chars.count >= 4, chars.count % 2 == 0, let salt = Int(String(text.prefix(2))), salt < 16 else { return nil }
+        var out: [UInt8] = []
+        var i = 2
+        while i < chars.count {
+            guard let byte = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte ^ key[(salt + out.count) % key.count])
+            i += 2
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func testPasswordEncryptionShowsType7() throws {
+        // Published vectors of `cisco` (salts 8, 7, 2, 10, 9) check the decoder above.
+        for vector in ["0822455D0A16", "070C285F4D06", "02050D480809", "104D000A0618", "094F471A1A0A"] {
+            XCTAssertEqual(Self.decodeType7(vector), "cisco", vector)
+        }
         let h = Harness()
         h.type("enable", "conf t", "aaa new-model", "aaa server radius dynamic-author", "client 10.0.0.1 server-key cisco",
                "server-key 7 0822455D0A16", "service password-encryption", "end")
-        let das = h.device.config.dynamicAuthor
-        XCTAssertEqual(das?.serverKey?.plain, "cisco")
-        let clientKey = das?.clients.first?.serverKey
-        XCTAssertEqual(clientKey.flatMap { $0.type7.flatMap(CiscoType7.decode) }, "cisco")
+        XCTAssertEqual(h.device.config.dynamicAuthor?.serverKey?.plain, "cisco")
         let run = h.type("show running-config | section dynamic-author")
-        XCTAssertEqual(run, """
-        Device#show running-config | section dynamic-author
-        aaa server radius dynamic-author
-         client 10.0.0.1 server-key 7 \(clientKey?.type7 ?? "?")
-         server-key 7 0822455D0A16
-
-        """)
+        let lines = run.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(lines.count, 5, run)
+        XCTAssertEqual(lines[0], "Device#show running-config | section dynamic-author")
+        XCTAssertEqual(lines[1], "aaa server radius dynamic-author")
+        // The typed key is now shown encrypted: type 7 of `cisco` under some salt 00–15.
+        let prefix = " client 10.0.0.1 server-key 7 "
+        XCTAssertTrue(lines[2].hasPrefix(prefix), run)
+        let encrypted = String(lines[2].dropFirst(prefix.count))
+        XCTAssertNotNil(encrypted.range(of: "^(0[0-9]|1[0-5])([0-9A-F]{2}){5}$", options: .regularExpression), encrypted)
+        XCTAssertEqual(Self.decodeType7(encrypted), "cisco")
+        // A key typed as type 7 is kept as typed.
+        XCTAssertEqual(lines[3], " server-key 7 0822455D0A16")
+        XCTAssertEqual(lines[4], "")
     }
 
     func testRunningConfigByteCountIsTheRealLength() {
@@ -246,5 +270,24 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(h.device.sessions.count, 1)
         XCTAssertTrue(h.type("lab session connect bob peer 010.1.1.1").contains("% Invalid input"))
         XCTAssertEqual(h.device.sessions.count, 1)
+    }
+
+    /// Lines logged while the device boots, before a console is attached (a DAS port in use),
+    /// are shown when it attaches; a scenario's own set-up commands (`clock set`) log nothing
+    /// visible, and nothing is held once a console is there.
+    func testBootLogsWaitForTheConsoleAndScenarioSetUpIsNotShown() {
+        let device = Device(time: ManualTimeSource(), random: SeededRandom(seed: 1))
+        let shell = IOSShell(device: device)
+        XCTAssertEqual(shell.apply(Scenario(name: "t", text: "hostname R1\nend\nclock set 10:00:00 1 Jan 2020\n")), "")
+        device.syslog(facility: "RADIUS", severity: 3, mnemonic: "SOURCEPORTALLOCERROR", "Warning: Unable to allocate port 1812")
+        let console = TestConsole()
+        device.console = console
+        XCTAssertEqual(console.logs.count, 1, "\(console.logs)")
+        XCTAssertTrue(console.logs.first?.hasSuffix(": %RADIUS-3-SOURCEPORTALLOCERROR: Warning: Unable to allocate port 1812") ?? false)
+        XCTAssertTrue(console.logs.first?.hasPrefix("Jan  1 10:00:00") ?? false, "stamped by the scenario's clock")
+        XCTAssertEqual(device.heldConsoleLineCount, 0)
+        device.syslog(facility: "SYS", severity: 5, mnemonic: "TEST", "later")
+        XCTAssertEqual(console.logs.count, 2)
+        XCTAssertEqual(device.heldConsoleLineCount, 0)
     }
 }

@@ -284,6 +284,7 @@ extension Device {
             lines.append("RADIUS: Fail-over to " + server.debugName + " for id " + idText(request))
             lines.append(startedLine(request))
             if debug.radius { debugLog(lines: lines) }
+            markDeadAndAlive(old)
             transmit(request)
         } else {
             accounting.updateStatistics(old.name, now: now) {
@@ -293,9 +294,23 @@ extension Device {
             lines.append("RADIUS: No response from " + old.debugName + " for id " + idText(request))
             lines.append("RADIUS: No response from server")
             if debug.radius { debugLog(lines: lines) }
+            markDeadAndAlive(old)
             finishAccounting(request)
         }
         pumpAccounting()
+    }
+
+    /// A server that let a request go unanswered through every retransmission is marked dead;
+    /// with no `radius-server deadtime` (the emulator has none: IOS's default of 0) IOS marks it
+    /// alive again at once, and logs both.
+    private func markDeadAndAlive(_ server: AccountingServer) {
+        accounting.updateStatistics(server.name, now: now) {
+            $0.deadCount += 1
+            $0.aliveSince = now
+        }
+        let name = server.address.description + ":" + String(server.authPort) + "," + String(server.acctPort)
+        syslog(facility: "RADIUS", severity: 4, mnemonic: "RADIUS_DEAD", "RADIUS server \(name) is not responding.")
+        syslog(facility: "RADIUS", severity: 4, mnemonic: "RADIUS_ALIVE", "RADIUS server \(name) is being marked alive.")
     }
 
     /// Frees the request's identifier and timer.

@@ -77,6 +77,8 @@ public final class AccountingState {
             let outstanding = serverStatistics[name]?.outstanding ?? 0
             var fresh = RADIUSServerStatistics(clearedAt: now)
             fresh.outstanding = outstanding
+            // The server's state is not a counter: it stays up since when it was.
+            fresh.aliveSince = serverStatistics[name]?.aliveSince
             serverStatistics[name] = fresh
         }
     }

@@ -22,9 +22,15 @@ public struct RADIUSServerStatistics: Equatable, Sendable {
     public var totalResponseTime: Double = 0
     /// When the counters started (device time).
     public var clearedAt: Double
+    /// Times the server was marked dead: a request that went unanswered through every
+    /// retransmission (`Dead: total time 0s, count N`). Without `radius-server deadtime` IOS marks
+    /// it alive again at once, so it stays `current UP` and is dead for 0 s.
+    public var deadCount = 0
+    /// When the server was last marked alive (device time); nil: up since boot.
+    public var aliveSince: Double?
 
-    /// Requests per minute over the last 24 hours: minute number → count.
-    private var minuteCounts: [Int: Int] = [:]
+    /// Requests over the last 24 hours: whole second (device time) → count.
+    private var secondCounts: [Int: Int] = [:]
 
     public init(clearedAt: Double) {
         self.clearedAt = clearedAt
@@ -44,10 +50,10 @@ public struct RADIUSServerStatistics: Equatable, Sendable {
         case .stop: stopRequests += 1
         case .interimUpdate: interimRequests += 1
         }
-        let minute = Int((time / 60).rounded(.down))
-        minuteCounts[minute, default: 0] += 1
-        if minuteCounts.count > 1440 {
-            minuteCounts = minuteCounts.filter { $0.key > minute - 1440 }
+        let second = Int(time.rounded(.down))
+        secondCounts[second, default: 0] += 1
+        if secondCounts.count > 86400 {
+            secondCounts = secondCounts.filter { $0.key > second - 86400 }
         }
     }
 
@@ -62,22 +68,27 @@ public struct RADIUSServerStatistics: Equatable, Sendable {
     }
 
     /// The busiest and quietest minute of the last 24 hours (minutes ago, count), and the average
-    /// per minute, over the minutes since the counters started (at most 1440).
+    /// per minute. As IOS counts them, minutes are counted back from now and the current one is
+    /// "1 minutes ago": a request 341 s old falls in minute 6, and a server whose counters were
+    /// cleared 30 s ago shows one minute (`Elapsed time … 0m`, `high - 0 hours, 1 minutes ago`).
+    /// The minutes are those since the counters started, at most 1440; ties go to the older.
     public func requestRate(now: Double) -> (high: (ago: Int, count: Int), low: (ago: Int, count: Int), average: Int) {
-        let current = Int((now / 60).rounded(.down))
-        let first = max(Int((clearedAt / 60).rounded(.down)), current - 1439)
-        var high: (ago: Int, count: Int)?
-        var low: (ago: Int, count: Int)?
+        let span = max(0, now - clearedAt)
+        let minutes = min(1440, max(1, Int((span / 60).rounded(.up))))
+        var counts = [Int](repeating: 0, count: minutes + 1)
         var total = 0
-        if current >= first {
-            for minute in first...current {
-                let count = minuteCounts[minute] ?? 0
-                total += count
-                if let h = high, count <= h.count {} else { high = (current - minute, count) }
-                if let l = low, count >= l.count {} else { low = (current - minute, count) }
-            }
+        for (second, count) in secondCounts where Double(second) <= now {
+            let ago = Int(((now - Double(second)) / 60).rounded(.down)) + 1
+            guard ago <= minutes, Double(second) >= clearedAt.rounded(.down) else { continue }
+            counts[ago] += count
+            total += count
         }
-        let minutes = max(1, current - first + 1)
-        return (high ?? (0, 0), low ?? (0, 0), total / minutes)
+        var high = (ago: minutes, count: counts[minutes])
+        var low = high
+        for ago in stride(from: minutes - 1, through: 1, by: -1) {
+            if counts[ago] > high.count { high = (ago, counts[ago]) }
+            if counts[ago] < low.count { low = (ago, counts[ago]) }
+        }
+        return (high, low, total / minutes)
     }
 }

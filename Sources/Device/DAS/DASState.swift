@@ -24,6 +24,16 @@ public final class DASState {
     }
 
     public internal(set) var statistics = Statistics()
+
+    /// What the UDP socket did with the configured port: the transport reports it. `unknown`
+    /// where there is no socket (a replay, a test without transport) or a bind is under way.
+    public enum SocketState: Equatable, Sendable {
+        case unknown
+        case listening(port: UInt16)
+        /// The port could not be allocated (in use, privileged): the DAS hears nothing.
+        case unavailable(port: UInt16)
+    }
+    public var socket = SocketState.unknown
     /// How long a reply stays in the retransmission cache, in seconds.
     public var retransmissionWindow: Double = 30
     /// Largest number of cached replies; the oldest go first.

@@ -195,6 +195,18 @@ public final class SessionTable {
         slot(uniqueId: uniqueId).map(session(at:))
     }
 
+    /// Adds traffic to a live session's counters (they wrap at 2^64); false when no session has the id.
+    @discardableResult
+    public func addTraffic(uniqueId: UInt32, bytesIn: UInt64, bytesOut: UInt64, packetsIn: UInt64,
+                           packetsOut: UInt64) -> Bool {
+        guard let slot = slot(uniqueId: uniqueId), slots[Int(slot)] != nil else { return false }
+        slots[Int(slot)]!.bytesIn &+= bytesIn
+        slots[Int(slot)]!.bytesOut &+= bytesOut
+        slots[Int(slot)]!.packetsIn &+= packetsIn
+        slots[Int(slot)]!.packetsOut &+= packetsOut
+        return true
+    }
+
     /// The session whose Session Id is this (a scan: ids are for display, not for matching).
     public func session(sessionId: UInt32) -> Session? {
         var found: Session?

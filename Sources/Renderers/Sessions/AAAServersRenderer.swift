@@ -10,12 +10,13 @@ public enum AAAServersRenderer {
             guard let address = server.address else { continue }
             let s = device.accounting.statistics(server: server.name, now: now)
             let elapsed = device.accounting.countersClearedAt.map { now - $0 } ?? device.uptimeSeconds
-            let up = Int(device.uptimeSeconds)
+            // Up since boot, or since it was last marked alive after a dead period.
+            let up = Int(s.aliveSince.map { now - $0 } ?? device.uptimeSeconds)
             emit("RADIUS: id " + String(index + 1) + ", priority " + String(index + 1) + ", host " + address
                  + ", auth-port " + String(server.authPort) + ", acct-port " + String(server.acctPort)
                  + ", hostname " + server.name)
             emit("     State: current UP, duration " + String(up) + "s, previous duration 0s")
-            emit("     Dead: total time 0s, count 0")
+            emit("     Dead: total time 0s, count " + String(s.deadCount))
             emit("     Quarantined: No")
             for kind in ["Authen", "Author"] {
                 emit("     " + kind + ": request 0, timeouts 0, failover 0, retransmission 0")
@@ -80,7 +81,10 @@ public enum DynamicAuthorRenderer {
             return
         }
         let s = device.das.statistics
-        emit("RADIUS dynamic-author server: port " + String(das.port) + ", auth-type " + das.authType.rawValue
+        // A port the socket could not get is not claimed as listened on.
+        var port = String(das.port)
+        if case .unavailable(das.port) = device.das.socket { port += " (not listening: unable to allocate port)" }
+        emit("RADIUS dynamic-author server: port " + port + ", auth-type " + das.authType.rawValue
              + ", server-key " + (das.serverKey == nil ? "not configured" : "configured"))
         var ignores: [String] = []
         if das.ignoreServerKey { ignores.append("server-key") }

@@ -215,7 +215,7 @@ extension IOSCommands {
                 if let scheduler = ctx.device.accounting.scheduler as? ManualScheduler {
                     scheduler.advance(by: seconds)
                 } else {
-                    ctx.device.clockOffset += seconds
+                    ctx.device.advanceClock(by: seconds)
                 }
             },
             CommandDeclaration([.exec], "lab radius-peer A.B.C.D$peer {respond | silent | bad-authenticator}",

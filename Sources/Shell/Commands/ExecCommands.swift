@@ -74,15 +74,15 @@ extension IOSCommands {
             },
             CommandDeclaration([.exec], "show running-config",
                                [HelpText.show, "Current operating configuration"], pipe: true) { ctx in
-                ctx.output += RunningConfigRenderer.showRunningConfig(ctx.device)
+                RunningConfigRenderer.showRunningConfig(ctx.device) { ctx.print($0) }
             },
             CommandDeclaration([.exec], "show startup-config",
                                [HelpText.show, "Contents of startup configuration"], pipe: true) { ctx in
-                ctx.output += ctx.shell.showStartupConfig()
+                ctx.shell.showStartupConfig { ctx.print($0) }
             },
             CommandDeclaration([.exec], "show logging",
                                [HelpText.show, "Show the contents of logging buffers"], pipe: true) { ctx in
-                ctx.output += ShowRenderer.logging(ctx.device)
+                ShowRenderer.logging(ctx.device) { ctx.print($0) }
             },
             CommandDeclaration([.exec], "show debugging",
                                [HelpText.show, "State of each debugging option"], pipe: true) { ctx in
@@ -106,7 +106,7 @@ extension IOSCommands {
             CommandDeclaration([.exec], "write terminal",
                                ["Write running configuration to memory, network, or terminal",
                                 "Write to terminal"], pipe: true) { ctx in
-                ctx.output += RunningConfigRenderer.showRunningConfig(ctx.device)
+                RunningConfigRenderer.showRunningConfig(ctx.device) { ctx.print($0) }
             },
             CommandDeclaration([.exec], "copy running-config startup-config",
                                ["Copy from one file to another, default is running-config",

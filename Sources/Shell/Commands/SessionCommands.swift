@@ -69,6 +69,30 @@ extension IOSCommands {
                 ctx.print("% Lab: session up: Unique Id \(session.uniqueId), user \(session.userName ?? "*not available*"), "
                           + "peer \(peer), audit-session-id \(session.auditSessionId)")
             },
+            CommandDeclaration([.exec],
+                               "lab session traffic {all | <1-4294967295>$uid} [bytes-in <0-4294967295>$bin | bytes-out <0-4294967295>$bout | packets-in <0-4294967295>$pin | packets-out <0-4294967295>$pout]*",
+                               [HelpText.lab, "Emulated remote-access VPN sessions",
+                                "Count traffic through sessions (byte and packet counters)",
+                                "Every session", "AAA Unique Id of the session",
+                                "Bytes received from the client", "Bytes",
+                                "Bytes sent to the client", "Bytes",
+                                "Packets received from the client", "Packets",
+                                "Packets sent to the client", "Packets"]) { ctx in
+                func count(_ name: String) -> UInt64 { UInt64(ctx.int(name) ?? 0) }
+                let ids: [UInt32]
+                if let uid = ctx.int("uid") {
+                    ids = [UInt32(uid)]
+                } else {
+                    var all: [UInt32] = []
+                    ctx.device.sessions.forEach { all.append($0.uniqueId) }
+                    ids = all
+                }
+                for id in ids where !ctx.device.sessions.addTraffic(uniqueId: id, bytesIn: count("bin"),
+                                                                    bytesOut: count("bout"), packetsIn: count("pin"),
+                                                                    packetsOut: count("pout")) {
+                    ctx.print("% Lab: no session with Unique Id \(id)")
+                }
+            },
         ]
     }
 }

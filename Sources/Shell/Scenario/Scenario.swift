@@ -74,6 +74,9 @@ extension IOSShell {
         var report = applyConfiguration(scenario.configuration, source: "scenario \(scenario.name)")
         let saved = mode
         mode = .privilegedExec
+        // What the set-up commands log (`clock set`) is the scenario's past, not shown at start.
+        let held = device.heldConsoleLineCount
+        defer { device.dropHeldConsoleLines(from: held) }
         for command in scenario.execCommands {
             let output = execute(command, promptWidth: 0)
             let failed = output.split(separator: "\n").contains { $0.hasPrefix("%") && !$0.hasPrefix("% Lab: session up") }

@@ -38,6 +38,7 @@ public final class DASServer: Sendable {
         /// Bumped on every change, so a bind that completes after a newer change closes itself.
         var generation = 0
         var pendingBind: EventLoopFuture<Void>?
+        var applyScheduled = false
         var started = false
         var stopped = false
     }
@@ -52,6 +53,8 @@ public final class DASServer: Sendable {
         public var refusedSegmentedWrites = 0
         /// Times the socket closed on a send error and was bound again.
         public var reopened = 0
+        /// Read bursts that carried datagrams (each ends with one flush of its replies).
+        public var readBursts = 0
     }
 
     private let engine: Engine
@@ -82,7 +85,12 @@ public final class DASServer: Sendable {
         engine.execute { [self] device in
             guard !state.value.started else { return }
             state.value.started = true
-            device.observeConfig { [self] _, new in apply(port: new.dasPort) }
+            // Applied once the loop's current job is done: a startup-config or scenario loads
+            // whole (clock and timezone included) before the port is bound, so a port in use is
+            // logged with the loaded clock, and a run of changes binds once.
+            device.observeConfig { [self] old, new in
+                if old.dasPort != new.dasPort { scheduleApply() }
+            }
             apply(port: device.config.dasPort)
         }
     }
@@ -103,6 +111,7 @@ public final class DASServer: Sendable {
     /// Completes, with the bound port (nil when closed), once no bind is in flight.
     public func settled() -> EventLoopFuture<UInt16?> {
         engine.eventLoop.flatSubmit { [self] in
+            if state.value.applyScheduled { return self.settled() }
             if let pending = state.value.pendingBind {
                 return pending.flatMap { self.settled() }
             }
@@ -118,6 +127,17 @@ public final class DASServer: Sendable {
 
     // MARK: on the loop
 
+    private func scheduleApply() {
+        guard !state.value.applyScheduled else { return }
+        state.value.applyScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: engine.eventLoop)
+        engine.eventLoop.execute {
+            let server = bound.value
+            server.state.value.applyScheduled = false
+            server.apply(port: server.engine.deviceOnLoop.config.dasPort)
+        }
+    }
+
     private func apply(port: UInt16?) {
         var s = state.value
         guard !s.stopped, s.started else { return }
@@ -131,6 +151,7 @@ public final class DASServer: Sendable {
         s.pendingBind = nil
         state.value = s
         old?.close(promise: nil)
+        engine.deviceOnLoop.das.socket = .unknown
         guard let port else { return }
         bind(port: port, generation: s.generation)
     }
@@ -168,6 +189,7 @@ public final class DASServer: Sendable {
                     s.channel = channel
                     s.boundPort = channel.localAddress?.port.map { UInt16(truncatingIfNeeded: $0) }
                     state.value = s
+                    engine.deviceOnLoop.das.socket = .listening(port: s.boundPort ?? port)
                     channel.closeFuture.whenComplete { [self] _ in closed(channel, generation: generation) }
                 } else {
                     state.value = s
@@ -176,6 +198,7 @@ public final class DASServer: Sendable {
             case .failure:
                 state.value = s
                 if current {
+                    engine.deviceOnLoop.das.socket = .unavailable(port: port)
                     engine.deviceOnLoop.syslog(facility: "RADIUS", severity: 3, mnemonic: "SOURCEPORTALLOCERROR",
                                                "Warning: Unable to allocate port \(port)")
                 }
@@ -247,6 +270,7 @@ private final class DASHandler: ChannelInboundHandler {
     private var localPort: UInt16 = 0
     private var batches: [ReplyBatch] = []
     private var unflushed = false
+    private var readInBurst = false
     private var segmentationOffload: Bool
 
     init(engine: Engine, counters: NIOLoopBoundBox<DASServer.ReplyCounters>, segmentationOffload: Bool) {
@@ -263,6 +287,7 @@ private final class DASHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
+        readInBurst = true
         // The DAS speaks IPv4 only (its clients are configured as dotted quads).
         guard case .v4(let source) = envelope.remoteAddress else { return }
         let ip = UInt32(bigEndian: source.address.sin_addr.s_addr)
@@ -289,6 +314,10 @@ private final class DASHandler: ChannelInboundHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
+        if readInBurst {
+            readInBurst = false
+            counters.value.readBursts += 1
+        }
         for batch in batches {
             send(context, batch.remoteAddress, batch.bytes, segmentSize: batch.count > 1 ? batch.segmentSize : nil,
                  count: batch.count)
