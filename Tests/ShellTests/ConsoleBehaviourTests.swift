@@ -42,7 +42,13 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(h.type("ls"), "Device>ls\nTranslating \"ls\"...domain server (255.255.255.255)\n% Unknown command or computer name, or unable to find computer address\n")
         h.type("enable", "conf t", "no ip domain lookup", "end")
         XCTAssertTrue(h.type("ls").contains("Translating \"ls\"\n% Unknown command"))
-        XCTAssertEqual(h.type("conf"), "Device#conf\n% Incomplete command.\n\n")
+        // `configure` alone asks from where (IOS); an answer it does not know abandons it.
+        XCTAssertEqual(h.type("conf", "disk"), """
+            Device#conf
+            Configuring from terminal, memory, or network [terminal]? disk
+            ?Must be "terminal", "memory" or "network"
+
+            """)
         XCTAssertEqual(h.type("sh"), "Device#sh\n% Type \"show ?\" for a list of subcommands\n")
         XCTAssertEqual(h.type("c"), "Device#c\n% Ambiguous command:  \"c\"\n")
         h.type("conf t", "aaa new-model", "aaa server radius dynamic-author")
