@@ -23,8 +23,16 @@ extension IOSShell {
                 return "%Error opening bootflash:\(name) (Permission denied)\n"
             }
             if toStartup { return saveConfiguration() }
-            let text = (try? device.startupStore.load()) ?? nil
-            guard let text else { return "%Error opening nvram:startup-config (No such file or directory)\n" }
+            let text: String?
+            do {
+                text = try device.startupStore.load()
+            } catch {
+                return startupError(error, .opening) + "\n"
+            }
+            guard let text else {
+                return StartupConfigError(.opening, reason: "No such file or directory")
+                    .message(name: device.startupStore.displayName) + "\n"
+            }
             let errors = applyConfiguration(text, source: "startup-config")
             let bytes = text.utf8.count
             return errors + "\n\(bytes) bytes copied in 0.010 secs (\(bytes * 100) bytes/sec)\n"
@@ -87,13 +95,24 @@ extension IOSShell {
             try device.startupStore.save(text)
         } catch {
             device.nvramStamp = previous
-            return "Building configuration...\n%Error writing \(device.startupStore.displayName) (\(error))\n"
+            return "Building configuration...\n" + startupError(error, .writing) + "\n"
         }
         return "Building configuration...\n[OK]\n"
     }
 
+    /// IOS's short form of a startup-config failure, never a Foundation description.
+    func startupError(_ error: Error, _ operation: StartupConfigError.Operation) -> String {
+        StartupConfigError.message(for: error, operation: operation, name: device.startupStore.displayName)
+    }
+
     func showStartupConfig() -> String {
-        guard let text = (try? device.startupStore.load()) ?? nil else { return "startup-config is not present\n" }
+        let loaded: String?
+        do {
+            loaded = try device.startupStore.load()
+        } catch {
+            return startupError(error, .opening) + "\n"
+        }
+        guard let text = loaded else { return "startup-config is not present\n" }
         return "Using \(text.utf8.count) out of 33554432 bytes\n" + text
     }
 
@@ -138,7 +157,7 @@ extension IOSShell {
         do {
             text = try device.startupStore.load()
         } catch {
-            return "%Error opening \(device.startupStore.displayName) (\(error))\n"
+            return startupError(error, .opening) + "\n"
         }
         guard let text else { return "" }
         let report = applyConfiguration(text, source: "startup-config")

@@ -97,4 +97,33 @@ final class ProductBinaryTests: XCTestCase {
         XCTAssertTrue(first.output.contains("Accounting-response, len 20"), first.output)
         XCTAssertTrue(first.output.hasSuffix("Device#show clock\n00:20:28.000 IST Tue Nov 4 2014\nDevice#\n"), first.output)
     }
+
+    /// A startup-config path the system cannot use (here a directory) gives IOS's short error
+    /// form everywhere the file is read or written, never a Foundation error description.
+    func testFileErrorsPrintIOSShortForm() throws {
+        let path = temporaryFile()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let (output, status) = try run(["--startup-config", path], input: """
+            enable
+            write memory
+            copy running-config startup-config
+
+            show startup-config
+            copy startup-config running-config
+
+
+            """)
+        XCTAssertEqual(status, 0)
+        let error = "%Error opening nvram:startup-config (Is a directory)\n"
+        XCTAssertTrue(output.hasPrefix(error + "Device>enable\n"), output)
+        XCTAssertTrue(output.contains("Device#write memory\nBuilding configuration...\n" + error + "Device#"), output)
+        XCTAssertTrue(output.contains("Destination filename [startup-config]? \nBuilding configuration...\n" + error),
+                      output)
+        XCTAssertTrue(output.contains("Device#show startup-config\n" + error + "Device#"), output)
+        XCTAssertTrue(output.contains("Destination filename [running-config]? \n" + error + "Device#"), output)
+        XCTAssertEqual(output.components(separatedBy: "%Error").count - 1, 5, output)
+        for foundation in ["Domain", "couldn’t", "The operation", "NSCocoaErrorDomain", "POSIXError"] {
+            XCTAssertFalse(output.contains(foundation), output)
+        }
+    }
 }
