@@ -24,11 +24,27 @@ public final class MemoryStartupConfigStore: StartupConfigStore {
 }
 
 public struct DebugFlags: Equatable, Sendable {
-    public var radius = false
+    /// `debug radius authentication`: RADIUS authentication packets (the emulator sends none).
+    public var radiusAuthentication = false
+    /// `debug radius accounting`: the accounting packets' lines.
+    public var radiusAccounting = false
+    /// `debug radius dynamic-authorization`: the DAS's packet lines.
+    public var radiusDynamicAuthorization = false
     public var aaaPod = false
     public var cryptoIkev2 = false
     public init() {}
-    public var any: Bool { radius || aaaPod || cryptoIkev2 }
+    /// `debug radius`: every kind of RADIUS packet at once.
+    public var radius: Bool {
+        get { radiusAuthentication && radiusAccounting && radiusDynamicAuthorization }
+        set {
+            radiusAuthentication = newValue
+            radiusAccounting = newValue
+            radiusDynamicAuthorization = newValue
+        }
+    }
+    /// Whether any RADIUS debugging is on (`Radius protocol debugging is on`).
+    public var radiusProtocol: Bool { radiusAuthentication || radiusAccounting || radiusDynamicAuthorization }
+    public var any: Bool { radiusProtocol || aaaPod || cryptoIkev2 }
 }
 
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial

@@ -112,8 +112,13 @@ extension IOSCommands {
     }
 
     static var debugCommands: [CommandDeclaration] {
+        let radius = ["RADIUS protocol"]
         let flags: [(syntax: String, help: [String], flag: WritableKeyPath<DebugFlags, Bool>)] = [
-            ("radius", ["RADIUS protocol"], \.radius),
+            ("radius", radius, \.radius),
+            ("radius accounting", radius + ["RADIUS accounting packets only"], \.radiusAccounting),
+            ("radius authentication", radius + ["RADIUS authentication packets only"], \.radiusAuthentication),
+            ("radius dynamic-authorization", radius + ["RADIUS Dynamic Authorization"],
+             \.radiusDynamicAuthorization),
             ("aaa pod", ["AAA Authorization, Authentication and Accounting", "AAA POD processing"], \.aaaPod),
             ("crypto ikev2", ["Cryptographic subsystem", "Crypto IKEv2 debug messages"], \.cryptoIkev2),
         ]
@@ -121,13 +126,13 @@ extension IOSCommands {
         for (syntax, help, flag) in flags {
             out.append(CommandDeclaration([.exec], "debug " + syntax, [HelpText.debug] + help) { ctx in
                 ctx.device.debug[keyPath: flag] = true
-                ctx.output += ShowRenderer.debugAcknowledgement(syntax, on: true)
+                ctx.output += ShowRenderer.debugAcknowledgement(syntax, flags: ctx.device.debug)
             })
             for prefix in ["undebug", "no debug"] {
                 let prefixHelp = prefix == "undebug" ? [HelpText.undebug] : [HelpText.no, HelpText.debug]
                 out.append(CommandDeclaration([.exec], prefix + " " + syntax, prefixHelp + help) { ctx in
                     ctx.device.debug[keyPath: flag] = false
-                    ctx.output += ShowRenderer.debugAcknowledgement(syntax, on: false)
+                    ctx.output += ShowRenderer.debugAcknowledgement(syntax, flags: ctx.device.debug)
                 })
             }
         }
