@@ -138,8 +138,10 @@ public final class CommandGraph {
     /// 1 free word or line, 0 no match. Only the best tier present survives, as in IOS.
     private func fit(_ token: Token, _ word: Substring) -> Int {
         switch token.kind {
-        case let .keyword(k):
+        case let .keyword(keyword):
+            // Keywords may carry IOS's capitals (`GigabitEthernet`); typing is case-insensitive.
             let w = word.lowercased()
+            let k = keyword.lowercased()
             if w == k { return 4 }
             return k.hasPrefix(w) ? 3 : 0
         case let .argument(kind, _):
@@ -199,7 +201,7 @@ public final class CommandGraph {
             for n in nodes[thread.node].next {
                 guard let k = nodes[n].token?.keyword else { continue }
                 var common = 0
-                for (a, b) in zip(w, k) { if a == b { common += 1 } else { break } }
+                for (a, b) in zip(w, k.lowercased()) { if a == b { common += 1 } else { break } }
                 longest = max(longest, common)
             }
         }
@@ -255,7 +257,7 @@ public final class CommandGraph {
                     guard let token = nodes[n].token, !token.hidden else { continue }
                     switch token.kind {
                     case let .keyword(k):
-                        if k.hasPrefix(partial.lowercased()) { found.append(k) }
+                        if k.lowercased().hasPrefix(partial.lowercased()) { found.append(k) }
                     case let .argument(kind, placeholder):
                         if ArgumentValidation.acceptsPrefix(kind, partial) { found.append(placeholder) }
                     }
@@ -289,7 +291,7 @@ public final class CommandGraph {
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
                 guard let k = nodes[n].token?.keyword, nodes[n].token?.hidden == false else { continue }
-                if k.hasPrefix(partial.text.lowercased()) { candidates.insert(k) }
+                if k.lowercased().hasPrefix(partial.text.lowercased()) { candidates.insert(k) }
             }
         }
         guard candidates.count == 1, let keyword = candidates.first else { return nil }
