@@ -11,6 +11,8 @@ public protocol StartupConfigStore: AnyObject {
     func load() throws -> String?
     /// Must be atomic: afterwards the store holds the old text or the new, never a torn mix.
     func save(_ text: String) throws
+    /// `write erase`: afterwards `load` finds no startup-config.
+    func erase() throws
     /// A name for messages (`nvram:startup-config`, a path).
     var displayName: String { get }
 }
@@ -20,6 +22,7 @@ public final class MemoryStartupConfigStore: StartupConfigStore {
     public init(text: String? = nil) { self.text = text }
     public func load() throws -> String? { text }
     public func save(_ text: String) throws { self.text = text }
+    public func erase() throws { text = nil }
     public var displayName: String { "nvram:startup-config" }
 }
 

@@ -2,7 +2,7 @@
 /// `%Error opening nvram:startup-config (Is a directory)`.
 public struct StartupConfigError: Error, Equatable, Sendable {
     public enum Operation: String, Sendable {
-        case opening, writing
+        case opening, writing, erasing
     }
     public var operation: Operation
     /// The system's reason (`strerror`), as IOS puts it in parentheses.

@@ -5,7 +5,8 @@ public enum RunningConfigRenderer {
     public static let softwareVersion = "17.3"
 
     /// The configuration body, from `!` after the header to `end`, one element per line.
-    public static func lines(_ device: Device, forStartup: Bool = false) -> [String] {
+    /// `all` (`show running-config all`) adds the commands left at their defaults.
+    public static func lines(_ device: Device, forStartup: Bool = false, all: Bool = false) -> [String] {
         let c = device.config
         var out: [String] = ["!"]
         if let change = device.lastConfigChange {
@@ -18,7 +19,11 @@ public enum RunningConfigRenderer {
         out.append("version \(softwareVersion)")
         out.append(timestampLine("debug", c.timestampsDebug))
         out.append(timestampLine("log", c.timestampsLog))
-        if c.servicePasswordEncryption { out.append("service password-encryption") }
+        if c.servicePasswordEncryption {
+            out.append("service password-encryption")
+        } else if all {
+            out.append("no service password-encryption")
+        }
         out += ["!", "hostname \(c.hostname)", "!", "boot-start-marker", "boot-end-marker", "!", "!"]
         if let size = c.loggingBufferedSize { out.append("logging buffered \(size)") }
         if let secret = c.enableSecretStorage { out.append("enable secret \(secret.type) \(secret.hash)") }
@@ -41,7 +46,7 @@ public enum RunningConfigRenderer {
             out.append("!")
             if let das = c.dynamicAuthor {
                 out.append("aaa server radius dynamic-author")
-                out += dynamicAuthorLines(das)
+                out += dynamicAuthorLines(das, all: all)
                 out.append("!")
             }
             out.append(c.aaaSessionIdCommon ? "aaa session-id common" : "aaa session-id unique")
@@ -50,7 +55,11 @@ public enum RunningConfigRenderer {
         }
         if let tz = c.clockTimezone { out.append("clock timezone \(tz.name) \(tz.hours) \(tz.minutes)") }
         out.append("!")
-        if !c.ipDomainLookup { out += ["no ip domain lookup", "!"] }
+        if !c.ipDomainLookup {
+            out += ["no ip domain lookup", "!"]
+        } else if all {
+            out += ["ip domain lookup", "!"]
+        }
         if !c.users.isEmpty {
             for user in c.users { out.append(userLine(user)) }
             out.append("!")
@@ -74,7 +83,7 @@ public enum RunningConfigRenderer {
         return secret.plain
     }
 
-    static func dynamicAuthorLines(_ das: DynamicAuthorConfig) -> [String] {
+    static func dynamicAuthorLines(_ das: DynamicAuthorConfig, all: Bool = false) -> [String] {
         var out: [String] = []
         for client in das.clients {
             var line = " client \(client.host)"
@@ -83,8 +92,8 @@ public enum RunningConfigRenderer {
             out.append(line)
         }
         if let key = das.serverKey { out.append(" server-key " + secretText(key)) }
-        if das.port != DynamicAuthorConfig.defaultPort { out.append(" port \(das.port)") }
-        if das.authType != .all { out.append(" auth-type \(das.authType.rawValue)") }
+        if das.port != DynamicAuthorConfig.defaultPort || all { out.append(" port \(das.port)") }
+        if das.authType != .all || all { out.append(" auth-type \(das.authType.rawValue)") }
         if let delimiter = das.domainDelimiter { out.append(" domain delimiter \(delimiter)") }
         if let rtl = das.domainStrippingRightToLeft { out.append(rtl ? " domain stripping right-to-left" : " domain stripping") }
         if das.ignoreSessionKey { out.append(" ignore session-key") }
@@ -128,8 +137,8 @@ public enum RunningConfigRenderer {
     }
 
     /// The complete `show running-config` text: header with the real byte count of what follows.
-    public static func showRunningConfig(_ device: Device) -> String {
-        let body = lines(device).map { $0 + "\n" }.joined()
+    public static func showRunningConfig(_ device: Device, all: Bool = false) -> String {
+        let body = lines(device, all: all).map { $0 + "\n" }.joined()
         return "Building configuration...\n\nCurrent configuration : \(body.utf8.count) bytes\n" + body
     }
 }

@@ -36,6 +36,17 @@ extension IOSShell {
             let errors = applyConfiguration(text, source: "startup-config")
             let bytes = text.utf8.count
             return errors + "\n\(bytes) bytes copied in 0.010 secs (\(bytes * 100) bytes/sec)\n"
+        case .eraseConfirm:
+            let a = line.trimmingSpaces.lowercased()
+            guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
+            do {
+                try device.startupStore.erase()
+            } catch {
+                return startupError(error, .erasing) + "\n"
+            }
+            device.nvramStamp = nil
+            device.syslog(facility: "SYS", severity: 7, mnemonic: "NV_BLOCK_INIT", "Initialized the geometry of nvram")
+            return "[OK]\nErase of nvram: complete\n"
         case .reloadConfirm:
             let a = line.trimmingSpaces.lowercased()
             guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }

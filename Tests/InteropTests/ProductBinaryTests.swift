@@ -126,4 +126,20 @@ final class ProductBinaryTests: XCTestCase {
             XCTAssertFalse(output.contains(foundation), output)
         }
     }
+
+    /// `write erase` removes the startup-config file: the next start loads nothing.
+    func testWriteEraseRemovesTheFile() throws {
+        let file = temporaryFile()
+        let (first, _) = try run(["--startup-config", file], input: "enable\nconfigure terminal\nhostname ERASED\nend\nwrite memory\n")
+        XCTAssertTrue(first.contains("ERASED#write memory\nBuilding configuration...\n[OK]\n"), first)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file))
+        let (erased, status) = try run(["--startup-config", file], input: "enable\nwrite erase\n\nshow startup-config\n")
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(erased.hasPrefix("ERASED>enable\n"), erased)
+        XCTAssertTrue(erased.contains("[confirm]\n[OK]\nErase of nvram: complete\n"), erased)
+        XCTAssertTrue(erased.contains("ERASED#show startup-config\nstartup-config is not present\n"), erased)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+        let (restarted, _) = try run(["--startup-config", file], input: "show privilege\n")
+        XCTAssertTrue(restarted.hasPrefix("Device>show privilege\nCurrent privilege level is 1\n"), restarted)
+    }
 }

@@ -78,6 +78,16 @@ public final class FileStartupConfigStore: StartupConfigStore {
         if dir >= 0 { fsync(dir); close(dir) }
     }
 
+    public func erase() throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { return }
+            throw Self.failure(.erasing, errno)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw Self.failure(.erasing, EISDIR) }
+        if unlink(path) != 0, errno != ENOENT { throw Self.failure(.erasing, errno) }
+    }
+
     /// `mkdir -p`, returning the system's error code on failure.
     private static func makeDirectories(_ directory: String) -> Int32? {
         var info = stat()
