@@ -63,8 +63,13 @@ extension IOSShell {
         guard let (line, promptWidth) = executing else { return 0 }
         let words = CommandGraph.words(Substring(line))
         let k = keyword.lowercased()
-        for (i, word) in words.enumerated().dropFirst() where i + 1 < words.count {
-            if k.hasPrefix(word.text.lowercased()) { return promptWidth + words[i + 1].offset }
+        for (i, word) in words.enumerated().dropFirst() {
+            let w = word.text.lowercased()
+            if i + 1 < words.count, k.hasPrefix(w) { return promptWidth + words[i + 1].offset }
+            // A glued name (`lo1`): the caret goes under the name.
+            if let digit = w.firstIndex(where: { $0.isNumber }), digit > w.startIndex, k.hasPrefix(w[..<digit]) {
+                return promptWidth + word.offset
+            }
         }
         return promptWidth
     }

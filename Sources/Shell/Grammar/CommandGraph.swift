@@ -166,7 +166,10 @@ public final class CommandGraph {
                 if f == best { matched.append((thread, token, n)) }
             }
         }
-        if matched.isEmpty { return .invalid(caret(threads, word)) }
+        if matched.isEmpty {
+            if let glued = gluedInterface(threads, word) { return glued }
+            return .invalid(caret(threads, word))
+        }
         if best == 3 {
             let distinct = Set(matched.compactMap { $0.1.keyword })
             if distinct.count > 1 { return .ambiguous }
@@ -191,6 +194,34 @@ public final class CommandGraph {
         // Threads that already took the whole line stay as they are.
         out += threads.filter(\.done)
         return .threads(out)
+    }
+
+    /// `gi1`, `Virtual-Access2`, `lo0`: an interface type keyword (one written with IOS's
+    /// capitals) glued to the number that follows it, as IOS accepts interface names.
+    private func gluedInterface(_ threads: [Thread], _ word: Word) -> Step? {
+        guard let split = word.text.firstIndex(where: { $0.isASCII && $0.isNumber }), split > word.text.startIndex
+        else { return nil }
+        let type = word.text[..<split].lowercased()
+        let number = word.text[split...]
+        var out: [Thread] = []
+        var keywords = Set<String>()
+        for thread in threads where !thread.done {
+            for n in nodes[thread.node].next {
+                guard let token = nodes[n].token, case let .keyword(k) = token.kind,
+                      k.contains(where: { $0.isUppercase }), k.lowercased().hasPrefix(type) else { continue }
+                for m in nodes[n].next {
+                    guard let argument = nodes[m].token, case let .argument(kind, _) = argument.kind,
+                          case .range = kind, ArgumentValidation.accepts(kind, number) else { continue }
+                    var t = Thread(node: m, captures: thread.captures)
+                    t.captures.append(Capture(name: token.name, text: k))
+                    t.captures.append(Capture(name: argument.name, text: String(number)))
+                    out.append(t)
+                    keywords.insert(k)
+                }
+            }
+        }
+        if keywords.count > 1 { return .ambiguous }
+        return out.isEmpty ? nil : .threads(out + threads.filter(\.done))
     }
 
     /// The caret column for a word nothing accepts: past the longest prefix some keyword still allows.
