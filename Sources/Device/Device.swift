@@ -11,6 +11,8 @@ public protocol StartupConfigStore: AnyObject {
     func load() throws -> String?
     /// Must be atomic: afterwards the store holds the old text or the new, never a torn mix.
     func save(_ text: String) throws
+    /// `write erase`: afterwards `load` finds no startup-config.
+    func erase() throws
     /// A name for messages (`nvram:startup-config`, a path).
     var displayName: String { get }
 }
@@ -20,15 +22,32 @@ public final class MemoryStartupConfigStore: StartupConfigStore {
     public init(text: String? = nil) { self.text = text }
     public func load() throws -> String? { text }
     public func save(_ text: String) throws { self.text = text }
+    public func erase() throws { text = nil }
     public var displayName: String { "nvram:startup-config" }
 }
 
 public struct DebugFlags: Equatable, Sendable {
-    public var radius = false
+    /// `debug radius authentication`: RADIUS authentication packets (the emulator sends none).
+    public var radiusAuthentication = false
+    /// `debug radius accounting`: the accounting packets' lines.
+    public var radiusAccounting = false
+    /// `debug radius dynamic-authorization`: the DAS's packet lines.
+    public var radiusDynamicAuthorization = false
     public var aaaPod = false
     public var cryptoIkev2 = false
     public init() {}
-    public var any: Bool { radius || aaaPod || cryptoIkev2 }
+    /// `debug radius`: every kind of RADIUS packet at once.
+    public var radius: Bool {
+        get { radiusAuthentication && radiusAccounting && radiusDynamicAuthorization }
+        set {
+            radiusAuthentication = newValue
+            radiusAccounting = newValue
+            radiusDynamicAuthorization = newValue
+        }
+    }
+    /// Whether any RADIUS debugging is on (`Radius protocol debugging is on`).
+    public var radiusProtocol: Bool { radiusAuthentication || radiusAccounting || radiusDynamicAuthorization }
+    public var any: Bool { radiusProtocol || aaaPod || cryptoIkev2 }
 }
 
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
@@ -98,6 +117,9 @@ public final class Device {
     public var nasIPAddress = IPv4Address(192, 168, 202, 1)
     /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids).
     public var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
+    /// The `crypto ikev2 profile` FlexVPN sessions come up on (`show crypto session`'s `Profile:`);
+    /// the emulator models no IKEv2 configuration, so every session has this one.
+    public var ikev2ProfileName = "FLEX_PROF"
     /// The Dynamic Authorization Server's state (DAS/).
     public let das = DASState()
     /// Called on the owner's loop after sessions end (POD, `clear crypto session`), oldest first:

@@ -5,14 +5,15 @@ public enum RunningConfigRenderer {
     public static let softwareVersion = "17.3"
 
     /// The configuration body, from `!` after the header to `end`, one element per line.
-    public static func lines(_ device: Device, forStartup: Bool = false) -> [String] {
+    /// `all` (`show running-config all`) adds the commands left at their defaults.
+    public static func lines(_ device: Device, forStartup: Bool = false, all: Bool = false) -> [String] {
         var out: [String] = []
-        body(device, forStartup: forStartup) { out.append($0) }
+        body(device, forStartup: forStartup, all: all) { out.append($0) }
         return out
     }
 
     /// The configuration body, a line at a time (no line break).
-    public static func body(_ device: Device, forStartup: Bool = false, emit: (String) -> Void) {
+    public static func body(_ device: Device, forStartup: Bool = false, all: Bool = false, emit: (String) -> Void) {
         let c = device.config
         emit("!")
         if let change = device.lastConfigChange {
@@ -25,7 +26,11 @@ public enum RunningConfigRenderer {
         emit("version \(softwareVersion)")
         emit(timestampLine("debug", c.timestampsDebug))
         emit(timestampLine("log", c.timestampsLog))
-        if c.servicePasswordEncryption { emit("service password-encryption") }
+        if c.servicePasswordEncryption {
+            emit("service password-encryption")
+        } else if all {
+            emit("no service password-encryption")
+        }
         ["!", "hostname \(c.hostname)", "!", "boot-start-marker", "boot-end-marker", "!", "!"].forEach(emit)
         if let size = c.loggingBufferedSize { emit("logging buffered \(size)") }
         if let secret = c.enableSecretStorage { emit("enable secret \(secret.type) \(secret.hash)") }
@@ -48,7 +53,7 @@ public enum RunningConfigRenderer {
             emit("!")
             if let das = c.dynamicAuthor {
                 emit("aaa server radius dynamic-author")
-                dynamicAuthorLines(das).forEach(emit)
+                dynamicAuthorLines(das, all: all).forEach(emit)
                 emit("!")
             }
             emit(c.aaaSessionIdCommon ? "aaa session-id common" : "aaa session-id unique")
@@ -57,7 +62,11 @@ public enum RunningConfigRenderer {
         }
         if let tz = c.clockTimezone { emit("clock timezone \(tz.name) \(tz.hours) \(tz.minutes)") }
         emit("!")
-        if !c.ipDomainLookup { ["no ip domain lookup", "!"].forEach(emit) }
+        if !c.ipDomainLookup {
+            ["no ip domain lookup", "!"].forEach(emit)
+        } else if all {
+            ["ip domain lookup", "!"].forEach(emit)
+        }
         if !c.users.isEmpty {
             for user in c.users { emit(userLine(user)) }
             emit("!")
@@ -80,7 +89,7 @@ public enum RunningConfigRenderer {
         return secret.plain
     }
 
-    static func dynamicAuthorLines(_ das: DynamicAuthorConfig) -> [String] {
+    static func dynamicAuthorLines(_ das: DynamicAuthorConfig, all: Bool = false) -> [String] {
         var out: [String] = []
         for client in das.clients {
             var line = " client \(client.host)"
@@ -89,8 +98,8 @@ public enum RunningConfigRenderer {
             out.append(line)
         }
         if let key = das.serverKey { out.append(" server-key " + secretText(key)) }
-        if das.port != DynamicAuthorConfig.defaultPort { out.append(" port \(das.port)") }
-        if das.authType != .all { out.append(" auth-type \(das.authType.rawValue)") }
+        if das.port != DynamicAuthorConfig.defaultPort || all { out.append(" port \(das.port)") }
+        if das.authType != .all || all { out.append(" auth-type \(das.authType.rawValue)") }
         if let delimiter = das.domainDelimiter { out.append(" domain delimiter \(delimiter)") }
         if let rtl = das.domainStrippingRightToLeft { out.append(rtl ? " domain stripping right-to-left" : " domain stripping") }
         if das.ignoreSessionKey { out.append(" ignore session-key") }
@@ -135,12 +144,12 @@ public enum RunningConfigRenderer {
 
     /// `show running-config`, a line at a time: the header with the real byte count of what
     /// follows (a first pass counts, a second emits, so the text is never held whole).
-    public static func showRunningConfig(_ device: Device, emit: (String) -> Void) {
+    public static func showRunningConfig(_ device: Device, all: Bool = false, emit: (String) -> Void) {
         var bytes = 0
-        body(device) { bytes += $0.utf8.count + 1 }
+        body(device, all: all) { bytes += $0.utf8.count + 1 }
         emit("Building configuration...")
         emit("")
         emit("Current configuration : \(bytes) bytes")
-        body(device, emit: emit)
+        body(device, all: all, emit: emit)
     }
 }

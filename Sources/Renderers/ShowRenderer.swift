@@ -88,39 +88,48 @@ public enum ShowRenderer {
         return parts.joined(separator: ", ")
     }
 
-    static let radiusFlags = [
-        ("Radius protocol debugging is", true),
-        ("Radius protocol brief debugging is", false),
-        ("Radius protocol verbose debugging is", false),
-        ("Radius packet hex dump debugging is", false),
-        ("Radius packet protocol (authentication) debugging is", true),
-        ("Radius packet protocol (accounting) debugging is", true),
-        ("Radius packet protocol (dynamic authorization) debugging is", true),
-        ("Radius packet retransmission debugging is", false),
-        ("Radius server fail-over debugging is", false),
-        ("Radius elog debugging debugging is", false),
-    ]
+    /// The lines of IOS's `debug radius` answer, in its order, each with the flag it reports
+    /// (nil: a kind of RADIUS debugging the emulator has not, always off).
+    static var radiusFlags: [(text: String, flag: KeyPath<DebugFlags, Bool>?)] { [
+        ("Radius protocol debugging is", \.radiusProtocol),
+        ("Radius protocol brief debugging is", nil),
+        ("Radius protocol verbose debugging is", nil),
+        ("Radius packet hex dump debugging is", nil),
+        ("Radius packet protocol (authentication) debugging is", \.radiusAuthentication),
+        ("Radius packet protocol (accounting) debugging is", \.radiusAccounting),
+        ("Radius packet protocol (dynamic authorization) debugging is", \.radiusDynamicAuthorization),
+        ("Radius packet retransmission debugging is", nil),
+        ("Radius server fail-over debugging is", nil),
+        ("Radius elog debugging debugging is", nil),
+    ] }
 
-    /// What IOS answers to `debug …` / `undebug …`.
-    public static func debugAcknowledgement(_ which: String, on: Bool) -> String {
+    /// What IOS answers to `debug …` / `undebug …`, given the flags after the command.
+    /// `which` is the command's words after `debug` (`radius`, `radius accounting`, `aaa pod`, …).
+    public static func debugAcknowledgement(_ which: String, flags: DebugFlags) -> String {
+        if which.hasPrefix("radius") {
+            return radiusFlags.map { line in
+                "\(line.text) \(line.flag.map { flags[keyPath: $0] } == true ? "on" : "off")\n"
+            }.joined()
+        }
         switch which {
-        case "radius":
-            return radiusFlags.map { "\($0.0) \(on && $0.1 ? "on" : "off")\n" }.joined()
         case "aaa pod":
-            return "AAA POD packet processing debugging is \(on ? "on" : "off")\n"
+            return "AAA POD packet processing debugging is \(flags.aaaPod ? "on" : "off")\n"
         default:
-            return "IKEv2 default debugging is \(on ? "on" : "off")\n"
+            return "IKEv2 default debugging is \(flags.cryptoIkev2 ? "on" : "off")\n"
         }
     }
 
+    /// `show debugging`: IOS XE's conditional-debug and packet-tracing header (printed also
+    /// when nothing is on), then each facility with what is on.
     public static func debugging(_ device: Device) -> String {
-        var out = ""
-        if device.debug.aaaPod { out += "General OS:\n  AAA POD packet processing debugging is on\n" }
-        if device.debug.radius {
-            out += "Radius protocol debugging is on\n"
-            for (text, shown) in radiusFlags.dropFirst() where shown { out += "\(text) on\n" }
+        var out = "IOSXE Conditional Debug Configs:\n\nConditional Debug Global State: Stop\n\n\n"
+        out += "IOSXE Packet Tracing Configs:\n\n\n\n\n"
+        let flags = device.debug
+        if flags.aaaPod { out += "General OS:\n  AAA POD packet processing debugging is on\n" }
+        for line in radiusFlags {
+            if let flag = line.flag, flags[keyPath: flag] { out += "\(line.text) on\n" }
         }
-        if device.debug.cryptoIkev2 { out += "Crypto Subsystem:\n  IKEv2 default debugging is on\n" }
+        if flags.cryptoIkev2 { out += "Crypto Subsystem:\n  IKEv2 default debugging is on\n" }
         return out
     }
 

@@ -23,8 +23,16 @@ extension IOSShell {
                 return "%Error opening bootflash:\(name) (Permission denied)\n"
             }
             if toStartup { return saveConfiguration() }
-            let text = (try? device.startupStore.load()) ?? nil
-            guard let text else { return "%Error opening nvram:startup-config (No such file or directory)\n" }
+            let text: String?
+            do {
+                text = try device.startupStore.load()
+            } catch {
+                return startupError(error, .opening) + "\n"
+            }
+            guard let text else {
+                return StartupConfigError(.opening, reason: "No such file or directory")
+                    .message(name: device.startupStore.displayName) + "\n"
+            }
             // The copy's own duration, on the device's time source (a manual clock: no time passes),
             // in whole milliseconds and at least one, as IOS's millisecond timer reports it.
             let started = device.time.now()
@@ -57,6 +65,17 @@ extension IOSShell {
             }
             ask(.reloadSave)
             return "% Please answer 'yes' or 'no'.\n"
+        case .eraseConfirm:
+            let a = line.trimmingSpaces.lowercased()
+            guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
+            do {
+                try device.startupStore.erase()
+            } catch {
+                return startupError(error, .erasing) + "\n"
+            }
+            device.nvramStamp = nil
+            device.syslog(facility: "SYS", severity: 7, mnemonic: "NV_BLOCK_INIT", "Initialized the geometry of nvram")
+            return "[OK]\nErase of nvram: complete\n"
         case .reloadConfirm:
             let a = line.trimmingSpaces.lowercased()
             guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
@@ -117,14 +136,25 @@ extension IOSShell {
             device.unsavedConfigChanges = false
         } catch {
             device.nvramStamp = previous
-            return "Building configuration...\n%Error writing \(device.startupStore.displayName) (\(error))\n"
+            return "Building configuration...\n" + startupError(error, .writing) + "\n"
         }
         return "Building configuration...\n[OK]\n"
     }
 
+    /// IOS's short form of a startup-config failure, never a Foundation description.
+    func startupError(_ error: Error, _ operation: StartupConfigError.Operation) -> String {
+        StartupConfigError.message(for: error, operation: operation, name: device.startupStore.displayName)
+    }
+
     /// `show startup-config`, a line at a time.
     func showStartupConfig(emit: (String) -> Void) {
-        guard let text = (try? device.startupStore.load()) ?? nil else { return emit("startup-config is not present") }
+        let loaded: String?
+        do {
+            loaded = try device.startupStore.load()
+        } catch {
+            return emit(startupError(error, .opening))
+        }
+        guard let text = loaded else { return emit("startup-config is not present") }
         emit("Using \(text.utf8.count) out of 33554432 bytes")
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         if text.hasSuffix("\n") { lines.removeLast() }
@@ -172,7 +202,7 @@ extension IOSShell {
         do {
             text = try device.startupStore.load()
         } catch {
-            return "%Error opening \(device.startupStore.displayName) (\(error))\n"
+            return startupError(error, .opening) + "\n"
         }
         guard let text else { return "" }
         let report = applyConfiguration(text, source: "startup-config")

@@ -12,6 +12,12 @@ public final class IOSShell: ConsoleShell {
     /// Who the CONFIG_I message and the running-config header name.
     public var lineName = "console"
 
+    /// The privilege level in user EXEC: 1, or what `enable N` / `disable N` chose below 15
+    /// (privileged EXEC and the configuration modes are level 15).
+    var userExecLevel = 1
+    /// `show privilege`: 15 in privileged EXEC and configuration, else the user EXEC level.
+    public var privilegeLevel: Int { mode == .userExec ? userExecLevel : 15 }
+
     public var terminalLength = 24
     public var terminalWidth = 80
     public var terminalMonitor = false
@@ -37,6 +43,8 @@ public final class IOSShell: ConsoleShell {
         case reloadSave
         /// `configure` alone: from where.
         case configureSource
+        /// `write erase`, `erase startup-config`.
+        case eraseConfirm
     }
     var pending: Pending?
 
@@ -59,7 +67,9 @@ public final class IOSShell: ConsoleShell {
         case .reloadConfirm?: return "Proceed with reload? [confirm]"
         case .reloadSave?: return "System configuration has been modified. Save? [yes/no]: "
         case .configureSource?: return "Configuring from terminal, memory, or network [terminal]? "
-        case nil: return promptHostname + mode.promptSuffix
+        case .eraseConfirm?: return "Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]"
+        // Levels 2-14 have only level 1's commands here, but IOS prompts with `#` above level 1.
+        case nil: return promptHostname + (mode == .userExec && userExecLevel > 1 ? "#" : mode.promptSuffix)
         }
     }
 
@@ -71,6 +81,7 @@ public final class IOSShell: ConsoleShell {
 
     public var answersWithOneKey: Bool {
         if case .reloadConfirm? = pending { return true }
+        if case .eraseConfirm? = pending { return true }
         return false
     }
 
@@ -185,7 +196,11 @@ public final class IOSShell: ConsoleShell {
         return (String(buffer.dropFirst(start)), start)
     }
 
+    /// The line being run and its prompt's width, for handlers that place a caret themselves.
+    var executing: (line: String, promptWidth: Int)?
+
     func execute(_ line: String, promptWidth: Int) -> String {
+        executing = (line, promptWidth)
         if mode.isConfiguration, let rest = doRemainder(line) {
             let exec = registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel)
             let trimmed = String(rest.text.drop(while: { $0 == " " }))
@@ -299,6 +314,17 @@ public final class IOSShell: ConsoleShell {
     func enter(_ newMode: Mode) {
         if newMode.isConfiguration, !mode.isConfiguration { configChangedInConfigMode = false }
         mode = newMode
+        if newMode == .userExec { userExecLevel = 1 }
+    }
+
+    /// `enable N` / `disable N`: 15 is privileged EXEC; any lower level is user EXEC at that level.
+    func setPrivilege(_ level: Int) {
+        if level >= 15 {
+            enter(.privilegedExec)
+        } else {
+            enter(.userExec)
+            userExecLevel = max(0, level)
+        }
     }
 
     /// `end`, Ctrl-Z, or `exit` from global configuration.

@@ -211,7 +211,7 @@ final class AccountingShowTests: XCTestCase {
         }
         // Every line is one the template knows: a header, a field of a session, or blank.
         let known = [
-            "^Crypto\\s+.*", "^Code:", "^[KXRS]\\s+-", "^Interface:\\s+\\S+$", "^Uptime:\\s+\\S+$",
+            "^Crypto\\s+.*", "^Code:", "^[KXRS]\\s+-", "^Interface:\\s+\\S+$", "^Profile:\\s+\\S+$", "^Uptime:\\s+\\S+$",
             "^Session\\s+status:\\s+\\S+$", "^Peer:\\s+\\S+\\s+port\\s+\\d+\\s+fvrf:\\s+\\S+\\s+ivrf:\\s+\\S+$",
             "^\\s+Desc:\\s+\\S+$", "^\\s+Phase1_id:\\s+\\S+$", "^\\s+Session\\s+ID:\\s+\\d+$",
             "^\\s+IKEv2\\s+SA:\\s+local\\s+\\S+/\\d+\\s+remote\\s+\\S+/\\S+\\s+\\S+$",
@@ -224,6 +224,7 @@ final class AccountingShowTests: XCTestCase {
             XCTAssertTrue(known.contains { $0.firstMatch(in: line, range: range) != nil }, "unknown line: \(line)")
         }
         XCTAssertEqual(out.filter { $0.hasPrefix("Interface: Virtual-Access") }.count, 2)
+        XCTAssertEqual(out.filter { $0 == "Profile: FLEX_PROF" }.count, 2)
         XCTAssertTrue(out.contains("      Phase1_id: pskuser2.g1.engdt.com"))
         XCTAssertTrue(out.contains("Uptime: 00:05:41"))
         XCTAssertTrue(out.contains("  IPSEC FLOW: permit ip 0.0.0.0/0.0.0.0 10.0.0.2/255.255.255.255"))
@@ -240,6 +241,7 @@ final class AccountingShowTests: XCTestCase {
             "Crypto session current status",
             "",
             "Interface: Virtual-Access30",
+            "Profile: FLEX_PROF",
             "Session status: UP-ACTIVE",
             "Peer: 192.168.202.2 port 4500",
             "  Session ID: 30",

@@ -247,3 +247,50 @@ final class InteractiveBinary {
         process.waitUntilExit()
     }
 }
+
+extension ProductBinaryTests {
+    /// A startup-config path the system cannot use (here a directory) gives IOS's short error
+    /// form everywhere the file is read or written, never a Foundation error description.
+    func testFileErrorsPrintIOSShortForm() throws {
+        let path = temporaryFile()
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let (output, status) = try run(["--startup-config", path], input: """
+            enable
+            write memory
+            copy running-config startup-config
+
+            show startup-config
+            copy startup-config running-config
+
+
+            """)
+        XCTAssertEqual(status, 0)
+        let error = "%Error opening nvram:startup-config (Is a directory)\n"
+        XCTAssertTrue(output.hasPrefix(error + "Device>enable\n"), output)
+        XCTAssertTrue(output.contains("Device#write memory\nBuilding configuration...\n" + error + "Device#"), output)
+        XCTAssertTrue(output.contains("Destination filename [startup-config]? \nBuilding configuration...\n" + error),
+                      output)
+        XCTAssertTrue(output.contains("Device#show startup-config\n" + error + "Device#"), output)
+        XCTAssertTrue(output.contains("Destination filename [running-config]? \n" + error + "Device#"), output)
+        XCTAssertEqual(output.components(separatedBy: "%Error").count - 1, 5, output)
+        for foundation in ["Domain", "couldn’t", "The operation", "NSCocoaErrorDomain", "POSIXError"] {
+            XCTAssertFalse(output.contains(foundation), output)
+        }
+    }
+
+    /// `write erase` removes the startup-config file: the next start loads nothing.
+    func testWriteEraseRemovesTheFile() throws {
+        let file = temporaryFile()
+        let (first, _) = try run(["--startup-config", file], input: "enable\nconfigure terminal\nhostname ERASED\nend\nwrite memory\n")
+        XCTAssertTrue(first.contains("ERASED#write memory\nBuilding configuration...\n[OK]\n"), first)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file))
+        let (erased, status) = try run(["--startup-config", file], input: "enable\nwrite erase\n\nshow startup-config\n")
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(erased.hasPrefix("ERASED>enable\n"), erased)
+        XCTAssertTrue(erased.contains("[confirm]\n[OK]\nErase of nvram: complete\n"), erased)
+        XCTAssertTrue(erased.contains("ERASED#show startup-config\nstartup-config is not present\n"), erased)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: file))
+        let (restarted, _) = try run(["--startup-config", file], input: "show privilege\n")
+        XCTAssertTrue(restarted.hasPrefix("Device>show privilege\nCurrent privilege level is 1\n"), restarted)
+    }
+}

@@ -236,7 +236,7 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertTrue(h.help("").hasPrefix("Exec commands:\n"))
         XCTAssertFalse(h.help("").contains("configure"), "configure is privileged")
         h.type("enable")
-        XCTAssertEqual(h.help("show clock "), "  |     Output modifiers\n  <cr>  <cr>\n\n")
+        XCTAssertEqual(h.help("show clock detail "), "  |     Output modifiers\n  <cr>  <cr>\n\n")
         XCTAssertEqual(h.help("co"), "configure  copy\n\n")
         XCTAssertEqual(h.help("zz"), "% Unrecognized command\n")
         XCTAssertEqual(h.shell.complete("conf"), "configure ")

@@ -37,6 +37,28 @@ final class GrammarTests: XCTestCase {
         XCTAssertEqual(g.match("port 0"), .success(payload: 1, captures: [Capture(name: "port", text: "port"), Capture(name: "port", text: "0")]))
     }
 
+    /// `\\Loopback` is a keyword with IOS's capitals (not a WORD): typed in any case, shown as
+    /// declared, and, as IOS accepts interface names, glued to its number (`lo0`, `Loopback0`).
+    /// Lower-case keywords never take a glued number.
+    func testCapitalizedKeywordsAndGluedInterfaceNumbers() {
+        let g = graph([("show interfaces [\\Loopback <0-9>$lo | \\Local-Port <0-9>$lp]", ["s", "i", "l", "n", "p", "n"]),
+                       ("terminal length <0-512>", ["t", "l", "n"])])
+        let expected = MatchResult.success(payload: 0, captures: [
+            Capture(name: "show", text: "show"), Capture(name: "interfaces", text: "interfaces"),
+            Capture(name: "Loopback", text: "Loopback"), Capture(name: "lo", text: "3")])
+        XCTAssertEqual(g.match("show interfaces loopback 3"), expected)
+        XCTAssertEqual(g.match("sh int LOOP 3"), expected)
+        XCTAssertEqual(g.match("sh int loo3"), expected)
+        XCTAssertEqual(g.match("sh int lo3"), .ambiguous)
+        XCTAssertEqual(g.match("sh int Loopback3"), expected)
+        XCTAssertEqual(g.match("sh int l3"), .ambiguous)
+        XCTAssertEqual(g.match("sh int lo12"), .invalid(offset: 9))
+        XCTAssertEqual(g.match("sh int banana"), .invalid(offset: 7))
+        XCTAssertEqual(g.match("terminal length24"), .invalid(offset: 15))
+        XCTAssertEqual(g.help("show interfaces "), .choices([(word: "Local-Port", help: "p"), (word: "Loopback", help: "l")],
+                                                           cr: true))
+    }
+
     func testLineTakesTheRestOfTheLine() {
         let g = graph([("server-key [0 | 7] LINE$key", ["s", "0", "7", "k"])])
         XCTAssertEqual(g.match("server-key my secret  "), .success(payload: 0, captures: [Capture(name: "server-key", text: "server-key"), Capture(name: "key", text: "my secret")]))

@@ -42,3 +42,28 @@ def test_a_cleared_session_is_gone_from_the_parse():
     records = parse_output(platform="cisco_ios", command="show crypto session detail",
                            data=command_output(transcript, "show crypto session detail"))
     assert [r["peer"] for r in records] == ["192.168.202.2", "192.168.202.2"]
+
+
+def test_show_ip_interface_brief_parses_with_ntc_templates():
+    transcript = run(["enable", "terminal length 0", "show ip interface brief"])
+    records = parse_output(platform="cisco_ios", command="show ip interface brief",
+                           data=command_output(transcript, "show ip interface brief"))
+    # GigabitEthernet1 with the NAS address, Loopback0, one Virtual-Access per seed session.
+    assert [r["interface"] for r in records] == ["GigabitEthernet1", "Loopback0", "Virtual-Access1",
+                                                 "Virtual-Access2", "Virtual-Access3"], records
+    assert records[0]["ip_address"] == "192.168.202.1"
+    assert {r["status"] for r in records} == {"up"} and {r["proto"] for r in records} == {"up"}
+
+
+def test_show_interfaces_parses_with_ntc_templates():
+    transcript = run(["enable", "terminal length 0", "show interfaces"])
+    records = parse_output(platform="cisco_ios", command="show interfaces",
+                           data=command_output(transcript, "show interfaces"))
+    by_name = {r["interface"]: r for r in records}
+    assert list(by_name) == ["GigabitEthernet1", "Loopback0", "Virtual-Access1", "Virtual-Access2",
+                             "Virtual-Access3"], records
+    assert by_name["GigabitEthernet1"]["ip_address"] == "192.168.202.1"
+    assert by_name["GigabitEthernet1"]["prefix_length"] == "24"
+    assert by_name["GigabitEthernet1"]["mac_address"] == by_name["GigabitEthernet1"]["bia"]
+    assert by_name["Loopback0"]["hardware_type"] == "Loopback"
+    assert {r["link_status"] for r in records} == {"up"}

@@ -105,7 +105,7 @@ extension Device {
                      + ip.description + ":" + String(port) + ", " + codeName + ", len " + String(length),
                      RADIUSDebugLines.authenticator(UnsafeRawBufferPointer(rebasing: raw[4..<20]))]
         guard raw[0] == RADIUSCode.accountingResponse.rawValue else {
-            if debug.radius { debugLog(lines: lines) }
+            if debug.radiusAccounting { debugLog(lines: lines) }
             accounting.updateStatistics(server.name, now: now) { $0.incorrectResponses += 1 }
             return
         }
@@ -114,11 +114,11 @@ extension Device {
                                                      secret: server.secret) else {
             lines.append("RADIUS: response-authenticator decrypt fail, pak len " + String(length))
             lines.append("RADIUS: Response (" + String(identifier) + ") failed decrypt")
-            if debug.radius { debugLog(lines: lines) }
+            if debug.radiusAccounting { debugLog(lines: lines) }
             accounting.updateStatistics(server.name, now: now) { $0.badAuthenticators += 1 }
             return
         }
-        if debug.radius { debugLog(lines: lines) }
+        if debug.radiusAccounting { debugLog(lines: lines) }
         let elapsed = now - request.sentAt
         accounting.updateStatistics(server.name, now: now) {
             $0.noteResponse(status: request.status, after: elapsed)
@@ -200,7 +200,7 @@ extension Device {
         case .start: accounting.records[request.session.uniqueId]?.startSent = true
         case .stop, .interimUpdate: break
         }
-        if debug.radius {
+        if debug.radiusAccounting {
             let tag = request.tag
             var lines: [String] = []
             if request.status == .stop {
@@ -264,7 +264,7 @@ extension Device {
             accounting.updateStatistics(old.name, now: now) { $0.retransmissions += 1 }
             lines.append("RADIUS: Retransmit to " + old.debugName + " for id " + idText(request))
             lines.append(startedLine(request))
-            if debug.radius { debugLog(lines: lines) }
+            if debug.radiusAccounting { debugLog(lines: lines) }
             transmit(request)
         } else if request.serverIndex + 1 < request.servers.count {
             accounting.updateStatistics(old.name, now: now) {
@@ -283,7 +283,7 @@ extension Device {
             }
             lines.append("RADIUS: Fail-over to " + server.debugName + " for id " + idText(request))
             lines.append(startedLine(request))
-            if debug.radius { debugLog(lines: lines) }
+            if debug.radiusAccounting { debugLog(lines: lines) }
             markDeadAndAlive(old)
             transmit(request)
         } else {
@@ -293,7 +293,7 @@ extension Device {
             }
             lines.append("RADIUS: No response from " + old.debugName + " for id " + idText(request))
             lines.append("RADIUS: No response from server")
-            if debug.radius { debugLog(lines: lines) }
+            if debug.radiusAccounting { debugLog(lines: lines) }
             markDeadAndAlive(old)
             finishAccounting(request)
         }

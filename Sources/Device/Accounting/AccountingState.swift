@@ -60,6 +60,9 @@ public final class AccountingState {
     /// The accounting record of a live session.
     public func record(uniqueId: UInt32) -> AccountingSessionRecord? { records[uniqueId] }
 
+    /// The identifier of the last Accounting-Request sent (`show radius statistics`: `1646/231`).
+    public var lastIdentifier: UInt8? { nextIdentifier.map { $0 &- 1 } }
+
     /// Requests waiting for a reply.
     public var outstandingRequests: Int { inFlightCount }
     /// Requests waiting for a free identifier (more than 256 in flight).

@@ -20,6 +20,11 @@ public struct RADIUSServerStatistics: Equatable, Sendable {
     public var outstanding = 0
     /// Sum of response times in seconds (the average is `time Nms`).
     public var totalResponseTime: Double = 0
+    /// The longest response time in seconds (`show radius statistics`: `Maximum response delay`).
+    public var maxResponseTime: Double = 0
+    /// Responses by delay, as `show radius statistics` groups them: up to 2 ms, 3-5, 5-10,
+    /// 10-20, 20-50, 50-100 and over 100 ms.
+    public var latencyBuckets = [Int](repeating: 0, count: 7)
     /// When the counters started (device time).
     public var clearedAt: Double
     /// Times the server was marked dead: a request that went unanswered through every
@@ -64,6 +69,10 @@ public struct RADIUSServerStatistics: Equatable, Sendable {
         case .interimUpdate: interimResponses += 1
         }
         totalResponseTime += max(0, seconds)
+        maxResponseTime = max(maxResponseTime, seconds)
+        let ms = max(0, seconds) * 1000
+        let bucket = ms <= 2 ? 0 : ms <= 5 ? 1 : ms <= 10 ? 2 : ms <= 20 ? 3 : ms <= 50 ? 4 : ms <= 100 ? 5 : 6
+        latencyBuckets[bucket] += 1
         transactionSuccesses += 1
     }
 

@@ -137,7 +137,7 @@ extension Device {
             bytes = RADIUSAuth.signReply(&reply, requestAuthenticator: Array(requestAuthenticator), secret: secret,
                                          addMessageAuthenticator: scan.hasMessageAuthenticator)
         }
-        if debug.radius, code == RADIUSCode.disconnectRequest.rawValue, !reply.attributes.isEmpty {
+        if debug.radiusDynamicAuthorization, code == RADIUSCode.disconnectRequest.rawValue, !reply.attributes.isEmpty {
             debugLog(lines: reply.attributes.map { attribute in
                 "RADIUS: \(attribute.type) \(attribute.encodedLength) " + hexString(attribute.value)
             })
@@ -176,7 +176,7 @@ extension Device {
                             localPort: UInt16) -> RADIUSPacket {
         let identifier = request[1]
         let podDebug = debug.aaaPod
-        if debug.radius {
+        if debug.radiusDynamicAuthorization {
             debugLog("RADIUS: POD received from id \(identifier) \(source.ip):\(source.port), POD Request, len \(request.count)")
         }
         if podDebug {

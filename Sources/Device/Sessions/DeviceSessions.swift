@@ -38,18 +38,18 @@ extension Device {
     }
 
     /// `show aaa sessions`, one line at a time so a million sessions never sit in one string.
-    /// The seeds' layout: a blank line, the total, then per session its ids and two-space
-    /// indented fields; `IP Address` is the Framed-IP-Address (0.0.0.0 when none).
+    /// The seeds' words in a real capture's layout (genieparser's `ShowAaaSessions`): the total,
+    /// then per session its id and three-space indented fields; `IP Address` is the
+    /// Framed-IP-Address (0.0.0.0 when none).
     public func renderAAASessions(into emit: (String) -> Void) {
-        emit("")
         emit("Total sessions since last reload: \(sessions.totalSinceReload)")
         sessions.forEach { session in
             emit("Session Id: \(session.sessionId)")
-            emit("  Unique Id: \(session.uniqueId)")
-            emit("  User Name: " + (session.userName ?? "*not available*"))
-            emit("  IP Address: " + (session.framedIP ?? .any).description)
-            emit("  Idle Time: 0")
-            emit("  CT Call Handle: 0")
+            emit("   Unique Id: \(session.uniqueId)")
+            emit("   User Name: " + (session.userName ?? "*not available*"))
+            emit("   IP Address: " + (session.framedIP ?? .any).description)
+            emit("   Idle Time: 0")
+            emit("   CT Call Handle: 0")
         }
     }
 }

@@ -19,8 +19,10 @@ public enum AAAUserRenderer {
         return true
     }
 
-    /// `show aaa user all`: each session in Session Id order after a dashed line, its per-type
-    /// dump indented two more columns (as IOS lays out the `all` form).
+    /// `show aaa user all`: each session in Session Id order after a dashed line, laid out as a
+    /// real capture of the `all` form (genieparser's `ShowAAAUserAll`): the per-type dump indented
+    /// two more columns, `Debg:`, `Radi:`, `Authen:` and `Kerb:` at column 0, and the counters in
+    /// IOS's wider columns (`Start Paks  In = 0             Start Paks  Out = 0         `).
     public static func renderAll(device: Device, emit: (String) -> Void) {
         device.sessions.forEach { session in
             emit("--------------------------------------------------")
@@ -33,6 +35,10 @@ public enum AAAUserRenderer {
     private static let typesAfterIPsec = ["MCAST", "RESOURCE", "SSG", "IDENTITY", "ConnectedApps"]
 
     static func renderBlock(device: Device, session: Session, typesIndent i: String, emit: (String) -> Void) {
+        // The `all` form (its per-type dump indented) and the single-user form (the seeds' layout)
+        // place the component lines and the counters differently.
+        let allForm = !i.isEmpty
+        let component = allForm ? "" : "  "
         let addresses = device.aaaAttributeAddresses(uniqueId: session.uniqueId)
         let record = device.accounting.record(uniqueId: session.uniqueId)
         let ids = "Session Id=" + hex8(session.sessionId) + " Unique Id=" + hex8(session.uniqueId)
@@ -111,27 +117,27 @@ public enum AAAUserRenderer {
         for (index, (name, value)) in dynamic.enumerated() {
             emit("    " + SessionFormat.hex12(addresses.dynamic(index)) + " 0 00000001 " + name + " 4 " + value)
         }
-        emit("  Debg: No data available")
-        emit("  Radi: No data available")
+        emit(component + "Debg: No data available")
+        emit(component + "Radi: No data available")
 
         emit("Interface:")
         emit("  TTY Num = -1")
         emit("  Stop Received = 0")
         emit("  Byte/Packet Counts till Call Start:")
-        emit(counters("Start Bytes", 0, 0))
-        emit(counters("Start Paks", 0, 0))
+        emit(counters("Start Bytes", 0, 0, wide: allForm))
+        emit(counters("Start Paks", 0, 0, wide: allForm))
         emit("  Byte/Packet Counts till Service Up:")
-        emit(counters("Pre Bytes", 0, 0))
-        emit(counters("Pre Paks", 0, 0))
+        emit(counters("Pre Bytes", 0, 0, wide: allForm))
+        emit(counters("Pre Paks", 0, 0, wide: allForm))
         emit("  Cumulative Byte/Packet Counts :")
-        emit(counters("Bytes", session.bytesIn, session.bytesOut))
-        emit(counters("Paks", session.packetsIn, session.packetsOut))
+        emit(counters("Bytes", session.bytesIn, session.bytesOut, wide: allForm))
+        emit(counters("Paks", session.packetsIn, session.packetsOut, wide: allForm))
         let stamp = SessionFormat.stampTime(start, zone: device.timezone.name)
         emit("  StartTime = " + stamp)
         emit("  AuthenTime = " + stamp)
         emit("  Component = VPN IPSEC")
-        emit("  Authen: service=NONE type=NONE method=NONE")
-        emit("  Kerb: No data available")
+        emit(component + "Authen: service=NONE type=NONE method=NONE")
+        emit(component + "Kerb: No data available")
         emit("Meth: No data available")
         emit("Preauth: No Preauth data.")
         emit("General:")
@@ -145,9 +151,17 @@ public enum AAAUserRenderer {
         emit("Unkn: No data available")
     }
 
-    /// `    Start Bytes In = 0          Start Bytes Out = 0`: the In value in an 11-column field.
-    private static func counters(_ label: String, _ inValue: UInt64, _ outValue: UInt64) -> String {
-        "    " + label + " In = " + SessionFormat.padRight(String(inValue), 10) + " " + label + " Out = "
-            + String(outValue)
+    /// The seeds' `    Start Bytes In = 0          Start Bytes Out = 0` (the In value in an
+    /// 11-column field), or, `wide`, the real `all` capture's
+    /// `    Start Paks  In = 0             Start Paks  Out = 0         ` (`Paks` padded to the width
+    /// of `Bytes`, the In value in a 14-column field, the Out value in a 10-column one).
+    private static func counters(_ label: String, _ inValue: UInt64, _ outValue: UInt64, wide: Bool) -> String {
+        guard wide else {
+            return "    " + label + " In = " + SessionFormat.padRight(String(inValue), 10) + " " + label + " Out = "
+                + String(outValue)
+        }
+        let name = label.hasSuffix("Paks") ? label + " " : label
+        return "    " + name + " In = " + SessionFormat.padRight(String(inValue), 14) + name + " Out = "
+            + SessionFormat.padRight(String(outValue), 10)
     }
 }

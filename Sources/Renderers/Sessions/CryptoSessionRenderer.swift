@@ -30,6 +30,7 @@ public enum CryptoSessionRenderer {
     private static func block(device: Device, session: Session, detail: Bool, emit: (String) -> Void) {
         let age = SessionFormat.age(session, device: device)
         emit("Interface: Virtual-Access" + String(session.saId))
+        emit("Profile: " + device.ikev2ProfileName)
         if detail { emit("Uptime: " + SessionFormat.duration(age)) }
         emit("Session status: UP-ACTIVE")
         let peer = "Peer: " + session.peer.description + " port 4500"
@@ -100,7 +101,7 @@ public enum IKEv2SARenderer {
         emit("      Local req queued:  0              Remote req queued:  2")
         emit("      Local window:      5              Remote window:      5")
         emit("      DPD configured for 0 seconds, retry 0")
-        emit("      Fragmentation not configured.")
+        emit("      Fragmentation not  configured.")
         emit("      Dynamic Route Update: disabled")
         emit("      Extended Authentication not configured.")
         emit("      NAT-T is not detected")

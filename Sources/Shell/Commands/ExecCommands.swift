@@ -4,17 +4,34 @@ import Renderers
 extension IOSCommands {
     static var execCommands: [CommandDeclaration] {
         [
-            CommandDeclaration([.exec], "enable", ["Turn on privileged commands"], privilege: 1) { ctx in
+            CommandDeclaration([.exec], "enable [<0-15>$level]", ["Turn on privileged commands", "Enable level"],
+                               privilege: 1) { ctx in
+                let target = ctx.int("level") ?? 15
+                let shell = ctx.shell
+                // Going down needs no password; going up to 15 asks for the enable secret or password.
+                guard target > shell.privilegeLevel else {
+                    if target < shell.privilegeLevel { shell.setPrivilege(target) }
+                    return
+                }
                 let c = ctx.device.config
-                if ctx.shell.mode == .privilegedExec { return }
-                if c.enableSecretStorage != nil || c.enablePassword != nil {
+                if target == 15, c.enableSecretStorage != nil || c.enablePassword != nil {
                     ctx.shell.ask(.password(attempt: 1))
                 } else {
-                    ctx.shell.enter(.privilegedExec)
+                    shell.setPrivilege(target)
                 }
             },
-            CommandDeclaration([.exec], "disable", ["Turn off privileged commands"], privilege: 1) { ctx in
-                ctx.shell.enter(.userExec)
+            CommandDeclaration([.exec], "disable [<0-15>$level]",
+                               ["Turn off privileged commands", "Privilege level to go to"], privilege: 1) { ctx in
+                let target = ctx.int("level") ?? 1
+                guard target <= ctx.shell.privilegeLevel else {
+                    ctx.print("% New privilege level must be less than current privilege level")
+                    return
+                }
+                ctx.shell.setPrivilege(target)
+            },
+            CommandDeclaration([.exec], "show privilege", [HelpText.show, "Show current privilege level"],
+                               privilege: 1, pipe: true) { ctx in
+                ctx.print("Current privilege level is " + String(ctx.shell.privilegeLevel))
             },
             CommandDeclaration([.exec], "exit", ["Exit from the EXEC"], privilege: 1) { ctx in ctx.shell.finish() },
             CommandDeclaration([.exec], "logout", ["Exit from the EXEC"], privilege: 1) { ctx in ctx.shell.finish() },
@@ -64,17 +81,23 @@ extension IOSCommands {
                                [HelpText.show, "System hardware and software status"], privilege: 1, pipe: true) { ctx in
                 ctx.output += ShowRenderer.version(ctx.device)
             },
-            CommandDeclaration([.exec], "show clock", [HelpText.show, "Display the system clock"], privilege: 1,
+            CommandDeclaration([.exec], "show clock [detail]",
+                               [HelpText.show, "Display the system clock", "Display detailed information"], privilege: 1,
                                pipe: true) { ctx in
                 ctx.print(ctx.device.showClock())
+                if ctx.has("detail") {
+                    // `clock set` is the only time source the emulator has (no NTP, no calendar).
+                    ctx.print(ctx.device.clockAuthoritative ? "Time source is user configuration" : "No time source")
+                }
             },
             CommandDeclaration([.exec], "show history",
                                [HelpText.show, "Display the session command history"], privilege: 1, pipe: true) { ctx in
                 for line in ctx.shell.history { ctx.print("  " + line) }
             },
-            CommandDeclaration([.exec], "show running-config",
-                               [HelpText.show, "Current operating configuration"], pipe: true) { ctx in
-                RunningConfigRenderer.showRunningConfig(ctx.device) { ctx.print($0) }
+            CommandDeclaration([.exec], "show running-config [all]",
+                               [HelpText.show, "Current operating configuration", "Configuration with defaults"],
+                               pipe: true) { ctx in
+                RunningConfigRenderer.showRunningConfig(ctx.device, all: ctx.has("all")) { ctx.print($0) }
             },
             CommandDeclaration([.exec], "show startup-config",
                                [HelpText.show, "Contents of startup configuration"], pipe: true) { ctx in
@@ -125,8 +148,13 @@ extension IOSCommands {
     }
 
     static var debugCommands: [CommandDeclaration] {
+        let radius = ["RADIUS protocol"]
         let flags: [(syntax: String, help: [String], flag: WritableKeyPath<DebugFlags, Bool>)] = [
-            ("radius", ["RADIUS protocol"], \.radius),
+            ("radius", radius, \.radius),
+            ("radius accounting", radius + ["RADIUS accounting packets only"], \.radiusAccounting),
+            ("radius authentication", radius + ["RADIUS authentication packets only"], \.radiusAuthentication),
+            ("radius dynamic-authorization", radius + ["RADIUS Dynamic Authorization"],
+             \.radiusDynamicAuthorization),
             ("aaa pod", ["AAA Authorization, Authentication and Accounting", "AAA POD processing"], \.aaaPod),
             ("crypto ikev2", ["Cryptographic subsystem", "Crypto IKEv2 debug messages"], \.cryptoIkev2),
         ]
@@ -134,13 +162,13 @@ extension IOSCommands {
         for (syntax, help, flag) in flags {
             out.append(CommandDeclaration([.exec], "debug " + syntax, [HelpText.debug] + help) { ctx in
                 ctx.device.debug[keyPath: flag] = true
-                ctx.output += ShowRenderer.debugAcknowledgement(syntax, on: true)
+                ctx.output += ShowRenderer.debugAcknowledgement(syntax, flags: ctx.device.debug)
             })
             for prefix in ["undebug", "no debug"] {
                 let prefixHelp = prefix == "undebug" ? [HelpText.undebug] : [HelpText.no, HelpText.debug]
                 out.append(CommandDeclaration([.exec], prefix + " " + syntax, prefixHelp + help) { ctx in
                     ctx.device.debug[keyPath: flag] = false
-                    ctx.output += ShowRenderer.debugAcknowledgement(syntax, on: false)
+                    ctx.output += ShowRenderer.debugAcknowledgement(syntax, flags: ctx.device.debug)
                 })
             }
         }

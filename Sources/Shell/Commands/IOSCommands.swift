@@ -2,7 +2,7 @@
 public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
-            + labCommands + labPodCommands + sessionCommands + modeCommands
+            + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.

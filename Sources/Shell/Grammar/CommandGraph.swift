@@ -138,8 +138,10 @@ public final class CommandGraph {
     /// 1 free word or line, 0 no match. Only the best tier present survives, as in IOS.
     private func fit(_ token: Token, _ word: Substring) -> Int {
         switch token.kind {
-        case let .keyword(k):
+        case let .keyword(keyword):
+            // Keywords may carry IOS's capitals (`GigabitEthernet`); typing is case-insensitive.
             let w = word.lowercased()
+            let k = keyword.lowercased()
             if w == k { return 4 }
             return k.hasPrefix(w) ? 3 : 0
         case let .argument(kind, _):
@@ -164,7 +166,10 @@ public final class CommandGraph {
                 if f == best { matched.append((thread, token, n)) }
             }
         }
-        if matched.isEmpty { return .invalid(caret(threads, word)) }
+        if matched.isEmpty {
+            if let glued = gluedInterface(threads, word) { return glued }
+            return .invalid(caret(threads, word))
+        }
         if best == 3 {
             let distinct = Set(matched.compactMap { $0.1.keyword })
             if distinct.count > 1 { return .ambiguous }
@@ -191,6 +196,34 @@ public final class CommandGraph {
         return .threads(out)
     }
 
+    /// `gi1`, `Virtual-Access2`, `lo0`: an interface type keyword (one written with IOS's
+    /// capitals) glued to the number that follows it, as IOS accepts interface names.
+    private func gluedInterface(_ threads: [Thread], _ word: Word) -> Step? {
+        guard let split = word.text.firstIndex(where: { $0.isASCII && $0.isNumber }), split > word.text.startIndex
+        else { return nil }
+        let type = word.text[..<split].lowercased()
+        let number = word.text[split...]
+        var out: [Thread] = []
+        var keywords = Set<String>()
+        for thread in threads where !thread.done {
+            for n in nodes[thread.node].next {
+                guard let token = nodes[n].token, case let .keyword(k) = token.kind,
+                      k.contains(where: { $0.isUppercase }), k.lowercased().hasPrefix(type) else { continue }
+                for m in nodes[n].next {
+                    guard let argument = nodes[m].token, case let .argument(kind, _) = argument.kind,
+                          case .range = kind, ArgumentValidation.accepts(kind, number) else { continue }
+                    var t = Thread(node: m, captures: thread.captures)
+                    t.captures.append(Capture(name: token.name, text: k))
+                    t.captures.append(Capture(name: argument.name, text: String(number)))
+                    out.append(t)
+                    keywords.insert(k)
+                }
+            }
+        }
+        if keywords.count > 1 { return .ambiguous }
+        return out.isEmpty ? nil : .threads(out + threads.filter(\.done))
+    }
+
     /// The caret column for a word nothing accepts: past the longest prefix some keyword still allows.
     private func caret(_ threads: [Thread], _ word: Word) -> Int {
         let w = Array(word.text.lowercased())
@@ -199,7 +232,7 @@ public final class CommandGraph {
             for n in nodes[thread.node].next {
                 guard let k = nodes[n].token?.keyword else { continue }
                 var common = 0
-                for (a, b) in zip(w, k) { if a == b { common += 1 } else { break } }
+                for (a, b) in zip(w, k.lowercased()) { if a == b { common += 1 } else { break } }
                 longest = max(longest, common)
             }
         }
@@ -255,7 +288,7 @@ public final class CommandGraph {
                     guard let token = nodes[n].token, !token.hidden else { continue }
                     switch token.kind {
                     case let .keyword(k):
-                        if k.hasPrefix(partial.lowercased()) { found.append(k) }
+                        if k.lowercased().hasPrefix(partial.lowercased()) { found.append(k) }
                     case let .argument(kind, placeholder):
                         if ArgumentValidation.acceptsPrefix(kind, partial) { found.append(placeholder) }
                     }
@@ -289,7 +322,7 @@ public final class CommandGraph {
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
                 guard let k = nodes[n].token?.keyword, nodes[n].token?.hidden == false else { continue }
-                if k.hasPrefix(partial.text.lowercased()) { candidates.insert(k) }
+                if k.lowercased().hasPrefix(partial.text.lowercased()) { candidates.insert(k) }
             }
         }
         guard candidates.count == 1, let keyword = candidates.first else { return nil }

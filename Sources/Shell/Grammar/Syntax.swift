@@ -7,6 +7,7 @@
 //   {a | b}            exactly one of the alternatives
 //   [a]                optional
 //   [a | b]*           any of them, any number of times, in any order
+//   \Keyword           a keyword written with IOS's capitals (`\GigabitEthernet`), not an argument
 //   x$name             names the value (default: the keyword before an argument, or the keyword)
 //
 // Help texts come one per keyword or argument, in the order they appear in the syntax string.
@@ -133,6 +134,12 @@ enum SyntaxParser {
             explicitName = String(lexeme[lexeme.index(after: dollar)...])
         }
         guard let help = helps.popFirst() else { throw SyntaxError(description: "no help text for \(text)") }
+        // `\GigabitEthernet`: a keyword written with IOS's capitals, not a WORD argument.
+        if text.hasPrefix("\\"), text.count > 1 {
+            text.removeFirst()
+            lastKeyword = text
+            return Token(kind: .keyword(text), name: explicitName ?? text, help: help)
+        }
         if let kind = argumentKind(text) {
             let name = explicitName ?? lastKeyword ?? text
             var placeholder = text
