@@ -172,7 +172,7 @@ public final class IOSShell: ConsoleShell {
     public func startSession() {
         isFinished = false
         pending = nil
-        mode = .userExec
+        enter(.userExec)
         execHistory = []
         configHistory = []
     }
