@@ -16,19 +16,37 @@ public enum CiscoType7 {
         return out
     }
 
-    /// nil when `text` is not a well-formed type 7 string.
+    /// nil when `text` is not a well-formed type 7 string: two decimal digits of salt (0-52, an
+    /// offset into the translation table), then at least one byte as pairs of hex digits. Any
+    /// other text (a sign, odd length, non-hex, non-ASCII) is refused, never trapped on.
     public static func decode(_ text: String) -> String? {
         let chars = Array(text.utf8)
-        guard chars.count >= 2, chars.count % 2 == 0, let salt = Int(String(decoding: chars[0..<2], as: UTF8.self)),
-              salt < xlat.count else { return nil }
+        guard chars.count >= 4, chars.count % 2 == 0,
+              let tens = decimalDigit(chars[0]), let ones = decimalDigit(chars[1]) else { return nil }
+        let salt = tens * 10 + ones
+        guard salt < xlat.count else { return nil }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(chars.count / 2 - 1)
         var i = 2
-        while i < chars.count {
-            guard let v = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(v ^ xlat[(salt + bytes.count) % xlat.count])
+        while i + 1 < chars.count {
+            guard let high = hexDigit(chars[i]), let low = hexDigit(chars[i + 1]) else { return nil }
+            bytes.append((high << 4 | low) ^ xlat[(salt + bytes.count) % xlat.count])
             i += 2
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func decimalDigit(_ c: UInt8) -> Int? {
+        (0x30...0x39).contains(c) ? Int(c - 0x30) : nil
+    }
+
+    private static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
     }
 
     private static func hex2(_ b: UInt8) -> String {

@@ -115,7 +115,9 @@ extension IOSShell {
             if trimmed.isEmpty || trimmed.hasPrefix("!") { continue }
             if trimmed == "end" { break }
             let output = runConfigurationLine(trimmed)
-            if !output.isEmpty, output.contains("%") || output.contains("ERROR") {
+            // A refused line (a parse error, a key that does not decode, a malformed hash) is
+            // reported; an accepted line's warnings are not.
+            if lastCommandRejected {
                 // The line on its own, so the caret below stands under the right character.
                 report += "% \(source) line \(index + 1):\n\(trimmed)\n" + output
             }

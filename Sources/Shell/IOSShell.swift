@@ -27,6 +27,9 @@ public final class IOSShell: ConsoleShell {
     }
     var pending: Pending?
 
+    /// Whether the last command executed was refused: a parse error or a handler's `reject`.
+    var lastCommandRejected = false
+
     let registry: CommandRegistry
 
     public init(device: Device, registry: CommandRegistry = IOSShell.standardRegistry) {
@@ -142,15 +145,22 @@ public final class IOSShell: ConsoleShell {
     }
 
     func execute(_ line: String, promptWidth: Int) -> String {
+        lastCommandRejected = false
         if mode.isConfiguration, let rest = doRemainder(line) {
             let exec = registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel)
             let trimmed = String(rest.text.drop(while: { $0 == " " }))
             switch exec.match(Substring(trimmed)) {
             case .empty: return ""
             case let .success(payload, captures): return run(payload, captures)
-            case let .invalid(offset): return trimmed + "\n" + caretError(column: offset)
-            case .incomplete: return "% Incomplete command.\n\n"
-            case .ambiguous: return "% Ambiguous command:  \"\(trimmed)\"\n"
+            case let .invalid(offset):
+                lastCommandRejected = true
+                return trimmed + "\n" + caretError(column: offset)
+            case .incomplete:
+                lastCommandRejected = true
+                return "% Incomplete command.\n\n"
+            case .ambiguous:
+                lastCommandRejected = true
+                return "% Ambiguous command:  \"\(trimmed)\"\n"
             }
         }
         let graph = registry.graph(for: mode, aaa: device.config.aaaNewModel)
@@ -169,6 +179,7 @@ public final class IOSShell: ConsoleShell {
                     return run(payload, captures)
                 }
             }
+            lastCommandRejected = true
             return errorText(result, line: line, promptWidth: promptWidth)
         }
     }
@@ -216,6 +227,7 @@ public final class IOSShell: ConsoleShell {
         context.stream = outputStream
         let before = device.config
         entry.declaration.run(context)
+        if context.rejected { lastCommandRejected = true }
         if device.config != before { device.noteConfigChange(by: lineName) }
         return context.finish()
     }

@@ -37,4 +37,25 @@ final class SecretsTests: XCTestCase {
         XCTAssertEqual(MD5Crypt.hash("password", salt: "saltsalt"), "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/")
         XCTAssertTrue(MD5Crypt.verify("password", against: "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/"))
     }
+
+    /// The seeds' key (`cisco`) as IOS shows it, and a round trip at every salt IOS uses.
+    func testType7DecodesAndRoundTrips() {
+        XCTAssertEqual(CiscoType7.decode("094F471A1A0A"), "cisco")
+        XCTAssertEqual(CiscoType7.decode("094f471a1a0a"), "cisco")
+        for salt in 0...15 {
+            XCTAssertEqual(CiscoType7.decode(CiscoType7.encode("s3cr3t key", salt: salt)), "s3cr3t key")
+        }
+        // Salt 52 is the table's last entry; a long key wraps around the table.
+        XCTAssertNotNil(CiscoType7.decode("52" + String(repeating: "00", count: 200)))
+    }
+
+    /// Every malformed form is refused (nil), never trapped on: a salt that reads as -1 or +1,
+    /// salts past the table, odd lengths, non-hex, signs inside the hex, non-ASCII.
+    func testType7RefusesMalformedStrings() {
+        for bad in ["-1AB", "-1", "-10A0B", "+10A0B", "53AABB", "99AABB", "0", "00", "094F471A1A0", "09-1", "09+F00",
+                    "09GG", "0x0A0B", "09 F47", "é9AABB", "09AAé", "1", "", " 9AABB", "0\u{0}AABB",
+                    "09" + String(repeating: "F", count: 10_001)] {
+            XCTAssertNil(CiscoType7.decode(bad), bad)
+        }
+    }
 }

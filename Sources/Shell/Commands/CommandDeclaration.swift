@@ -109,6 +109,15 @@ public final class CommandContext {
         output += text + "\n"
         if stream != nil { drainIfLarge() }
     }
+
+    /// Whether the handler refused the command (a startup-config reports such a line).
+    public private(set) var rejected = false
+
+    /// Prints IOS's refusal of the command and marks it refused.
+    public func reject(_ text: String) {
+        rejected = true
+        print(text)
+    }
 }
 
 /// One command: its IOS syntax, a help text per keyword or argument (in order), and its handler.

@@ -8,7 +8,7 @@ extension CommandContext {
         guard let text = string(name) else { return nil }
         if has("7") {
             guard let plain = CiscoType7.decode(text) else {
-                print("Invalid encrypted password: \(text)")
+                reject("Invalid encrypted password: \(text)")
                 return nil
             }
             return ConfigSecret(plain: plain, type7: text)
@@ -23,7 +23,7 @@ extension CommandContext {
 
 /// IOS's refusal of a `secret 5|9 STRING` that is not a hash of that type.
 private func printInvalidSecret(_ ctx: CommandContext, type: Int) {
-    ctx.print("ERROR: The secret you entered is not a valid encrypted secret.")
+    ctx.reject("ERROR: The secret you entered is not a valid encrypted secret.")
     ctx.print("To enter an UNENCRYPTED secret, do not specify type \(type) encryption.")
     ctx.print("When you properly enter an UNENCRYPTED secret, it will be encrypted.")
     ctx.print("")
