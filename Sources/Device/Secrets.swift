@@ -102,9 +102,18 @@ public enum MD5Crypt {
 
     /// Checks `password` against a stored `$1$salt$hash`.
     public static func verify(_ password: String, against stored: String) -> Bool {
+        guard isWellFormed(stored) else { return false }
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[1] == "1" else { return false }
         return hash(password, salt: String(parts[2])) == stored
+    }
+
+    /// Whether `text` has the form IOS accepts after `secret 5`: `$1$`, a salt of 1 to 8
+    /// characters, `$`, and 22 hash characters, all from the crypt alphabet (`./0-9A-Za-z`).
+    public static func isWellFormed(_ text: String) -> Bool {
+        let parts = text.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1] == "1", (1...8).contains(parts[2].count),
+              parts[3].count == 22 else { return false }
+        return (parts[2] + parts[3]).allSatisfy { itoa64.contains($0) }
     }
 
     /// A four-character salt as IOS makes them.

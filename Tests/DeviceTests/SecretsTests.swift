@@ -38,6 +38,20 @@ final class SecretsTests: XCTestCase {
         XCTAssertTrue(MD5Crypt.verify("password", against: "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/"))
     }
 
+    /// The whole MD5-crypt form is checked, not only its `$1$` prefix.
+    func testType5FormIsChecked() {
+        let good = "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/"
+        XCTAssertTrue(MD5Crypt.isWellFormed(good))
+        XCTAssertTrue(MD5Crypt.isWellFormed("$1$mERr$hx5rVt7rPNoS4wqbXKX7m0"))
+        for bad in ["$1$", "$1$abc", "$1$abc$", "$1$$qjXMvbEw8oaL.CzflDtaK/", "$1$saltsalt9$qjXMvbEw8oaL.CzflDtaK/",
+                    "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK", "$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/x",
+                    "$1$salt+alt$qjXMvbEw8oaL.CzflDtaK/", "$1$saltsalt$qjXMvbEw8oaL.CzflDta+/", "$5$saltsalt$qjXMvbEw8oaL.CzflDtaK/",
+                    "x$1$saltsalt$qjXMvbEw8oaL.CzflDtaK/", good + "$"] {
+            XCTAssertFalse(MD5Crypt.isWellFormed(bad), bad)
+            XCTAssertFalse(MD5Crypt.verify("password", against: bad), bad)
+        }
+    }
+
     /// The seeds' key (`cisco`) as IOS shows it, and a round trip at every salt IOS uses.
     func testType7DecodesAndRoundTrips() {
         XCTAssertEqual(CiscoType7.decode("094F471A1A0A"), "cisco")

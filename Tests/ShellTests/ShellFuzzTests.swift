@@ -32,6 +32,7 @@ final class ShellFuzzTests: XCTestCase {
         case .time: return ["00:00:00", "23:59:59", "24:00:00", "99:99:99", "1:2", "::"]
         case .month: return ["Jan", "December", "Ju", "xyz"]
         case .char: return ["@", "#", "ab", "é", "$"]
+        case let .charIn(set): return set.map(String.init) + ["ab", "é", "!", "."]
         case .word, .line, .hostname: return hostileWords
         }
     }

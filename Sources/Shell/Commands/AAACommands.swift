@@ -149,8 +149,9 @@ extension IOSCommands {
                     if ctx.has("retransmission") { das.ignoreRetransmission = on }
                 }
             },
-            CommandDeclaration([.dynamicAuthor], "domain {delimiter CHAR$delimiter | stripping [right-to-left]}",
-                               ["Username domain options", "Domain delimiter", "Character used to delimit the domain",
+            CommandDeclaration([.dynamicAuthor], "domain {delimiter DELIMITER$delimiter | stripping [right-to-left]}",
+                               ["Username domain options", "Domain delimiter",
+                                "Character used to delimit the domain: one of @ / $ % \\ # -",
                                 "Domain stripping", "Terminate domain matching from right to left"], no: 2) { ctx in
                 let on = ctx.form == .set
                 edit(ctx) { das in

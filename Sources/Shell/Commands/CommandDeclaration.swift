@@ -118,6 +118,9 @@ public final class CommandContext {
         rejected = true
         print(text)
     }
+
+    /// Marks the command refused after its message was printed.
+    public func markRejected() { rejected = true }
 }
 
 /// One command: its IOS syntax, a help text per keyword or argument (in order), and its handler.

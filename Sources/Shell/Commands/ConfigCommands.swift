@@ -38,10 +38,16 @@ extension IOSCommands {
                     ctx.device.config.hostname = RunningConfig.defaultHostname
                     return
                 }
-                if IOSCommands.isValidHostname(name) {
+                // IOS warns about a name that breaks RFC 1035's rule and takes it all the same. One
+                // that a prompt could not show (characters automation's prompt patterns refuse,
+                // more than 63 characters) is warned about and not taken.
+                if !IOSCommands.isValidHostname(name) {
+                    ctx.print("% Hostname contains one or more illegal characters.")
+                }
+                if IOSCommands.isPromptSafeHostname(name) {
                     ctx.device.config.hostname = name
                 } else {
-                    ctx.print("% Hostname contains one or more illegal characters.")
+                    ctx.markRejected()
                 }
             },
             CommandDeclaration([.config], "enable secret [0] LINE$plain",
@@ -60,7 +66,7 @@ extension IOSCommands {
                                ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
                                 "Specifies a MD5 HASHED secret will follow", "The MD5 HASHED 'enable' secret string"]) { ctx in
                 guard let hash = ctx.string("hash") else { return }
-                if hash.hasPrefix("$1$"), hash.split(separator: "$").count == 3 {
+                if MD5Crypt.isWellFormed(hash) {
                     ctx.device.config.enableSecretStorage = .init(type: 5, hash: hash)
                 } else {
                     printInvalidSecret(ctx, type: 5)
@@ -152,6 +158,10 @@ extension IOSCommands {
                         else { return }
                         user.credential = .secret(type: 9, hash: hash)
                     } else if let hash = ctx.string("hash") {
+                        guard MD5Crypt.isWellFormed(hash) else {
+                            printInvalidSecret(ctx, type: 5)
+                            return
+                        }
                         user.credential = .secret(type: 5, hash: hash)
                     } else if let hash = ctx.string("hash9") {
                         guard CiscoScrypt.isWellFormed(hash) else {
@@ -179,9 +189,18 @@ extension IOSCommands {
         ]
     }
 
-    /// IOS hostnames: a letter first, then letters, digits and hyphens, at most 63.
+    /// The rule of Cisco's command reference (RFC 1035's ARPANET host names): a letter first, a
+    /// letter or digit last, only letters, digits and hyphens between, at most 63 characters.
     static func isValidHostname(_ name: String) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLetter, name.count <= 63 else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+        guard let first = name.first, let last = name.last, first.isASCII, first.isLetter, name.count <= 63,
+              last.isASCII, last.isLetter || last.isNumber else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// A name a prompt can show: at most 63 of the characters automation's prompt patterns
+    /// accept (`[\w.\-@/:]`).
+    static func isPromptSafeHostname(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 63
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@/:".contains($0)) }
     }
 }
