@@ -88,8 +88,12 @@ public struct LocalUser: Equatable, Sendable {
 public struct RadiusServerConfig: Equatable, Sendable {
     public var name: String
     public var address: String?
-    public var authPort: UInt16 = 1812
-    public var acctPort: UInt16 = 1813
+    /// IOS's defaults when `address ipv4` names no ports (IOS XE's YANG model; running-configs
+    /// show them): the old RADIUS ports 1645 and 1646, not RFC 2865's 1812 and 1813.
+    public static let defaultAuthPort: UInt16 = 1645
+    public static let defaultAcctPort: UInt16 = 1646
+    public var authPort: UInt16 = RadiusServerConfig.defaultAuthPort
+    public var acctPort: UInt16 = RadiusServerConfig.defaultAcctPort
     public var key: ConfigSecret?
     public init(name: String) { self.name = name }
 }

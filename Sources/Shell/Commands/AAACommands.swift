@@ -173,18 +173,18 @@ extension IOSCommands {
                                "address ipv4 {Hostname$address | A.B.C.D$address} [auth-port <0-65534>$auth] [acct-port <0-65534>$acct]",
                                ["Specify the radius server address", "IPv4 address or Hostname for radius server",
                                 "Name of radius server", "IPv4 address of radius server",
-                                "UDP port for RADIUS authentication server (default is 1812)", "Port number",
-                                "UDP port for RADIUS accounting server (default is 1813)", "Port number"], no: 1) { ctx in
+                                "UDP port for RADIUS authentication server (default is 1645)", "Port number",
+                                "UDP port for RADIUS accounting server (default is 1646)", "Port number"], no: 2) { ctx in
                 edit(ctx) { server in
                     if ctx.form != .set {
                         server.address = nil
-                        server.authPort = 1812
-                        server.acctPort = 1813
+                        server.authPort = RadiusServerConfig.defaultAuthPort
+                        server.acctPort = RadiusServerConfig.defaultAcctPort
                         return
                     }
                     server.address = ctx.string("address")
-                    server.authPort = UInt16(ctx.int("auth") ?? 1812)
-                    server.acctPort = UInt16(ctx.int("acct") ?? 1813)
+                    server.authPort = ctx.int("auth").flatMap(UInt16.init(exactly:)) ?? RadiusServerConfig.defaultAuthPort
+                    server.acctPort = ctx.int("acct").flatMap(UInt16.init(exactly:)) ?? RadiusServerConfig.defaultAcctPort
                 }
             },
             CommandDeclaration([.radiusServer], "key [0 | 7] LINE$key",
