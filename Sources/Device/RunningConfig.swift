@@ -64,8 +64,10 @@ public struct DynamicAuthorConfig: Equatable, Sendable {
     public var domainStrippingRightToLeft: Bool?
     public init() {}
 
-    public func client(host: String) -> DynamicAuthorClient? {
-        clients.first { $0.host == host }
+    /// The client entry for this address in this VRF (nil: the global routing table). IOS keeps
+    /// one entry per address and VRF.
+    public func client(host: String, vrf: String? = nil) -> DynamicAuthorClient? {
+        clients.first { $0.host == host && $0.vrf == vrf }
     }
 }
 

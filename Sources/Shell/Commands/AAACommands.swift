@@ -100,8 +100,11 @@ extension IOSCommands {
                                 "Specify a RADIUS client server-key", HelpText.key0, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) shared key"], no: 2) { ctx in
                 guard let host = ctx.string("host") else { return }
+                // One entry per address and VRF: the same address in two VRFs and in the global
+                // table is three clients, and `no client A.B.C.D [vrf NAME]` removes the one named.
+                let vrf = ctx.string("vrf")
                 if ctx.form != .set {
-                    edit(ctx) { $0.clients.removeAll { $0.host == host } }
+                    edit(ctx) { $0.clients.removeAll { $0.host == host && $0.vrf == vrf } }
                     return
                 }
                 var key: ConfigSecret?
@@ -109,9 +112,9 @@ extension IOSCommands {
                     guard let secret = ctx.secret("key") else { return }
                     key = secret
                 }
-                let client = DynamicAuthorClient(host: host, vrf: ctx.string("vrf"), serverKey: key)
+                let client = DynamicAuthorClient(host: host, vrf: vrf, serverKey: key)
                 edit(ctx) { das in
-                    if let index = das.clients.firstIndex(where: { $0.host == host }) {
+                    if let index = das.clients.firstIndex(where: { $0.host == host && $0.vrf == vrf }) {
                         das.clients[index] = client
                     } else {
                         das.clients.append(client)
