@@ -44,6 +44,10 @@ public final class Device {
     public let random: RandomSource
     public let startupStore: StartupConfigStore
     public weak var console: ConsoleSink?
+    /// The master key of `key config-key password-encrypt`, for type 6 keys. IOS keeps it in
+    /// private NVRAM, never in the configuration: here it lives as long as the device (a
+    /// `reload` keeps it; a new process starts without one).
+    public var configKey: String?
 
     /// Seconds added to the time source by `clock set`.
     public var clockOffset: Double = 0
@@ -127,6 +131,15 @@ public final class Device {
         emit(timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)")
     }
 
+    /// A syslog message that the command printing it shows inline (IOS prints some, such as
+    /// `%AAAA-4-CLI_DEPRECATED`, before the next prompt): counted and buffered like any other,
+    /// returned instead of sent to the console.
+    public func syslogLine(facility: String, severity: Int, mnemonic: String, _ text: String) -> String {
+        let line = timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)"
+        record(line)
+        return line
+    }
+
     /// Emits one debug line, stamped as `service timestamps debug` says.
     public func debugLog(_ text: String) {
         emit(timestamp(for: config.timestampsDebug) + text)
@@ -139,6 +152,11 @@ public final class Device {
     }
 
     private func emit(_ line: String) {
+        record(line)
+        if consoleLogging { console?.deviceLog(line) }
+    }
+
+    private func record(_ line: String) {
         messagesLogged += 1
         if let size = config.loggingBufferedSize {
             logBuffer.append(line)
@@ -147,7 +165,6 @@ public final class Device {
                 logBufferBytes -= logBuffer.removeFirst().utf8.count + 1
             }
         }
-        if consoleLogging { console?.deviceLog(line) }
     }
 
     public func clearLogBuffer() {

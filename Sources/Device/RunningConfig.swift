@@ -4,13 +4,18 @@
 /// A shared secret or password as the user gave it. `type7` holds the Cisco type 7 form once the
 /// key was typed that way or `service password-encryption` encrypted it; IOS keeps it encrypted
 /// from then on, even after the service is turned off.
+///
+/// `type6` holds the type 6 (AES) form once the key was typed that way or `password encryption
+/// aes` with a master key encrypted it; it takes precedence over `type7` when shown.
 public struct ConfigSecret: Equatable, Sendable {
     public var plain: String
     public var type7: String?
+    public var type6: String?
 
-    public init(plain: String, type7: String? = nil) {
+    public init(plain: String, type7: String? = nil, type6: String? = nil) {
         self.plain = plain
         self.type7 = type7
+        self.type6 = type6
     }
 }
 
@@ -131,6 +136,9 @@ public struct RunningConfig: Equatable, Sendable {
     public var enableSecretStorage: HashedSecret?
     public var enablePassword: ConfigSecret?
     public var servicePasswordEncryption = false
+    /// `password encryption aes`: keys are stored as type 6 once a master key is configured
+    /// (`key config-key password-encrypt`, kept by the device outside the running config).
+    public var passwordEncryptionAES = false
     public var timestampsDebug: TimestampService? = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
     public var timestampsLog: TimestampService? = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
     public var clockTimezone: ClockTimezone?

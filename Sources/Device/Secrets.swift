@@ -166,3 +166,69 @@ public enum CiscoScrypt {
     private static let standardToCisco: [Character: Character] = Dictionary(
         uniqueKeysWithValues: zip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", alphabet))
 }
+
+/// "Type 6" keys: reversible AES encryption under the master key of
+/// `key config-key password-encrypt`, as `password encryption aes` stores keys.
+///
+/// This is the emulator's own encoding, not byte-compatible with IOS (whose algorithm is not
+/// public): AES-128-GCM under the first 16 bytes of SHA-256("flexvpn-emu type 6" + master key),
+/// a 12-byte nonce from the device's random source, and nonce + ciphertext + tag written five
+/// bits to a character in the 32 characters `A`…`` ` `` (IOS's type 6 strings use that range).
+/// A string that is not of that form, or that another master key made, does not decode.
+public enum CiscoType6 {
+    private static let firstCharacter: UInt8 = 0x41  // "A"; the alphabet runs to "`" (0x60)
+
+    private static func key(_ masterKey: String) -> SymmetricKey {
+        let digest = SHA256.hash(data: Array(("flexvpn-emu type 6" + masterKey).utf8))
+        return SymmetricKey(data: Array(digest).prefix(16))
+    }
+
+    public static func encode(_ plain: String, masterKey: String, random: RandomSource) -> String? {
+        guard let nonce = try? AES.GCM.Nonce(data: random.bytes(12)),
+              let sealed = try? AES.GCM.seal(Array(plain.utf8), using: key(masterKey), nonce: nonce),
+              let combined = sealed.combined else { return nil }
+        return toText(Array(combined))
+    }
+
+    /// nil when `text` is not a type 6 string this master key made.
+    public static func decode(_ text: String, masterKey: String) -> String? {
+        guard let bytes = fromText(text), bytes.count >= 12 + 16,
+              let box = try? AES.GCM.SealedBox(combined: bytes),
+              let plain = try? AES.GCM.open(box, using: key(masterKey)) else { return nil }
+        return String(bytes: plain, encoding: .utf8)
+    }
+
+    private static func toText(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var buffer = 0, bits = 0
+        for byte in bytes {
+            buffer = buffer << 8 | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(firstCharacter + UInt8(buffer >> bits & 31))
+            }
+            buffer &= (1 << bits) - 1
+        }
+        if bits > 0 { out.append(firstCharacter + UInt8(buffer << (5 - bits) & 31)) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func fromText(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var buffer = 0, bits = 0
+        for c in text.utf8 {
+            guard c >= firstCharacter, c < firstCharacter + 32 else { return nil }
+            buffer = buffer << 5 | Int(c - firstCharacter)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(buffer >> bits & 0xFF))
+            }
+            buffer &= (1 << bits) - 1
+        }
+        // Leftover bits are padding: fewer than 5, all zero.
+        guard bits < 5, buffer == 0 else { return nil }
+        return out
+    }
+}

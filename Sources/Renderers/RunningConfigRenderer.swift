@@ -24,6 +24,7 @@ public enum RunningConfigRenderer {
         if let secret = c.enableSecretStorage { out.append("enable secret \(secret.type) \(secret.hash)") }
         if let password = c.enablePassword { out.append("enable password " + secretText(password)) }
         out.append("!")
+        if c.passwordEncryptionAES { out += ["password encryption aes", "!"] }
         if c.aaaNewModel {
             out.append("aaa new-model")
             out.append("!")
@@ -70,6 +71,7 @@ public enum RunningConfigRenderer {
 
     /// A key as IOS shows it: type 7 once encrypted, else as typed.
     public static func secretText(_ secret: ConfigSecret) -> String {
+        if let six = secret.type6 { return "6 " + six }
         if let seven = secret.type7 { return "7 " + seven }
         return secret.plain
     }

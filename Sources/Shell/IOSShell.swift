@@ -29,6 +29,8 @@ public final class IOSShell: ConsoleShell {
 
     /// Whether the last command executed was refused: a parse error or a handler's `reject`.
     var lastCommandRejected = false
+    /// While a startup-config or scenario loads: IOS's per-command warnings stay quiet.
+    var loadingConfiguration = false
 
     let registry: CommandRegistry
 

@@ -72,4 +72,21 @@ final class SecretsTests: XCTestCase {
             XCTAssertNil(CiscoType7.decode(bad), bad)
         }
     }
+
+    /// Type 6 (the emulator's AES encoding): a round trip under the master key; another master
+    /// key, a changed character, a truncated string or characters outside `A`…`` ` `` do not decode.
+    func testType6RoundTripsUnderItsMasterKeyOnly() throws {
+        let random = SeededRandom(seed: 3)
+        let six = try XCTUnwrap(CiscoType6.encode("s3cr3t key", masterKey: "MasterKey123", random: random))
+        XCTAssertTrue(six.utf8.allSatisfy { (0x41...0x60).contains($0) }, six)
+        XCTAssertEqual(CiscoType6.decode(six, masterKey: "MasterKey123"), "s3cr3t key")
+        XCTAssertNotEqual(CiscoType6.encode("s3cr3t key", masterKey: "MasterKey123", random: random), six)
+        XCTAssertNil(CiscoType6.decode(six, masterKey: "MasterKey124"))
+        var tampered = Array(six.utf8)
+        tampered[20] = tampered[20] == 0x41 ? 0x42 : 0x41
+        for bad in [String(decoding: tampered, as: UTF8.self), String(six.dropLast()), String(six.dropLast(8)), "",
+                    "abc", "ABC`", six + "a", six.lowercased(), "-1" + six] {
+            XCTAssertNil(CiscoType6.decode(bad, masterKey: "MasterKey123"), bad)
+        }
+    }
 }

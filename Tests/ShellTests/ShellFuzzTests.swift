@@ -12,13 +12,15 @@ import XCTest
 /// typed twice (a counter at its edge breaks on the next use). Seeded, fixed iteration count.
 final class ShellFuzzTests: XCTestCase {
     /// Values for every argument, whatever its type: hostile to any parser.
+    static let longWord = String(repeating: "A", count: 600)
+
     static let hostileWords = [
         "-1", "-1AB", "+1AB", "-10A0B", "09-1", "-1771D69", "1771D693", "FFFFFFFF", "00000000", "094F471A1A0A",
         "094F471A1A0", "ABC", "53AABB", "99AABB", "0", "00", "4294967295", "4294967296", "18446744073709551615",
         "18446744073709551616", "99999999999999999999999999", "-9223372036854775808", "0x10", "1e9",
         "1.2.3.4", "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "::1", "é", "日本", "\u{7f}",
         "\u{1F600}", "\"", "%s", "((", "[", "\\", "$1$", "$1$abcd$", "$9$", "6", "7", "5", "9", "00:20:23", "24:00:00",
-        "-1:00:00", "Nov", "@", "/", "a.b", "a_b", "abc-", String(repeating: "A", count: 600),
+        "-1:00:00", "Nov", "@", "/", "a.b", "a_b", "abc-", longWord,
         String(repeating: "7", count: 300), "|", "?",
     ]
 
@@ -80,20 +82,100 @@ final class ShellFuzzTests: XCTestCase {
 
     static func pick<T>(_ items: [T], _ random: SeededRandom) -> T { items[random.int(in: 0...(items.count - 1))] }
 
-    /// One random path through a syntax tree; keywords sometimes abbreviated.
-    static func walk(_ node: SyntaxNode, _ random: SeededRandom, _ out: inout [String]) {
+    /// How many argument tokens a subtree holds (numbered depth first).
+    static func argumentCount(_ node: SyntaxNode) -> Int {
+        switch node {
+        case let .token(token):
+            if case .argument = token.kind { return 1 }
+            return 0
+        case let .sequence(items), let .choice(items): return items.map(argumentCount).reduce(0, +)
+        case let .optional(inner), let .repeated(inner): return argumentCount(inner)
+        }
+    }
+
+    /// One random path through a syntax tree; keywords sometimes abbreviated. With `target`, the
+    /// path goes through the argument numbered `target` (depth first from `base`), which gets
+    /// `value`.
+    static func walk(_ node: SyntaxNode, _ random: SeededRandom, _ out: inout [String],
+                     target: Int? = nil, value: String = "", base: Int = 0) {
+        let holdsTarget = target.map { $0 >= base && $0 < base + argumentCount(node) } ?? false
         switch node {
         case let .token(token):
             switch token.kind {
             case let .keyword(k):
                 out.append(random.int(in: 0...4) == 0 ? String(k.prefix(random.int(in: 1...k.count))) : k)
-            case let .argument(kind, _): out.append(value(for: kind, random))
+            case let .argument(kind, _): out.append(holdsTarget ? value : Self.value(for: kind, random))
             }
-        case let .sequence(items): for item in items { walk(item, random, &out) }
-        case let .choice(alternatives): walk(pick(alternatives, random), random, &out)
-        case let .optional(inner): if random.int(in: 0...2) != 0 { walk(inner, random, &out) }
-        case let .repeated(inner): for _ in 0..<random.int(in: 0...3) { walk(inner, random, &out) }
+        case let .sequence(items):
+            var start = base
+            for item in items {
+                walk(item, random, &out, target: target, value: value, base: start)
+                start += argumentCount(item)
+            }
+        case let .choice(alternatives):
+            var start = base
+            var starts: [Int] = []
+            for alternative in alternatives {
+                starts.append(start)
+                start += argumentCount(alternative)
+            }
+            let index = holdsTarget
+                ? alternatives.indices.last { starts[$0] <= target! }!
+                : random.int(in: 0...(alternatives.count - 1))
+            walk(alternatives[index], random, &out, target: target, value: value, base: starts[index])
+        case let .optional(inner):
+            if holdsTarget || random.int(in: 0...2) != 0 {
+                walk(inner, random, &out, target: target, value: value, base: base)
+            }
+        case let .repeated(inner):
+            let times = holdsTarget ? 1 : random.int(in: 0...3)
+            for _ in 0..<times { walk(inner, random, &out, target: target, value: value, base: base) }
         }
+    }
+
+    /// Every argument of every command, at each of its edges, typed twice in the command's mode,
+    /// then the command once more on a random path (a counter at its edge breaks on the next use).
+    func testEveryArgumentAtItsEdgesTypedTwice() {
+        let grammar = Self.grammar()
+        let random = SeededRandom(seed: 7)
+        var lines = 0
+        for command in grammar.commands {
+            var arguments: [ArgumentKind] = []
+            func collect(_ node: SyntaxNode) {
+                switch node {
+                case let .token(token): if case let .argument(kind, _) = token.kind { arguments.append(kind) }
+                case let .sequence(items), let .choice(items): items.forEach(collect)
+                case let .optional(inner), let .repeated(inner): collect(inner)
+                }
+            }
+            collect(command.syntax)
+            for (index, kind) in arguments.enumerated() {
+                let values: [String]
+                switch kind {
+                case .word, .line: values = ["-1AB", "094F471A1A0", "53AABB", "4294967295", "é", Self.longWord]
+                case .hostname: values = ["a.b", "a_b", "abc-", "1abc", "é", Self.longWord]
+                default: values = Self.edges(of: kind)
+                }
+                let h = Harness()
+                for mode in command.modes {
+                    for value in values {
+                        var words: [String] = []
+                        Self.walk(command.syntax, random, &words, target: index, value: value)
+                        let line = words.joined(separator: " ")
+                        for step in Self.path(to: mode) { _ = h.shell.submit(step) }
+                        _ = h.shell.submit(line)
+                        _ = h.shell.submit(line)
+                        // Then the same command on another path (the next session after an id at its edge).
+                        var other: [String] = []
+                        Self.walk(command.syntax, random, &other)
+                        _ = h.shell.submit(other.joined(separator: " "))
+                        lines += 3
+                        if h.shell.isFinished { break }
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(lines, 1_000)
     }
 
     /// Lines that bring a fresh shell from `>` into a mode of this kind.

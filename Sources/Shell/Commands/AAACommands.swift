@@ -94,10 +94,10 @@ extension IOSCommands {
         }
         return [
             CommandDeclaration([.dynamicAuthor],
-                               "client {Hostname$host | A.B.C.D$host} [vrf WORD$vrf] [server-key [0 | 7] LINE$key]",
+                               "client {Hostname$host | A.B.C.D$host} [vrf WORD$vrf] [server-key [0 | 6 | 7] LINE$key]",
                                ["Specify a RADIUS client", "Name of RADIUS client", "IP address of RADIUS client",
                                 "Virtual Routing and Forwarding", "VPN Routing/Forwarding instance name",
-                                "Specify a RADIUS client server-key", HelpText.key0, HelpText.key7,
+                                "Specify a RADIUS client server-key", HelpText.key0, HelpText.key6, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) shared key"], no: 2) { ctx in
                 guard let host = ctx.string("host") else { return }
                 // One entry per address and VRF: the same address in two VRFs and in the global
@@ -121,8 +121,8 @@ extension IOSCommands {
                     }
                 }
             },
-            CommandDeclaration([.dynamicAuthor], "server-key [0 | 7] LINE$key",
-                               ["Specify a RADIUS client server-key", HelpText.key0, HelpText.key7,
+            CommandDeclaration([.dynamicAuthor], "server-key [0 | 6 | 7] LINE$key",
+                               ["Specify a RADIUS client server-key", HelpText.key0, HelpText.key6, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) shared key"], no: 1) { ctx in
                 if ctx.form != .set { edit(ctx) { $0.serverKey = nil }; return }
                 guard let secret = ctx.secret("key") else { return }
@@ -190,11 +190,11 @@ extension IOSCommands {
                     server.acctPort = ctx.int("acct").flatMap(UInt16.init(exactly:)) ?? RadiusServerConfig.defaultAcctPort
                 }
             },
-            CommandDeclaration([.radiusServer], "key [0 | 7] LINE$key",
-                               ["Per-server encryption key", HelpText.key0, HelpText.key7,
+            CommandDeclaration([.radiusServer], "key [0 | 6 | 7] LINE$key",
+                               ["Per-server encryption key", HelpText.key0, HelpText.key6, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) server key"], no: 1) { ctx in
                 if ctx.form != .set { edit(ctx) { $0.key = nil }; return }
-                guard let key = ctx.secret("key") else { return }
+                guard let key = ctx.secret("key", warnType0: true) else { return }
                 edit(ctx) { $0.key = key }
             },
             CommandDeclaration([.serverGroupRadius], "server name WORD$name",

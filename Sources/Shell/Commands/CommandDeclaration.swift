@@ -169,4 +169,5 @@ enum HelpText {
     static let lab = "Emulator lab controls (not in IOS)"
     static let key0 = "Specifies an UNENCRYPTED key will follow"
     static let key7 = "Specifies HIDDEN key will follow"
+    static let key6 = "Specifies an ENCRYPTED key will follow"
 }

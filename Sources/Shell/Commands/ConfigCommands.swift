@@ -1,10 +1,16 @@
 import Device
 
+/// IOS XE 16.9+'s warning after a key or password given in clear text (type 0) is stored.
+let type0Warning = "WARNING: Command has been added to the configuration using a type 0 password. "
+    + "However, type 0 passwords will soon be deprecated. Migrate to a supported password type"
+
 extension CommandContext {
-    /// A key given as `[0|7] LINE$name`: as typed, decoded from type 7, and encrypted at once
-    /// when `service password-encryption` is on. nil (with the IOS message printed) when a
-    /// type 7 string does not decode.
-    func secret(_ name: String) -> ConfigSecret? {
+    /// A key given as `[0|6|7] LINE$name`: as typed, decoded from type 7 or type 6, and
+    /// encrypted at once as type 6 under `password encryption aes` with a master key, else as
+    /// type 7 under `service password-encryption`. nil (with IOS's message printed) when a type 7
+    /// or type 6 string does not decode. `warnType0`: the commands after which IOS XE warns that
+    /// type 0 is deprecated (not while a startup-config loads, nor when the key is kept as type 6).
+    func secret(_ name: String, warnType0: Bool = false) -> ConfigSecret? {
         guard let text = string(name) else { return nil }
         if has("7") {
             guard let plain = CiscoType7.decode(text) else {
@@ -13,9 +19,22 @@ extension CommandContext {
             }
             return ConfigSecret(plain: plain, type7: text)
         }
+        if has("6") {
+            guard let master = device.configKey, let plain = CiscoType6.decode(text, masterKey: master) else {
+                reject("Invalid encrypted password: \(text)")
+                return nil
+            }
+            return ConfigSecret(plain: plain, type6: text)
+        }
         var secret = ConfigSecret(plain: text)
-        if device.config.servicePasswordEncryption {
+        if let six = shell.type6(text) {
+            secret.type6 = six
+        } else if device.config.servicePasswordEncryption {
             secret.type7 = CiscoType7.encode(text, salt: device.random.int(in: 0...15))
+        }
+        if warnType0, secret.type6 == nil, !shell.loadingConfiguration {
+            print(" " + type0Warning)
+            print(device.syslogLine(facility: "AAAA", severity: 4, mnemonic: "CLI_DEPRECATED", type0Warning))
         }
         return secret
     }
@@ -93,6 +112,29 @@ extension IOSCommands {
                                ["Modify use of network based services", "Encrypt system passwords"], no: 2) { ctx in
                 ctx.shell.setPasswordEncryption(ctx.form == .set)
             },
+            CommandDeclaration([.config], "password encryption aes",
+                               ["Configure password encryption", "Set password encryption type",
+                                "Encrypt keys with AES (type 6) under the master key"], no: 3) { ctx in
+                ctx.device.config.passwordEncryptionAES = ctx.form == .set
+                guard ctx.form == .set else { return }
+                if ctx.device.configKey == nil {
+                    ctx.print("Can not encrypt password. Please configure a configuration-key with 'key config-key'")
+                } else {
+                    ctx.shell.encryptKeysAsType6()
+                }
+            },
+            CommandDeclaration([.config], "key config-key password-encrypt LINE$masterkey",
+                               ["Key management", "Set a private configuration key",
+                                "Set a private configuration key for password encryption",
+                                "The config-key (kept outside the configuration)"], no: 3) { ctx in
+                guard ctx.form == .set, let master = ctx.string("masterkey") else {
+                    ctx.device.configKey = nil
+                    return
+                }
+                ctx.device.configKey = master
+                // Under `password encryption aes` every key is (re-)encrypted with the new master key.
+                if ctx.device.config.passwordEncryptionAES { ctx.shell.encryptKeysAsType6() }
+            },
             CommandDeclaration([.config],
                                "service timestamps [debug | log] [datetime [msec | localtime | show-timezone | year]* | uptime]",
                                ["Modify use of network based services", "Timestamp debug/log messages",
@@ -169,7 +211,7 @@ extension IOSCommands {
                             return
                         }
                         user.credential = .secret(type: 9, hash: hash)
-                    } else if let password = ctx.secret("password") {
+                    } else if let password = ctx.secret("password", warnType0: true) {
                         user.credential = .password(password)
                     } else {
                         return
