@@ -26,7 +26,7 @@ let package = Package(
         // show outputs, running-config and debug lines, rendered from the model.
         .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
         // The IOS command grammar, the command table, modes, and transcript replay.
-        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS"], resources: [.copy("Scenarios")]),
+        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS"]),
         // libedit's variadic calls wrapped for Swift.
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         // Sockets and terminals: SwiftNIO UDP for the DAS and accounting, libedit for the console.

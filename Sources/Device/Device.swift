@@ -75,6 +75,10 @@ public final class Device {
     /// Lines waiting for the first console (nil once one attached); at most `heldConsoleLimit`.
     private var heldConsoleLines: [String]? = []
     static let heldConsoleLimit = 256
+    /// The master key of `key config-key password-encrypt`, for type 6 keys. IOS keeps it in
+    /// private NVRAM, never in the configuration: here it lives as long as the device (a
+    /// `reload` keeps it; a new process starts without one).
+    public var configKey: String?
 
     /// Seconds added to the time source by `clock set`.
     public var clockOffset: Double = 0
@@ -180,6 +184,16 @@ public final class Device {
         emit(timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)", severity: severity)
     }
 
+    /// A syslog message that the command printing it shows inline (IOS prints some, such as
+    /// `%AAAA-4-CLI_DEPRECATED`, before the next prompt): counted and buffered like any other,
+    /// returned instead of sent to the console.
+    public func syslogLine(facility: String, severity: Int, mnemonic: String, _ text: String) -> String {
+        let line = timestamp(for: config.timestampsLog) + "%\(facility)-\(severity)-\(mnemonic): \(text)"
+        record(line, severity: severity)
+        if consoleLogging { consoleMessagesLogged += 1 }
+        return line
+    }
+
     /// Emits one debug line, stamped as `service timestamps debug` says.
     public func debugLog(_ text: String) {
         emit(timestamp(for: config.timestampsDebug) + text, severity: 7)
@@ -192,6 +206,18 @@ public final class Device {
     }
 
     private func emit(_ line: String, severity: Int) {
+        record(line, severity: severity)
+        guard consoleLogging else { return }
+        consoleMessagesLogged += 1
+        if let console {
+            console.deviceLog(line)
+        } else if heldConsoleLines != nil, heldConsoleLines!.count < Device.heldConsoleLimit {
+            heldConsoleLines!.append(line)
+        }
+    }
+
+    /// Counts a message and keeps it in the logging buffer.
+    private func record(_ line: String, severity: Int) {
         messagesLogged += 1
         if severity <= 6 { trapMessagesLogged += 1 }
         if let size = config.loggingBufferedSize {
@@ -201,13 +227,6 @@ public final class Device {
             while logBufferBytes > size, !logBuffer.isEmpty {
                 logBufferBytes -= logBuffer.removeFirst().utf8.count + 1
             }
-        }
-        guard consoleLogging else { return }
-        consoleMessagesLogged += 1
-        if let console {
-            console.deviceLog(line)
-        } else if heldConsoleLines != nil, heldConsoleLines!.count < Device.heldConsoleLimit {
-            heldConsoleLines!.append(line)
         }
     }
 

@@ -4,13 +4,18 @@
 /// A shared secret or password as the user gave it. `type7` holds the Cisco type 7 form once the
 /// key was typed that way or `service password-encryption` encrypted it; IOS keeps it encrypted
 /// from then on, even after the service is turned off.
+///
+/// `type6` holds the type 6 (AES) form once the key was typed that way or `password encryption
+/// aes` with a master key encrypted it; it takes precedence over `type7` when shown.
 public struct ConfigSecret: Equatable, Sendable {
     public var plain: String
     public var type7: String?
+    public var type6: String?
 
-    public init(plain: String, type7: String? = nil) {
+    public init(plain: String, type7: String? = nil, type6: String? = nil) {
         self.plain = plain
         self.type7 = type7
+        self.type6 = type6
     }
 }
 
@@ -64,8 +69,10 @@ public struct DynamicAuthorConfig: Equatable, Sendable {
     public var domainStrippingRightToLeft: Bool?
     public init() {}
 
-    public func client(host: String) -> DynamicAuthorClient? {
-        clients.first { $0.host == host }
+    /// The client entry for this address in this VRF (nil: the global routing table). IOS keeps
+    /// one entry per address and VRF.
+    public func client(host: String, vrf: String? = nil) -> DynamicAuthorClient? {
+        clients.first { $0.host == host && $0.vrf == vrf }
     }
 }
 
@@ -88,8 +95,12 @@ public struct LocalUser: Equatable, Sendable {
 public struct RadiusServerConfig: Equatable, Sendable {
     public var name: String
     public var address: String?
-    public var authPort: UInt16 = 1812
-    public var acctPort: UInt16 = 1813
+    /// IOS's defaults when `address ipv4` names no ports (IOS XE's YANG model; running-configs
+    /// show them): the old RADIUS ports 1645 and 1646, not RFC 2865's 1812 and 1813.
+    public static let defaultAuthPort: UInt16 = 1645
+    public static let defaultAcctPort: UInt16 = 1646
+    public var authPort: UInt16 = RadiusServerConfig.defaultAuthPort
+    public var acctPort: UInt16 = RadiusServerConfig.defaultAcctPort
     public var key: ConfigSecret?
     public init(name: String) { self.name = name }
 }
@@ -125,6 +136,9 @@ public struct RunningConfig: Equatable, Sendable {
     public var enableSecretStorage: HashedSecret?
     public var enablePassword: ConfigSecret?
     public var servicePasswordEncryption = false
+    /// `password encryption aes`: keys are stored as type 6 once a master key is configured
+    /// (`key config-key password-encrypt`, kept by the device outside the running config).
+    public var passwordEncryptionAES = false
     public var timestampsDebug: TimestampService? = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
     public var timestampsLog: TimestampService? = .datetime(msec: true, localtime: false, showTimezone: false, year: false)
     public var clockTimezone: ClockTimezone?

@@ -16,19 +16,37 @@ public enum CiscoType7 {
         return out
     }
 
-    /// nil when `text` is not a well-formed type 7 string.
+    /// nil when `text` is not a well-formed type 7 string: two decimal digits of salt (0-52, an
+    /// offset into the translation table), then at least one byte as pairs of hex digits. Any
+    /// other text (a sign, odd length, non-hex, non-ASCII) is refused, never trapped on.
     public static func decode(_ text: String) -> String? {
         let chars = Array(text.utf8)
-        guard chars.count >= 2, chars.count % 2 == 0, let salt = Int(String(decoding: chars[0..<2], as: UTF8.self)),
-              salt < xlat.count else { return nil }
+        guard chars.count >= 4, chars.count % 2 == 0,
+              let tens = decimalDigit(chars[0]), let ones = decimalDigit(chars[1]) else { return nil }
+        let salt = tens * 10 + ones
+        guard salt < xlat.count else { return nil }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(chars.count / 2 - 1)
         var i = 2
-        while i < chars.count {
-            guard let v = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(v ^ xlat[(salt + bytes.count) % xlat.count])
+        while i + 1 < chars.count {
+            guard let high = hexDigit(chars[i]), let low = hexDigit(chars[i + 1]) else { return nil }
+            bytes.append((high << 4 | low) ^ xlat[(salt + bytes.count) % xlat.count])
             i += 2
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func decimalDigit(_ c: UInt8) -> Int? {
+        (0x30...0x39).contains(c) ? Int(c - 0x30) : nil
+    }
+
+    private static func hexDigit(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 0x30...0x39: return c - 0x30
+        case 0x41...0x46: return c - 0x41 + 10
+        case 0x61...0x66: return c - 0x61 + 10
+        default: return nil
+        }
     }
 
     private static func hex2(_ b: UInt8) -> String {
@@ -84,9 +102,18 @@ public enum MD5Crypt {
 
     /// Checks `password` against a stored `$1$salt$hash`.
     public static func verify(_ password: String, against stored: String) -> Bool {
+        guard isWellFormed(stored) else { return false }
         let parts = stored.split(separator: "$", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[1] == "1" else { return false }
         return hash(password, salt: String(parts[2])) == stored
+    }
+
+    /// Whether `text` has the form IOS accepts after `secret 5`: `$1$`, a salt of 1 to 8
+    /// characters, `$`, and 22 hash characters, all from the crypt alphabet (`./0-9A-Za-z`).
+    public static func isWellFormed(_ text: String) -> Bool {
+        let parts = text.split(separator: "$", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].isEmpty, parts[1] == "1", (1...8).contains(parts[2].count),
+              parts[3].count == 22 else { return false }
+        return (parts[2] + parts[3]).allSatisfy { itoa64.contains($0) }
     }
 
     /// A four-character salt as IOS makes them.
@@ -138,4 +165,70 @@ public enum CiscoScrypt {
 
     private static let standardToCisco: [Character: Character] = Dictionary(
         uniqueKeysWithValues: zip("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", alphabet))
+}
+
+/// "Type 6" keys: reversible AES encryption under the master key of
+/// `key config-key password-encrypt`, as `password encryption aes` stores keys.
+///
+/// This is the emulator's own encoding, not byte-compatible with IOS (whose algorithm is not
+/// public): AES-128-GCM under the first 16 bytes of SHA-256("flexvpn-emu type 6" + master key),
+/// a 12-byte nonce from the device's random source, and nonce + ciphertext + tag written five
+/// bits to a character in the 32 characters `A`…`` ` `` (IOS's type 6 strings use that range).
+/// A string that is not of that form, or that another master key made, does not decode.
+public enum CiscoType6 {
+    private static let firstCharacter: UInt8 = 0x41  // "A"; the alphabet runs to "`" (0x60)
+
+    private static func key(_ masterKey: String) -> SymmetricKey {
+        let digest = SHA256.hash(data: Array(("flexvpn-emu type 6" + masterKey).utf8))
+        return SymmetricKey(data: Array(digest).prefix(16))
+    }
+
+    public static func encode(_ plain: String, masterKey: String, random: RandomSource) -> String? {
+        guard let nonce = try? AES.GCM.Nonce(data: random.bytes(12)),
+              let sealed = try? AES.GCM.seal(Array(plain.utf8), using: key(masterKey), nonce: nonce),
+              let combined = sealed.combined else { return nil }
+        return toText(Array(combined))
+    }
+
+    /// nil when `text` is not a type 6 string this master key made.
+    public static func decode(_ text: String, masterKey: String) -> String? {
+        guard let bytes = fromText(text), bytes.count >= 12 + 16,
+              let box = try? AES.GCM.SealedBox(combined: bytes),
+              let plain = try? AES.GCM.open(box, using: key(masterKey)) else { return nil }
+        return String(bytes: plain, encoding: .utf8)
+    }
+
+    private static func toText(_ bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        var buffer = 0, bits = 0
+        for byte in bytes {
+            buffer = buffer << 8 | Int(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                out.append(firstCharacter + UInt8(buffer >> bits & 31))
+            }
+            buffer &= (1 << bits) - 1
+        }
+        if bits > 0 { out.append(firstCharacter + UInt8(buffer << (5 - bits) & 31)) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func fromText(_ text: String) -> [UInt8]? {
+        var out: [UInt8] = []
+        var buffer = 0, bits = 0
+        for c in text.utf8 {
+            guard c >= firstCharacter, c < firstCharacter + 32 else { return nil }
+            buffer = buffer << 5 | Int(c - firstCharacter)
+            bits += 5
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(buffer >> bits & 0xFF))
+            }
+            buffer &= (1 << bits) - 1
+        }
+        // Leftover bits are padding: fewer than 5, all zero.
+        guard bits < 5, buffer == 0 else { return nil }
+        return out
+    }
 }

@@ -36,6 +36,7 @@ public enum RunningConfigRenderer {
         if let secret = c.enableSecretStorage { emit("enable secret \(secret.type) \(secret.hash)") }
         if let password = c.enablePassword { emit("enable password " + secretText(password)) }
         emit("!")
+        if c.passwordEncryptionAES { ["password encryption aes", "!"].forEach(emit) }
         if c.aaaNewModel {
             emit("aaa new-model")
             emit("!")
@@ -85,6 +86,7 @@ public enum RunningConfigRenderer {
 
     /// A key as IOS shows it: type 7 once encrypted, else as typed.
     public static func secretText(_ secret: ConfigSecret) -> String {
+        if let six = secret.type6 { return "6 " + six }
         if let seven = secret.type7 { return "7 " + seven }
         return secret.plain
     }

@@ -126,6 +126,30 @@ extension IOSShell {
         device.config = c
     }
 
+    /// A key's type 6 form when `password encryption aes` and a master key are configured.
+    func type6(_ plain: String) -> String? {
+        guard device.config.passwordEncryptionAES, let master = device.configKey else { return nil }
+        return CiscoType6.encode(plain, masterKey: master, random: device.random)
+    }
+
+    /// `password encryption aes` with a master key (or a new master key under it): every key
+    /// the device keeps reversibly is stored as type 6 under the current master key.
+    func encryptKeysAsType6() {
+        func encrypt(_ secret: inout ConfigSecret?) {
+            guard var s = secret, let six = type6(s.plain) else { return }
+            s.type6 = six
+            secret = s
+        }
+        var c = device.config
+        if var das = c.dynamicAuthor {
+            encrypt(&das.serverKey)
+            for i in das.clients.indices { encrypt(&das.clients[i].serverKey) }
+            c.dynamicAuthor = das
+        }
+        for i in c.radiusServers.indices { encrypt(&c.radiusServers[i].key) }
+        device.config = c
+    }
+
     /// `write memory`: the running-config to the startup store, atomically.
     func saveConfiguration() -> String {
         let previous = device.nvramStamp
@@ -166,8 +190,11 @@ extension IOSShell {
     public func applyConfiguration(_ text: String, source: String) -> String {
         let saved = mode
         let savedPending = pending
+        let savedLoading = loadingConfiguration
         pending = nil
         mode = .config
+        loadingConfiguration = true
+        defer { loadingConfiguration = savedLoading }
         var report = ""
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
@@ -179,7 +206,9 @@ extension IOSShell {
             if trimmed.isEmpty || trimmed.hasPrefix("!") { continue }
             if trimmed == "end" { break }
             let output = runConfigurationLine(trimmed)
-            if !output.isEmpty, output.contains("%") || output.contains("ERROR") {
+            // A refused line (a parse error, a key that does not decode, a malformed hash) is
+            // reported; an accepted line's warnings are not.
+            if lastCommandRejected {
                 // The line on its own, so the caret below stands under the right character.
                 report += "% \(source) line \(index + 1):\n\(trimmed)\n" + output
             }

@@ -48,6 +48,11 @@ public final class IOSShell: ConsoleShell {
     }
     var pending: Pending?
 
+    /// Whether the last command executed was refused: a parse error or a handler's `reject`.
+    var lastCommandRejected = false
+    /// While a startup-config or scenario loads: IOS's per-command warnings stay quiet.
+    var loadingConfiguration = false
+
     let registry: CommandRegistry
 
     public init(device: Device, registry: CommandRegistry = IOSShell.standardRegistry) {
@@ -201,15 +206,22 @@ public final class IOSShell: ConsoleShell {
 
     func execute(_ line: String, promptWidth: Int) -> String {
         executing = (line, promptWidth)
+        lastCommandRejected = false
         if mode.isConfiguration, let rest = doRemainder(line) {
             let exec = registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel)
             let trimmed = String(rest.text.drop(while: { $0 == " " }))
             switch exec.match(Substring(trimmed)) {
             case .empty: return ""
             case let .success(payload, captures): return run(payload, captures)
-            case let .invalid(offset): return trimmed + "\n" + caretError(column: offset)
-            case .incomplete: return "% Incomplete command.\n\n"
-            case .ambiguous: return "% Ambiguous command:  \"\(trimmed)\"\n"
+            case let .invalid(offset):
+                lastCommandRejected = true
+                return trimmed + "\n" + caretError(column: offset)
+            case .incomplete:
+                lastCommandRejected = true
+                return "% Incomplete command.\n\n"
+            case .ambiguous:
+                lastCommandRejected = true
+                return "% Ambiguous command:  \"\(trimmed)\"\n"
             }
         }
         let graph = registry.graph(for: mode, aaa: device.config.aaaNewModel)
@@ -228,6 +240,7 @@ public final class IOSShell: ConsoleShell {
                     return run(payload, captures)
                 }
             }
+            lastCommandRejected = true
             return errorText(result, line: line, promptWidth: promptWidth)
         }
     }
@@ -275,6 +288,7 @@ public final class IOSShell: ConsoleShell {
         context.stream = outputStream
         let before = device.config
         entry.declaration.run(context)
+        if context.rejected { lastCommandRejected = true }
         if device.config != before {
             device.noteConfigChange(by: lineName)
             if mode.isConfiguration { configChangedInConfigMode = true }

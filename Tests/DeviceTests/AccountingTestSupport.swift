@@ -53,6 +53,9 @@ final class AccountingFixture {
         for (name, address, key) in servers {
             var server = RadiusServerConfig(name: name)
             server.address = address
+            // The seeds' server: `address ipv4 9.45.15.144 auth-port 1812 acct-port 1813`.
+            server.authPort = 1812
+            server.acctPort = 1813
             server.key = ConfigSecret(plain: key)
             config.radiusServers.append(server)
             group.serverNames.append(name)

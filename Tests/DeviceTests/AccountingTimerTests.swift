@@ -133,6 +133,19 @@ final class AccountingTimerTests: XCTestCase {
         XCTAssertEqual(f.device.accounting.statistics(server: "RAD1", now: f.device.now).transactionSuccesses, 1)
     }
 
+    /// `address ipv4 A.B.C.D` without ports: accounting goes to IOS's default, 1646.
+    func testServerWithoutPortsGetsAccountingOnIOSDefaultPort() throws {
+        let f = AccountingFixture(servers: [("LOCAL", "127.0.0.1", "testing123")])
+        f.device.config.radiusServers[0] = {
+            var server = RadiusServerConfig(name: "LOCAL")
+            server.address = "127.0.0.1"
+            server.key = ConfigSecret(plain: "testing123")
+            return server
+        }()
+        f.connectSeedSession()
+        XCTAssertEqual(try XCTUnwrap(f.transport.sent.first).port, 1646)
+    }
+
     func testLoopbackServerGoesThroughTheTransportAndRepliesAreMatched() throws {
         let f = AccountingFixture(servers: [("LOCAL", "127.0.0.1", "testing123")])
         f.device.accounting.nextIdentifier = 42

@@ -68,6 +68,24 @@ final class DASTests: XCTestCase {
         XCTAssertEqual(f.device.das.statistics.unknownClient, 1)
     }
 
+    /// The emulator has one routing table, the global one: a client entry in a VRF never matches,
+    /// and the global entry for the same address supplies the key.
+    func testOnlyTheGlobalTableEntryOfAnAddressMatches() {
+        let f = DASFixture {
+            $0.clients = [DynamicAuthorClient(host: "9.45.15.144", vrf: "RED", serverKey: ConfigSecret(plain: "red-key"))]
+        }
+        let s = f.device.connectSession(userName: "u")
+        XCTAssertNil(f.send(f.request(id: 1, [audit(s.auditSessionId)], secret: "red-key")))
+        XCTAssertEqual(f.device.das.statistics.unknownClient, 1)
+        f.device.config.dynamicAuthor?.clients.append(DynamicAuthorClient(host: "9.45.15.144",
+                                                                          serverKey: ConfigSecret(plain: "global-key")))
+        f.device.config.dynamicAuthor?.clients.append(DynamicAuthorClient(host: "9.45.15.144", vrf: "BLUE",
+                                                                          serverKey: ConfigSecret(plain: "blue-key")))
+        XCTAssertNil(f.send(f.request(id: 2, [audit(s.auditSessionId)], secret: "red-key")))
+        XCTAssertEqual(f.exchange(f.request(id: 3, [audit(s.auditSessionId)], secret: "global-key"),
+                                  secret: "global-key")?.code, .disconnectACK)
+    }
+
     func testClientListFollowsConfigChanges() {
         let f = DASFixture { $0.clients = [] }
         let s = f.device.connectSession(userName: "u")

@@ -226,4 +226,52 @@ final class SessionTableTests: XCTestCase {
         XCTAssertNil(table.session(serverKey: 0))
         XCTAssertEqual(table.sessions(userName: "nobody"), [])
     }
+
+    /// The 32-bit counters wrap to 1 instead of trapping, and skip the ids live sessions hold.
+    func testIdCountersWrapPastLiveSessions() throws {
+        let d = device()
+        let low = try d.connectLabSession(userName: "low", peer: Device.defaultSessionPeer, auditSessionId: nil,
+                                          sessionId: 1, uniqueId: 1)
+        let top = try d.connectLabSession(userName: "top", peer: Device.defaultSessionPeer, auditSessionId: nil,
+                                          sessionId: .max, uniqueId: .max)
+        XCTAssertEqual([top.sessionId, top.uniqueId], [.max, .max])
+        let wrapped = d.connectSession(userName: "wrapped")
+        XCTAssertEqual(wrapped.sessionId, 2, "1 is live: skipped")
+        XCTAssertEqual(wrapped.uniqueId, 2)
+        let next = d.connectSession(userName: "next")
+        XCTAssertEqual([next.sessionId, next.uniqueId], [3, 3])
+        let ids = d.sessions.all.map(\.sessionId)
+        XCTAssertEqual(Set(ids).count, ids.count)
+        XCTAssertEqual(Set(d.sessions.all.map(\.acctSessionId)).count, ids.count)
+        // Every session is found by its Unique Id, and removing one leaves the others.
+        for s in [low, top, wrapped, next] { XCTAssertEqual(d.sessions[uniqueId: s.uniqueId]?.userName, s.userName) }
+        XCTAssertEqual(d.sessions.remove(uniqueId: wrapped.uniqueId)?.userName, "wrapped")
+        XCTAssertEqual(d.sessions.all.map(\.userName), ["low", "top", "next"])
+    }
+
+    /// A given Session Id or Unique Id a live session holds is refused; nothing changes.
+    func testGivenIdsInUseAreRefused() throws {
+        let d = device()
+        let a = try d.connectLabSession(userName: "a", peer: Device.defaultSessionPeer, auditSessionId: nil,
+                                        sessionId: 5, uniqueId: 9)
+        XCTAssertThrowsError(try d.connectLabSession(userName: "b", peer: Device.defaultSessionPeer,
+                                                     auditSessionId: nil, sessionId: 5)) {
+            XCTAssertEqual($0 as? SessionTable.IdError, .sessionIdInUse(5))
+        }
+        XCTAssertThrowsError(try d.connectLabSession(userName: "b", peer: Device.defaultSessionPeer,
+                                                     auditSessionId: nil, uniqueId: 9)) {
+            XCTAssertEqual($0 as? SessionTable.IdError, .uniqueIdInUse(9))
+        }
+        XCTAssertEqual(d.sessions.count, 1)
+        XCTAssertEqual(d.sessions.totalSinceReload, 5)
+        // A smaller id no live session holds is used as given; the counter stays where it was.
+        let b = try d.connectLabSession(userName: "b", peer: Device.defaultSessionPeer, auditSessionId: nil,
+                                        sessionId: 2)
+        XCTAssertEqual(b.sessionId, 2)
+        XCTAssertEqual(d.connectSession(userName: "c").sessionId, 6)
+        // Once the holder is gone the id is free again.
+        d.sessions.remove(uniqueId: a.uniqueId)
+        XCTAssertEqual(try d.connectLabSession(userName: "d", peer: Device.defaultSessionPeer, auditSessionId: nil,
+                                               sessionId: 5, uniqueId: 9).sessionId, 5)
+    }
 }

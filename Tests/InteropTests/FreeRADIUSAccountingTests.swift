@@ -130,8 +130,9 @@ final class FreeRADIUSAccountingTests: XCTestCase {
         let dead = statistics(rig, "DEAD")
         XCTAssertEqual([dead.requests, dead.retransmissions, dead.timeouts, dead.failovers], [1, 1, 2, 1])
         let console = rig.console.lines
-        XCTAssertTrue(console.contains { $0.contains("RADIUS: Retransmit to (127.0.0.1:1812,\(deadPort)) for id 1646/") })
-        XCTAssertTrue(console.contains { $0.contains("RADIUS: Fail-over to (127.0.0.1:1812,\(radius.port)) for id 1646/") })
+        // No auth-port configured: IOS's default 1645 names the server.
+        XCTAssertTrue(console.contains { $0.contains("RADIUS: Retransmit to (127.0.0.1:1645,\(deadPort)) for id 1646/") })
+        XCTAssertTrue(console.contains { $0.contains("RADIUS: Fail-over to (127.0.0.1:1645,\(radius.port)) for id 1646/") })
         XCTAssertEqual(radius.accountingLines.count, 1)
         XCTAssertTrue(radius.accountingLines.first?.hasPrefix("Start ") ?? false)
     }

@@ -10,8 +10,8 @@ final class ProductBinaryTests: XCTestCase {
     }
 
     /// Runs the binary with `input` on standard input; returns standard output and the exit code.
-    func run(_ arguments: [String], input: String) throws -> (output: String, status: Int32) {
-        let binary = Self.repository.appendingPathComponent(".build/debug/flexvpn-emu")
+    func run(_ arguments: [String], input: String, binary: URL = ProductBinaryTests.builtBinary) throws
+        -> (output: String, status: Int32) {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: binary.path), "build flexvpn-emu first")
         let process = Process()
         process.executableURL = binary
@@ -27,6 +27,8 @@ final class ProductBinaryTests: XCTestCase {
         process.waitUntilExit()
         return (String(decoding: data, as: UTF8.self), process.terminationStatus)
     }
+
+    static var builtBinary: URL { repository.appendingPathComponent(".build/debug/flexvpn-emu") }
 
     func temporaryFile() -> String {
         NSTemporaryDirectory() + "flexvpn-test-\(UUID().uuidString)/startup-config"
@@ -292,5 +294,61 @@ extension ProductBinaryTests {
         XCTAssertFalse(FileManager.default.fileExists(atPath: file))
         let (restarted, _) = try run(["--startup-config", file], input: "show privilege\n")
         XCTAssertTrue(restarted.hasPrefix("Device>show privilege\nCurrent privilege level is 1\n"), restarted)
+    }
+
+    /// Installed the way users install a binary: copied alone to another folder, away from the
+    /// build folder and its resource bundles. The shipped scenario still loads.
+    func testInstalledBinaryFindsTheShippedScenario() throws {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("flexvpn-install-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let installed = folder.appendingPathComponent("flexvpn-emu")
+        try FileManager.default.copyItem(at: Self.builtBinary, to: installed)
+        let (raw, status) = try run(["--scenario", "seed-example", "--deterministic", "1", "--startup-config", temporaryFile()],
+                                    input: "enable\nshow clock\nshow aaa sessions | include Total\n", binary: installed)
+        XCTAssertEqual(status, 0)
+        let output = withoutPortInUseLog(raw)
+        XCTAssertEqual(output, "Device>enable\nDevice#show clock\n00:26:04.000 IST Tue Nov 4 2014\n"
+                       + "Device#show aaa sessions | include Total\nTotal sessions since last reload: 32\nDevice#\n")
+    }
+
+    /// A startup-config holding keys that do not decode (a salt that reads as -1, odd length)
+    /// starts: each such line is reported with its number, the rest loads.
+    func testStartupConfigWithUndecodableKeysStarts() throws {
+        let file = temporaryFile()
+        try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: file).deletingLastPathComponent().path,
+                                                withIntermediateDirectories: true)
+        try """
+            hostname KEYS
+            enable password 7 -1AB
+            aaa new-model
+            aaa server radius dynamic-author
+             server-key 7 -1AB
+             client 10.0.0.1 server-key 7 094F471A1A0
+             client 10.0.0.2 server-key 7 094F471A1A0A
+            username bob password 7 -10A0B
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let (output, status) = try run(["--startup-config", file], input: "enable\nshow running-config | include key|bob\n")
+        XCTAssertEqual(status, 0)
+        XCTAssertEqual(output, """
+            % startup-config line 2:
+            enable password 7 -1AB
+            Invalid encrypted password: -1AB
+            % startup-config line 5:
+            server-key 7 -1AB
+            Invalid encrypted password: -1AB
+            % startup-config line 6:
+            client 10.0.0.1 server-key 7 094F471A1A0
+            Invalid encrypted password: 094F471A1A0
+            % startup-config line 8:
+            username bob password 7 -10A0B
+            Invalid encrypted password: -10A0B
+            KEYS>enable
+            KEYS#show running-config | include key|bob
+             client 10.0.0.2 server-key 7 094F471A1A0A
+            KEYS#
+
+            """)
     }
 }

@@ -296,4 +296,24 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(console.logs.count, 2)
         XCTAssertEqual(device.heldConsoleLineCount, 0)
     }
+
+    /// A type 6 key decodes to the key the DAS and accounting use; without the master key the
+    /// same string is refused, and a startup-config line holding it is reported.
+    func testType6KeysDecodeUnderTheMasterKey() throws {
+        let h = Harness()
+        h.type("enable", "configure terminal", "password encryption aes", "key config-key password-encrypt M4ster",
+               "aaa new-model", "aaa server radius dynamic-author", "server-key s3cret", "end")
+        let das = try XCTUnwrap(h.device.config.dynamicAuthor?.serverKey)
+        let six = try XCTUnwrap(das.type6)
+        XCTAssertEqual(das.plain, "s3cret")
+        XCTAssertEqual(das.type7, nil)
+        h.type("configure terminal", "radius server R", "key 6 " + six, "end")
+        XCTAssertEqual(h.device.config.radiusServers.first?.key, ConfigSecret(plain: "s3cret", type6: six))
+        h.device.configKey = nil
+        XCTAssertEqual(h.type("configure terminal", "radius server R", "key 6 " + six).components(separatedBy: "\n").last(where: { !$0.isEmpty }),
+                       "Invalid encrypted password: " + six)
+        let fresh = Harness(startup: "aaa new-model\nradius server R\n key 6 \(six)\n")
+        XCTAssertEqual(fresh.shell.loadStartupConfig(),
+                       "% startup-config line 3:\nkey 6 \(six)\nInvalid encrypted password: \(six)\n")
+    }
 }

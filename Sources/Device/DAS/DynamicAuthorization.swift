@@ -146,8 +146,9 @@ extension Device {
         return bytes
     }
 
-    /// The configured client whose address is `ip` (the first, as IOS keeps them in entry order),
-    /// with its secret: its own `server-key`, else the global one.
+    /// The configured client whose address is `ip` in the global routing table (the emulator has
+    /// only that one: entries in a VRF never match), with its secret: its own `server-key`, else
+    /// the global one.
     private func dasClient(for ip: IPv4Address, _ settings: DynamicAuthorConfig) -> DASState.Client? {
         if !das.observingConfig {
             das.observingConfig = true
@@ -161,7 +162,8 @@ extension Device {
         if das.clientTable == nil {
             var table: [UInt32: DASState.Client] = [:]
             for client in settings.clients {
-                guard let address = IPv4Address(client.host), table[address.rawValue] == nil else { continue }
+                guard client.vrf == nil, let address = IPv4Address(client.host), table[address.rawValue] == nil
+                else { continue }
                 let key = client.serverKey?.plain ?? settings.serverKey?.plain
                 table[address.rawValue] = DASState.Client(secret: key.map { Array($0.utf8) })
             }

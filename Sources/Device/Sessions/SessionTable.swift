@@ -14,6 +14,9 @@ import RADIUS
 /// `totalSinceReload`, as in the seed: 32 sessions, the last with Session Id 32). `Unique Id` comes
 /// from a separate counter that other AAA users (accounting records) also draw from through
 /// `allocateUniqueId()`, so it runs ahead of the Session Id as in the seed (30 / 41).
+/// Every id counter is 32 bits: after 4294967295 it wraps to 1 (0 is never an id) and skips the
+/// ids live sessions still hold, so two live sessions never share a Session Id, Unique Id or
+/// Acct-Session-Id.
 public final class SessionTable {
     private var slots: [Session?] = []
     private var freeSlots: [Int32] = []
@@ -27,13 +30,19 @@ public final class SessionTable {
     private var byPeer = ChainedSlotIndex()
     private var byFramedIP = ChainedSlotIndex()
 
-    /// Slots in creation order, which is Session Id order (ids only grow); -1 marks a removed one.
+    /// Slots in creation order (Session Id order until ids are given out of order or wrap); -1
+    /// marks a removed one.
     private var order: [Int32] = []
     private var orderPosition: [Int32] = []
     private var orderHoles = 0
 
     /// Every session created since start, including those gone (`Total sessions since last reload`).
+    /// It stops at 4294967295 rather than wrap to a count smaller than the sessions listed.
     public private(set) var totalSinceReload: UInt32 = 0
+    private var lastSessionId: UInt32 = 0
+    /// Set once the Session Id counter has wrapped: from then on a new id may be one a live
+    /// session holds, and is checked (before, every live id is at most `lastSessionId`).
+    private var sessionIdsWrapped = false
     private var lastUniqueId: UInt32 = 0
     private var lastAcctSessionId: UInt32 = 0
     private var lastAuditCounter: UInt32 = 0
@@ -50,22 +59,60 @@ public final class SessionTable {
 
     // MARK: ids
 
-    /// Next AAA Unique Id; accounting records and sessions share this counter.
+    /// Next AAA Unique Id; accounting records and sessions share this counter. After
+    /// 4294967295 it wraps to 1.
     public func allocateUniqueId() -> UInt32 {
-        lastUniqueId &+= 1
+        lastUniqueId = SessionTable.successor(lastUniqueId)
         return lastUniqueId
     }
 
-    /// Moves the counters on so that the next session gets these ids (a scenario recreating a
-    /// device that has been up a while). Ids only grow: a smaller id leaves its counter alone.
-    /// The Acct-Session-Id follows the Session Id, as the seeds show (Session Id 33 sends
-    /// Acct-Session-Id 00000021).
-    public func advanceCounters(nextSessionId: UInt32?, nextUniqueId: UInt32?) {
-        if let sid = nextSessionId, sid > totalSinceReload + 1 {
-            totalSinceReload = sid - 1
-            lastAcctSessionId = max(lastAcctSessionId, sid - 1)
+    /// The id after `id` on a 32-bit counter that skips 0.
+    static func successor(_ id: UInt32) -> UInt32 { id == .max ? 1 : id + 1 }
+    static func saturatingSuccessor(_ n: UInt32) -> UInt32 { n == .max ? n : n + 1 }
+
+    /// Why `add` refused explicitly given ids.
+    public enum IdError: Error, Equatable {
+        case sessionIdInUse(UInt32)
+        case uniqueIdInUse(UInt32)
+        case zero
+    }
+
+    /// Whether a live session holds this Session Id (a scan only once the counter has wrapped
+    /// or for an id at or below it).
+    public func containsSessionId(_ id: UInt32) -> Bool {
+        if !sessionIdsWrapped, id > lastSessionId { return false }
+        return session(sessionId: id) != nil
+    }
+
+    /// Whether a live session holds this Unique Id.
+    public func containsUniqueId(_ id: UInt32) -> Bool { slot(uniqueId: id) != nil }
+
+    /// The next Session Id no live session holds.
+    private func allocateSessionId() -> UInt32 {
+        var id = SessionTable.successor(lastSessionId)
+        if id < lastSessionId { sessionIdsWrapped = true }
+        if sessionIdsWrapped {
+            var live = Set<UInt32>(minimumCapacity: count)
+            forEach { live.insert($0.sessionId) }
+            while live.contains(id) { id = SessionTable.successor(id) }
         }
-        if let uid = nextUniqueId, uid > lastUniqueId + 1 { lastUniqueId = uid - 1 }
+        lastSessionId = id
+        return id
+    }
+
+    /// The next Unique Id (shared counter) no live session holds.
+    private func allocateSessionUniqueId() -> UInt32 {
+        var id = allocateUniqueId()
+        while containsUniqueId(id) { id = allocateUniqueId() }
+        return id
+    }
+
+    /// The next Acct-Session-Id no live session holds.
+    private func allocateAcctSessionId() -> UInt32 {
+        repeat {
+            lastAcctSessionId = SessionTable.successor(lastAcctSessionId)
+        } while slot(acctSessionId: lastAcctSessionId) != nil
+        return lastAcctSessionId
     }
 
     /// Next counter for a generated audit-session-id (its `ZN` part).
@@ -86,13 +133,49 @@ public final class SessionTable {
     @discardableResult
     public func add(userName: String?, peer: IPv4Address, local: IPv4Address, framedIP: IPv4Address?,
                     auditSessionId: String, serverKey: UInt32, startTime: Double) -> Session {
-        totalSinceReload &+= 1
-        lastAcctSessionId &+= 1
+        // Only a wrapped counter can meet a live id; these cannot fail without given ids.
+        (try? add(userName: userName, peer: peer, local: local, framedIP: framedIP, auditSessionId: auditSessionId,
+                  serverKey: serverKey, startTime: startTime, sessionId: nil, uniqueId: nil))!
+    }
+
+    /// The same with ids given (a scenario recreating a device that has been up a while): a given
+    /// Session Id or Unique Id is used as it is, and moves its counter on when larger, so later
+    /// sessions follow it (the Acct-Session-Id follows the Session Id, as the seeds show: Session
+    /// Id 33 sends Acct-Session-Id 00000021). An id a live session holds, or 0, is refused and
+    /// nothing changes.
+    @discardableResult
+    public func add(userName: String?, peer: IPv4Address, local: IPv4Address, framedIP: IPv4Address?,
+                    auditSessionId: String, serverKey: UInt32, startTime: Double,
+                    sessionId givenSessionId: UInt32?, uniqueId givenUniqueId: UInt32?) throws(IdError) -> Session {
+        if givenSessionId == 0 || givenUniqueId == 0 { throw .zero }
+        if let sid = givenSessionId, containsSessionId(sid) { throw .sessionIdInUse(sid) }
+        if let uid = givenUniqueId, containsUniqueId(uid) { throw .uniqueIdInUse(uid) }
+        let sessionId: UInt32
+        if let sid = givenSessionId {
+            sessionId = sid
+            if sid > lastSessionId {
+                lastSessionId = sid
+                lastAcctSessionId = max(lastAcctSessionId, sid - 1)
+            }
+            // The total counts sessions since reload; a device up a while has had at least this many.
+            totalSinceReload = max(SessionTable.saturatingSuccessor(totalSinceReload), sid)
+        } else {
+            sessionId = allocateSessionId()
+            totalSinceReload = SessionTable.saturatingSuccessor(totalSinceReload)
+        }
+        let uniqueId: UInt32
+        if let uid = givenUniqueId {
+            uniqueId = uid
+            lastUniqueId = max(lastUniqueId, uid)
+        } else {
+            uniqueId = allocateSessionUniqueId()
+        }
+        let acctSessionId = allocateAcctSessionId()
         lastIKEv2SessionId &+= 1
         lastSAId &+= 1
-        let session = Session(sessionId: totalSinceReload, uniqueId: allocateUniqueId(), userName: userName,
+        let session = Session(sessionId: sessionId, uniqueId: uniqueId, userName: userName,
                               peer: peer, local: local, framedIP: framedIP, auditSessionId: auditSessionId,
-                              acctSessionId: lastAcctSessionId, serverKey: serverKey, startTime: startTime,
+                              acctSessionId: acctSessionId, serverKey: serverKey, startTime: startTime,
                               ikev2SessionId: lastIKEv2SessionId, saId: lastSAId)
         insert(session)
         return session

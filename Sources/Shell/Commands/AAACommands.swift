@@ -94,14 +94,17 @@ extension IOSCommands {
         }
         return [
             CommandDeclaration([.dynamicAuthor],
-                               "client {Hostname$host | A.B.C.D$host} [vrf WORD$vrf] [server-key [0 | 7] LINE$key]",
+                               "client {Hostname$host | A.B.C.D$host} [vrf WORD$vrf] [server-key [0 | 6 | 7] LINE$key]",
                                ["Specify a RADIUS client", "Name of RADIUS client", "IP address of RADIUS client",
                                 "Virtual Routing and Forwarding", "VPN Routing/Forwarding instance name",
-                                "Specify a RADIUS client server-key", HelpText.key0, HelpText.key7,
+                                "Specify a RADIUS client server-key", HelpText.key0, HelpText.key6, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) shared key"], no: 2) { ctx in
                 guard let host = ctx.string("host") else { return }
+                // One entry per address and VRF: the same address in two VRFs and in the global
+                // table is three clients, and `no client A.B.C.D [vrf NAME]` removes the one named.
+                let vrf = ctx.string("vrf")
                 if ctx.form != .set {
-                    edit(ctx) { $0.clients.removeAll { $0.host == host } }
+                    edit(ctx) { $0.clients.removeAll { $0.host == host && $0.vrf == vrf } }
                     return
                 }
                 var key: ConfigSecret?
@@ -109,17 +112,17 @@ extension IOSCommands {
                     guard let secret = ctx.secret("key") else { return }
                     key = secret
                 }
-                let client = DynamicAuthorClient(host: host, vrf: ctx.string("vrf"), serverKey: key)
+                let client = DynamicAuthorClient(host: host, vrf: vrf, serverKey: key)
                 edit(ctx) { das in
-                    if let index = das.clients.firstIndex(where: { $0.host == host }) {
+                    if let index = das.clients.firstIndex(where: { $0.host == host && $0.vrf == vrf }) {
                         das.clients[index] = client
                     } else {
                         das.clients.append(client)
                     }
                 }
             },
-            CommandDeclaration([.dynamicAuthor], "server-key [0 | 7] LINE$key",
-                               ["Specify a RADIUS client server-key", HelpText.key0, HelpText.key7,
+            CommandDeclaration([.dynamicAuthor], "server-key [0 | 6 | 7] LINE$key",
+                               ["Specify a RADIUS client server-key", HelpText.key0, HelpText.key6, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) shared key"], no: 1) { ctx in
                 if ctx.form != .set { edit(ctx) { $0.serverKey = nil }; return }
                 guard let secret = ctx.secret("key") else { return }
@@ -149,8 +152,9 @@ extension IOSCommands {
                     if ctx.has("retransmission") { das.ignoreRetransmission = on }
                 }
             },
-            CommandDeclaration([.dynamicAuthor], "domain {delimiter CHAR$delimiter | stripping [right-to-left]}",
-                               ["Username domain options", "Domain delimiter", "Character used to delimit the domain",
+            CommandDeclaration([.dynamicAuthor], "domain {delimiter DELIMITER$delimiter | stripping [right-to-left]}",
+                               ["Username domain options", "Domain delimiter",
+                                "Character used to delimit the domain: one of @ / $ % \\ # -",
                                 "Domain stripping", "Terminate domain matching from right to left"], no: 2) { ctx in
                 let on = ctx.form == .set
                 edit(ctx) { das in
@@ -172,25 +176,25 @@ extension IOSCommands {
                                "address ipv4 {Hostname$address | A.B.C.D$address} [auth-port <0-65534>$auth] [acct-port <0-65534>$acct]",
                                ["Specify the radius server address", "IPv4 address or Hostname for radius server",
                                 "Name of radius server", "IPv4 address of radius server",
-                                "UDP port for RADIUS authentication server (default is 1812)", "Port number",
-                                "UDP port for RADIUS accounting server (default is 1813)", "Port number"], no: 1) { ctx in
+                                "UDP port for RADIUS authentication server (default is 1645)", "Port number",
+                                "UDP port for RADIUS accounting server (default is 1646)", "Port number"], no: 2) { ctx in
                 edit(ctx) { server in
                     if ctx.form != .set {
                         server.address = nil
-                        server.authPort = 1812
-                        server.acctPort = 1813
+                        server.authPort = RadiusServerConfig.defaultAuthPort
+                        server.acctPort = RadiusServerConfig.defaultAcctPort
                         return
                     }
                     server.address = ctx.string("address")
-                    server.authPort = UInt16(ctx.int("auth") ?? 1812)
-                    server.acctPort = UInt16(ctx.int("acct") ?? 1813)
+                    server.authPort = ctx.int("auth").flatMap(UInt16.init(exactly:)) ?? RadiusServerConfig.defaultAuthPort
+                    server.acctPort = ctx.int("acct").flatMap(UInt16.init(exactly:)) ?? RadiusServerConfig.defaultAcctPort
                 }
             },
-            CommandDeclaration([.radiusServer], "key [0 | 7] LINE$key",
-                               ["Per-server encryption key", HelpText.key0, HelpText.key7,
+            CommandDeclaration([.radiusServer], "key [0 | 6 | 7] LINE$key",
+                               ["Per-server encryption key", HelpText.key0, HelpText.key6, HelpText.key7,
                                 "The UNENCRYPTED (cleartext) server key"], no: 1) { ctx in
                 if ctx.form != .set { edit(ctx) { $0.key = nil }; return }
-                guard let key = ctx.secret("key") else { return }
+                guard let key = ctx.secret("key", warnType0: true) else { return }
                 edit(ctx) { $0.key = key }
             },
             CommandDeclaration([.serverGroupRadius], "server name WORD$name",

@@ -109,6 +109,18 @@ public final class CommandContext {
         output += text + "\n"
         if stream != nil { drainIfLarge() }
     }
+
+    /// Whether the handler refused the command (a startup-config reports such a line).
+    public private(set) var rejected = false
+
+    /// Prints IOS's refusal of the command and marks it refused.
+    public func reject(_ text: String) {
+        rejected = true
+        print(text)
+    }
+
+    /// Marks the command refused after its message was printed.
+    public func markRejected() { rejected = true }
 }
 
 /// One command: its IOS syntax, a help text per keyword or argument (in order), and its handler.
@@ -157,4 +169,5 @@ enum HelpText {
     static let lab = "Emulator lab controls (not in IOS)"
     static let key0 = "Specifies an UNENCRYPTED key will follow"
     static let key7 = "Specifies HIDDEN key will follow"
+    static let key6 = "Specifies an ENCRYPTED key will follow"
 }

@@ -48,6 +48,12 @@ public final class CommandRegistry: @unchecked Sendable {
         }
     }
 
+    /// Every command form's syntax tree (with `no`/`default` and output modifiers) and the modes
+    /// it is in: for tools that walk the grammar, such as the shell fuzz test.
+    var commandSyntaxes: [(modes: [ModeKind], syntax: SyntaxNode)] {
+        zip(entries, syntaxes).map { ($0.declaration.modes, $1) }
+    }
+
     private func add(_ declaration: CommandDeclaration, _ form: CommandForm, _ syntax: SyntaxNode) {
         entries.append(Entry(declaration: declaration, form: form))
         syntaxes.append(syntax)

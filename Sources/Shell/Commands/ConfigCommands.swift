@@ -1,21 +1,40 @@
 import Device
 
+/// IOS XE 16.9+'s warning after a key or password given in clear text (type 0) is stored.
+let type0Warning = "WARNING: Command has been added to the configuration using a type 0 password. "
+    + "However, type 0 passwords will soon be deprecated. Migrate to a supported password type"
+
 extension CommandContext {
-    /// A key given as `[0|7] LINE$name`: as typed, decoded from type 7, and encrypted at once
-    /// when `service password-encryption` is on. nil (with the IOS message printed) when a
-    /// type 7 string does not decode.
-    func secret(_ name: String) -> ConfigSecret? {
+    /// A key given as `[0|6|7] LINE$name`: as typed, decoded from type 7 or type 6, and
+    /// encrypted at once as type 6 under `password encryption aes` with a master key, else as
+    /// type 7 under `service password-encryption`. nil (with IOS's message printed) when a type 7
+    /// or type 6 string does not decode. `warnType0`: the commands after which IOS XE warns that
+    /// type 0 is deprecated (not while a startup-config loads, nor when the key is kept as type 6).
+    func secret(_ name: String, warnType0: Bool = false) -> ConfigSecret? {
         guard let text = string(name) else { return nil }
         if has("7") {
             guard let plain = CiscoType7.decode(text) else {
-                print("Invalid encrypted password: \(text)")
+                reject("Invalid encrypted password: \(text)")
                 return nil
             }
             return ConfigSecret(plain: plain, type7: text)
         }
+        if has("6") {
+            guard let master = device.configKey, let plain = CiscoType6.decode(text, masterKey: master) else {
+                reject("Invalid encrypted password: \(text)")
+                return nil
+            }
+            return ConfigSecret(plain: plain, type6: text)
+        }
         var secret = ConfigSecret(plain: text)
-        if device.config.servicePasswordEncryption {
+        if let six = shell.type6(text) {
+            secret.type6 = six
+        } else if device.config.servicePasswordEncryption {
             secret.type7 = CiscoType7.encode(text, salt: device.random.int(in: 0...15))
+        }
+        if warnType0, secret.type6 == nil, !shell.loadingConfiguration {
+            print(" " + type0Warning)
+            print(device.syslogLine(facility: "AAAA", severity: 4, mnemonic: "CLI_DEPRECATED", type0Warning))
         }
         return secret
     }
@@ -23,7 +42,7 @@ extension CommandContext {
 
 /// IOS's refusal of a `secret 5|9 STRING` that is not a hash of that type.
 private func printInvalidSecret(_ ctx: CommandContext, type: Int) {
-    ctx.print("ERROR: The secret you entered is not a valid encrypted secret.")
+    ctx.reject("ERROR: The secret you entered is not a valid encrypted secret.")
     ctx.print("To enter an UNENCRYPTED secret, do not specify type \(type) encryption.")
     ctx.print("When you properly enter an UNENCRYPTED secret, it will be encrypted.")
     ctx.print("")
@@ -38,10 +57,16 @@ extension IOSCommands {
                     ctx.device.config.hostname = RunningConfig.defaultHostname
                     return
                 }
-                if IOSCommands.isValidHostname(name) {
+                // IOS warns about a name that breaks RFC 1035's rule and takes it all the same. One
+                // that a prompt could not show (characters automation's prompt patterns refuse,
+                // more than 63 characters) is warned about and not taken.
+                if !IOSCommands.isValidHostname(name) {
+                    ctx.print("% Hostname contains one or more illegal characters.")
+                }
+                if IOSCommands.isPromptSafeHostname(name) {
                     ctx.device.config.hostname = name
                 } else {
-                    ctx.print("% Hostname contains one or more illegal characters.")
+                    ctx.markRejected()
                 }
             },
             CommandDeclaration([.config], "enable secret [0] LINE$plain",
@@ -60,7 +85,7 @@ extension IOSCommands {
                                ["Modify enable password parameters", "Assign the privileged level secret (MAX of 25 characters)",
                                 "Specifies a MD5 HASHED secret will follow", "The MD5 HASHED 'enable' secret string"]) { ctx in
                 guard let hash = ctx.string("hash") else { return }
-                if hash.hasPrefix("$1$"), hash.split(separator: "$").count == 3 {
+                if MD5Crypt.isWellFormed(hash) {
                     ctx.device.config.enableSecretStorage = .init(type: 5, hash: hash)
                 } else {
                     printInvalidSecret(ctx, type: 5)
@@ -86,6 +111,29 @@ extension IOSCommands {
             CommandDeclaration([.config], "service password-encryption",
                                ["Modify use of network based services", "Encrypt system passwords"], no: 2) { ctx in
                 ctx.shell.setPasswordEncryption(ctx.form == .set)
+            },
+            CommandDeclaration([.config], "password encryption aes",
+                               ["Configure password encryption", "Set password encryption type",
+                                "Encrypt keys with AES (type 6) under the master key"], no: 3) { ctx in
+                ctx.device.config.passwordEncryptionAES = ctx.form == .set
+                guard ctx.form == .set else { return }
+                if ctx.device.configKey == nil {
+                    ctx.print("Can not encrypt password. Please configure a configuration-key with 'key config-key'")
+                } else {
+                    ctx.shell.encryptKeysAsType6()
+                }
+            },
+            CommandDeclaration([.config], "key config-key password-encrypt LINE$masterkey",
+                               ["Key management", "Set a private configuration key",
+                                "Set a private configuration key for password encryption",
+                                "The config-key (kept outside the configuration)"], no: 3) { ctx in
+                guard ctx.form == .set, let master = ctx.string("masterkey") else {
+                    ctx.device.configKey = nil
+                    return
+                }
+                ctx.device.configKey = master
+                // Under `password encryption aes` every key is (re-)encrypted with the new master key.
+                if ctx.device.config.passwordEncryptionAES { ctx.shell.encryptKeysAsType6() }
             },
             CommandDeclaration([.config],
                                "service timestamps [debug | log] [datetime [msec | localtime | show-timezone | year]* | uptime]",
@@ -152,6 +200,10 @@ extension IOSCommands {
                         else { return }
                         user.credential = .secret(type: 9, hash: hash)
                     } else if let hash = ctx.string("hash") {
+                        guard MD5Crypt.isWellFormed(hash) else {
+                            printInvalidSecret(ctx, type: 5)
+                            return
+                        }
                         user.credential = .secret(type: 5, hash: hash)
                     } else if let hash = ctx.string("hash9") {
                         guard CiscoScrypt.isWellFormed(hash) else {
@@ -159,7 +211,7 @@ extension IOSCommands {
                             return
                         }
                         user.credential = .secret(type: 9, hash: hash)
-                    } else if let password = ctx.secret("password") {
+                    } else if let password = ctx.secret("password", warnType0: true) {
                         user.credential = .password(password)
                     } else {
                         return
@@ -179,9 +231,18 @@ extension IOSCommands {
         ]
     }
 
-    /// IOS hostnames: a letter first, then letters, digits and hyphens, at most 63.
+    /// The rule of Cisco's command reference (RFC 1035's ARPANET host names): a letter first, a
+    /// letter or digit last, only letters, digits and hyphens between, at most 63 characters.
     static func isValidHostname(_ name: String) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLetter, name.count <= 63 else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
+        guard let first = name.first, let last = name.last, first.isASCII, first.isLetter, name.count <= 63,
+              last.isASCII, last.isLetter || last.isNumber else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
+    /// A name a prompt can show: at most 63 of the characters automation's prompt patterns
+    /// accept (`[\w.\-@/:]`).
+    static func isPromptSafeHostname(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 63
+            && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@/:".contains($0)) }
     }
 }

@@ -51,8 +51,8 @@ extension IOSCommands {
                                 "Address of the remote peer (default 192.168.202.2)", "IP address of the peer",
                                 "Address assigned to the client (Framed-IP-Address)", "The assigned address",
                                 "Cisco audit-session-id (generated when not given)", "The audit-session-id",
-                                "AAA Session Id (moves the counter on; ids only grow)", "Session Id",
-                                "AAA Unique Id (moves the counter on; ids only grow)", "Unique Id",
+                                "AAA Session Id (refused if a live session has it; a larger one moves the counter on)", "Session Id",
+                                "AAA Unique Id (refused if a live session has it; a larger one moves the counter on)", "Unique Id",
                                 "Session server key, attribute 151 (8 hex digits)", "The key"]) { ctx in
                 let peer = ctx.ipv4("peer") ?? Device.defaultSessionPeer
                 var key: UInt32?
@@ -63,9 +63,22 @@ extension IOSCommands {
                     }
                     key = value
                 }
-                let session = ctx.device.connectLabSession(
-                    userName: ctx.string("user"), peer: peer, auditSessionId: ctx.string("audit"),
-                    framedIP: ctx.ipv4("framed"), sessionId: ctx.int("sid").map(UInt32.init), uniqueId: ctx.int("uid").map(UInt32.init), serverKey: key)
+                let session: Session
+                do {
+                    session = try ctx.device.connectLabSession(
+                        userName: ctx.string("user"), peer: peer, auditSessionId: ctx.string("audit"),
+                        framedIP: ctx.ipv4("framed"), sessionId: ctx.int("sid").flatMap(UInt32.init(exactly:)),
+                        uniqueId: ctx.int("uid").flatMap(UInt32.init(exactly:)), serverKey: key)
+                } catch let error as SessionTable.IdError {
+                    switch error {
+                    case let .sessionIdInUse(id): ctx.print("% Lab: Session Id \(id) is in use by a live session")
+                    case let .uniqueIdInUse(id): ctx.print("% Lab: Unique Id \(id) is in use by a live session")
+                    case .zero: ctx.print("% Lab: 0 is not an id")
+                    }
+                    return
+                } catch {
+                    return
+                }
                 ctx.print("% Lab: session up: Unique Id \(session.uniqueId), user \(session.userName ?? "*not available*"), "
                           + "peer \(peer), audit-session-id \(session.auditSessionId)")
             },

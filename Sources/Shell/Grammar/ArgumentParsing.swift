@@ -8,6 +8,7 @@ enum ArgumentValidation {
         switch kind {
         case .word, .line: return !text.isEmpty
         case .char: return text.count == 1
+        case let .charIn(set): return text.count == 1 && set.contains(text.first!)
         case .hostname:
             guard !text.isEmpty, text.count <= 253,
                   text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._".contains($0)) }) else { return false }
@@ -26,6 +27,7 @@ enum ArgumentValidation {
     static func acceptsPrefix(_ kind: ArgumentKind, _ text: Substring) -> Bool {
         switch kind {
         case .word, .line, .char, .hostname: return true
+        case let .charIn(set): return text.isEmpty || (text.count == 1 && set.contains(text.first!))
         case .ipv4: return text.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
         case let .range(lo, _):
             return text.allSatisfy { $0.isASCII && $0.isNumber } || (lo < 0 && text.first == "-")

@@ -3,7 +3,8 @@
 //   keyword            a literal word, matched by any unique prefix, case-insensitively
 //   WORD, LINE, NAME   an argument: LINE takes the rest of the line, A.B.C.D an IPv4 address,
 //   A.B.C.D, <1-15>    <lo-hi> a number in range, hh:mm:ss a time, MONTH a month name,
-//   hh:mm:ss, MONTH    CHAR one character; any other upper-case word is a single word
+//   hh:mm:ss, MONTH    CHAR one character, DELIMITER one of IOS's domain delimiters
+//                      (`@ / $ % \ # -`, shown as CHAR); any other upper-case word is a single word
 //   {a | b}            exactly one of the alternatives
 //   [a]                optional
 //   [a | b]*           any of them, any number of times, in any order
@@ -22,6 +23,8 @@ public enum ArgumentKind: Equatable, Sendable {
     case time
     case month
     case char
+    /// One character from this set.
+    case charIn(String)
 }
 
 public struct Token: Equatable, Sendable {
@@ -144,6 +147,7 @@ enum SyntaxParser {
             let name = explicitName ?? lastKeyword ?? text
             var placeholder = text
             if case let .range(lo, hi) = kind, lo < 0 { placeholder = "<\(lo) - \(hi)>" }
+            if case .charIn = kind { placeholder = "CHAR" }
             return Token(kind: .argument(kind, placeholder: placeholder), name: name, help: help)
         }
         lastKeyword = text
@@ -156,6 +160,7 @@ enum SyntaxParser {
         if text == "hh:mm:ss" { return .time }
         if text == "MONTH" { return .month }
         if text == "CHAR" { return .char }
+        if text == "DELIMITER" { return .charIn("@/$%\\#-") }
         if text == "Hostname" || text == "HOSTNAME" { return .hostname }
         if text.hasPrefix("<"), text.hasSuffix(">") {
             // `<0-65535>`, and `<-23-23>` for a range that starts below zero.

@@ -49,11 +49,7 @@ public struct Scenario: Equatable, Sendable {
     }
 
     /// The scenarios shipped with the emulator, by name.
-    public static var bundledNames: [String] {
-        guard let folder = Bundle.module.url(forResource: "Scenarios", withExtension: nil),
-              let files = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
-        return files.filter { $0.hasSuffix(".scenario") }.map { String($0.dropLast(".scenario".count)) }.sorted()
-    }
+    public static var bundledNames: [String] { builtIn.keys.sorted() }
 
     /// A file path, or the name of a shipped scenario (`seed-example`).
     public static func load(_ nameOrPath: String) throws -> Scenario {
@@ -61,10 +57,8 @@ public struct Scenario: Equatable, Sendable {
             let text = try String(contentsOfFile: nameOrPath, encoding: .utf8)
             return Scenario(name: URL(fileURLWithPath: nameOrPath).deletingPathExtension().lastPathComponent, text: text)
         }
-        guard let folder = Bundle.module.url(forResource: "Scenarios", withExtension: nil) else { throw NotFound(name: nameOrPath) }
-        let path = folder.appendingPathComponent(nameOrPath + ".scenario").path
-        guard FileManager.default.fileExists(atPath: path) else { throw NotFound(name: nameOrPath) }
-        return Scenario(name: nameOrPath, text: try String(contentsOfFile: path, encoding: .utf8))
+        guard let text = builtIn[nameOrPath] else { throw NotFound(name: nameOrPath) }
+        return Scenario(name: nameOrPath, text: text)
     }
 }
 
