@@ -56,6 +56,30 @@ public struct IKEMessage: Hashable, Sendable {
         payloads.lazy.compactMap { if case .nonce(let n) = $0 { return n } else { return nil } }.first
     }
 
+    public var identificationInitiator: IdentificationPayload? {
+        payloads.lazy.compactMap { if case .identificationInitiator(let id) = $0 { return id } else { return nil } }.first
+    }
+
+    public var identificationResponder: IdentificationPayload? {
+        payloads.lazy.compactMap { if case .identificationResponder(let id) = $0 { return id } else { return nil } }.first
+    }
+
+    public var authentication: AuthenticationPayload? {
+        payloads.lazy.compactMap { if case .authentication(let auth) = $0 { return auth } else { return nil } }.first
+    }
+
+    public var configuration: ConfigurationPayload? {
+        payloads.lazy.compactMap { if case .configuration(let cp) = $0 { return cp } else { return nil } }.first
+    }
+
+    public var trafficSelectorsInitiator: TrafficSelectorPayload? {
+        payloads.lazy.compactMap { if case .trafficSelectorInitiator(let ts) = $0 { return ts } else { return nil } }.first
+    }
+
+    public var trafficSelectorsResponder: TrafficSelectorPayload? {
+        payloads.lazy.compactMap { if case .trafficSelectorResponder(let ts) = $0 { return ts } else { return nil } }.first
+    }
+
     public var encrypted: EncryptedPayload? {
         payloads.lazy.compactMap { if case .encrypted(let sk) = $0 { return sk } else { return nil } }.first
     }
