@@ -13,8 +13,9 @@ let package = Package(
         // 4.5: the release whose _CryptoExtras (KDF.Scrypt, for type 9 secrets) was built and tested.
         .package(url: "https://github.com/apple/swift-crypto", "4.5.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
-        // MODP Diffie-Hellman groups (IKEv2 group 14) need modular exponentiation on 2048-bit numbers.
-        .package(url: "https://github.com/attaswift/BigInt", "5.3.0"..<"6.1.0"),
+        // MODP Diffie-Hellman groups (IKEv2 groups 14 and 5) need modular exponentiation on 2048-bit numbers;
+        // 6.0.1 is the release built and tested.
+        .package(url: "https://github.com/attaswift/BigInt", "6.0.1"..<"6.1.0"),
     ],
     targets: [
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
