@@ -191,6 +191,30 @@ final class MessageCodecTests: XCTestCase {
         XCTAssertEqual(NotifyType(rawValue: 16431), .signatureHashAlgorithms)
         XCTAssertEqual(IdentificationPayload.fqdn("flexvpn.lab").body, [2, 0, 0, 0] + Array("flexvpn.lab".utf8))
         XCTAssertEqual(IdentificationPayload.ipv4([10, 0, 0, 2]).displayString, "10.0.0.2")
+        XCTAssertEqual(IdentificationPayload(idType: .ipv6Address, data: [0x20, 0x01, 0x0D, 0xB8] + Array(repeating: 0, count: 11) + [1])
+                        .displayString, "2001:db8:0:0:0:0:0:1")
+        XCTAssertEqual(IdentificationPayload(idType: .derASN1DN, data: [0x30, 0x0A]).displayString, "300a")
+    }
+
+    /// Every payload type's body parser on random bodies, alone and chained: each throws or
+    /// decodes, and what decodes re-encodes to a chain that decodes to the same payloads.
+    func testEachPayloadParserNeverTraps() {
+        var rng = SeededGenerator(state: 0xB0D1E5)
+        let types = (33...48).map { PayloadType(rawValue: UInt8($0)) } + [PayloadType(rawValue: 53), PayloadType(rawValue: 199)]
+        var decoded = 0
+        for i in 0..<30_000 {
+            let type = types[i % types.count]
+            let length = Int.random(in: 0...80, using: &rng)
+            var body = (0..<length).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            // Make the counts and lengths inside plausible often enough to reach the deeper fields.
+            if body.count >= 4, Bool.random(using: &rng) { body[0] = UInt8.random(in: 0...3, using: &rng) }
+            if body.count >= 4, Bool.random(using: &rng) { body[2] = 0; body[3] = UInt8(truncatingIfNeeded: body.count) }
+            let chain: [UInt8] = [0, 0, UInt8((body.count + 4) >> 8), UInt8((body.count + 4) & 0xFF)] + body
+            guard let payloads = try? PayloadChain.decode(first: type, bytes: chain[...]) else { continue }
+            decoded += 1
+            XCTAssertEqual(try PayloadChain.decode(first: type, bytes: PayloadChain.encode(payloads).bytes[...]), payloads)
+        }
+        XCTAssertGreaterThan(decoded, 3_000)
     }
 
     /// Random datagrams and random mutations of valid ones: decoding throws or succeeds, never

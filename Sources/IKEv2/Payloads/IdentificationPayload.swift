@@ -41,12 +41,16 @@ public struct IdentificationPayload: Hashable, Sendable {
     /// (RFC 7296 §2.15, "RestOfInitIDPayload").
     public var body: [UInt8] { [idType.rawValue, 0, 0, 0] + data }
 
-    /// The identity as IOS prints it: the name for FQDN / e-mail / key-id, the dotted address for IPv4.
+    /// The identity as IOS prints it: the name for FQDN / e-mail / key-id, the dotted address for
+    /// IPv4, eight colon-separated groups for IPv6, hex octets otherwise.
     public var displayString: String {
         switch idType {
         case .ipv4Address where data.count == 4: return data.map(String.init).joined(separator: ".")
+        case .ipv6Address where data.count == 16:
+            return stride(from: 0, to: 16, by: 2).map { String(UInt16(data[$0]) << 8 | UInt16(data[$0 + 1]), radix: 16) }
+                .joined(separator: ":")
         case .fqdn, .rfc822Address, .keyID: return String(decoding: data, as: UTF8.self)
-        default: return data.map { String($0, radix: 16) }.joined()
+        default: return data.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         }
     }
 }
