@@ -5,8 +5,8 @@ Writes Tests/IKEv2Tests/KnownAnswerVectors.swift: for each cipher suite, a whole
 IKE_AUTH exchange (PSK) built here with Python's struct, hmac, hashlib and pyca/cryptography
 (OpenSSL), straight from RFC 7296 (messages, SKEYSEED, prf+, AUTH, NAT-D), RFC 5282 (AES-GCM in
 the SK payload), RFC 3602 / RFC 4868 (AES-CBC with truncated HMAC-SHA2), RFC 5903 and RFC 7748
-(the published ECP-256 and X25519 test keys) and RFC 3526 (the MODP-2048 prime computed from its
-formula with pi, not copied). The Swift tests rebuild the same exchange with the module and
+(the published ECP-256 and X25519 test keys) and RFC 3526 (the MODP primes computed from their
+formulas with pi, not copied); and key exchanges in groups 20, 21 and 5. The Swift tests rebuild the same exchange with the module and
 compare every octet.
 
 Usage: python3 scripts/ikev2-vectors.py > Tests/IKEv2Tests/KnownAnswerVectors.swift
@@ -25,6 +25,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 # --- RFC 3526 group 14: p = 2^2048 - 2^1984 - 1 + 2^64 * ([2^1918 pi] + 124476), g = 2.
 mpmath.mp.prec = 2200
 MODP2048 = 2**2048 - 2**1984 - 1 + 2**64 * (int(mpmath.floor(mpmath.mpf(2) ** 1918 * mpmath.pi)) + 124476)
+# Group 5: p = 2^1536 - 2^1472 - 1 + 2^64 * ([2^1406 pi] + 741804).
+MODP1536 = 2**1536 - 2**1472 - 1 + 2**64 * (int(mpmath.floor(mpmath.mpf(2) ** 1406 * mpmath.pi)) + 741804)
 
 HASHES = {"sha256": hashlib.sha256, "sha384": hashlib.sha384, "sha512": hashlib.sha512}
 PRF_IDS = {"sha256": 5, "sha384": 6, "sha512": 7}
@@ -163,11 +165,20 @@ def dh(group, private_i, private_r):
         raw = (serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return (ki.public_key().public_bytes(*raw), kr.public_key().public_bytes(*raw),
                 ki.exchange(kr.public_key()), kr.exchange(ki.public_key()))
-    if group == 14:
+    if group in (20, 21):
+        curve, size = (ec.SECP384R1(), 48) if group == 20 else (ec.SECP521R1(), 66)
+        ki, kr = ec.derive_private_key(int(private_i, 16), curve), ec.derive_private_key(int(private_r, 16), curve)
+
+        def xy(key):
+            n = key.public_key().public_numbers()
+            return n.x.to_bytes(size, "big") + n.y.to_bytes(size, "big")
+        return xy(ki), xy(kr), ki.exchange(ec.ECDH(), kr.public_key()), kr.exchange(ec.ECDH(), ki.public_key())
+    if group in (5, 14):
+        p, size = (MODP2048, 256) if group == 14 else (MODP1536, 192)
         xi, xr = int(private_i, 16), int(private_r, 16)
-        yi, yr = pow(2, xi, MODP2048), pow(2, xr, MODP2048)
-        return (yi.to_bytes(256, "big"), yr.to_bytes(256, "big"),
-                pow(yr, xi, MODP2048).to_bytes(256, "big"), pow(yi, xr, MODP2048).to_bytes(256, "big"))
+        yi, yr = pow(2, xi, p), pow(2, xr, p)
+        return (yi.to_bytes(size, "big"), yr.to_bytes(size, "big"),
+                pow(yr, xi, p).to_bytes(size, "big"), pow(yi, xr, p).to_bytes(size, "big"))
     raise ValueError(group)
 
 
@@ -331,6 +342,22 @@ def main():
                     "auth_request", "auth_response", "child_ei", "child_ai", "child_er", "child_ar"]:
             out.append(f'                "{key}": {swift_bytes(v[key], "            ")},')
         out.append("            ]),")
+    out.append("    ]")
+    out.append("")
+    out.append("    /// Key exchanges in the groups the exchanges above leave out: group, private keys i and r,")
+    out.append("    /// public values i and r, shared secret.")
+    out.append("    static let keyExchanges: [(group: DHGroupID, privateI: [UInt8], privateR: [UInt8], publicI: [UInt8],"
+               " publicR: [UInt8], shared: [UInt8])] = [")
+    for group, size in [(20, 48), (21, 66), (5, 32)]:
+        private_i = hashlib.shake_256(b"IKEv2 KAT group %d initiator" % group).hexdigest(size)
+        private_r = hashlib.shake_256(b"IKEv2 KAT group %d responder" % group).hexdigest(size)
+        if group == 21:  # a P-521 scalar is below the order: 521 bits, the first octet at most 1
+            private_i, private_r = "01" + private_i[2:], "00" + private_r[2:]
+        pub_i, pub_r, shared, _ = dh(group, private_i, private_r)
+        out.append(f"        (DHGroupID(rawValue: {group}),")
+        for value in [bytes.fromhex(private_i), bytes.fromhex(private_r), pub_i, pub_r, shared]:
+            out.append(f"         {swift_bytes(value, '        ')},")
+        out[-1] = out[-1][:-1] + "),"
     out.append("    ]")
     out.append("}")
     print("\n".join(out))

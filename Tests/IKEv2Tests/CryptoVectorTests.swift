@@ -99,6 +99,20 @@ final class CryptoVectorTests: XCTestCase {
         XCTAssertEqual(hexString(try bob.sharedSecret(peerPublicValue: alice.publicValue)), shared)
     }
 
+    /// ECP-384, ECP-521 and MODP-1536 against pyca/cryptography and Python's own arithmetic
+    /// (scripts/ikev2-vectors.py); the other groups are in the known-answer exchanges.
+    func testOtherGroupsAgainstAnIndependentImplementation() throws {
+        XCTAssertEqual(KnownAnswer.keyExchanges.map(\.group), [.ecp384, .ecp521, .modp1536])
+        for v in KnownAnswer.keyExchanges {
+            let i = try DiffieHellman(group: v.group, privateKey: v.privateI)
+            let r = try DiffieHellman(group: v.group, privateKey: v.privateR)
+            XCTAssertEqual(i.publicValue, v.publicI, "\(v.group)")
+            XCTAssertEqual(r.publicValue, v.publicR, "\(v.group)")
+            XCTAssertEqual(try i.sharedSecret(peerPublicValue: v.publicR), v.shared, "\(v.group)")
+            XCTAssertEqual(try r.sharedSecret(peerPublicValue: v.publicI), v.shared, "\(v.group)")
+        }
+    }
+
     /// Fresh keys in every group agree with each other, at the group's sizes (RFC 7296 §3.4).
     func testEveryGroupAgrees() throws {
         let sizes: [DHGroupID: (publicValue: Int, secret: Int)] = [

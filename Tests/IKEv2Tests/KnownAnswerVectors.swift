@@ -256,4 +256,65 @@ enum KnownAnswer {
                 "child_ar": hex("968ce8a9ae4f23fd89b2d7c7942cdcf8ce82a5b38615239d6ef4c84477958895"),
             ]),
     ]
+
+    /// Key exchanges in the groups the exchanges above leave out: group, private keys i and r,
+    /// public values i and r, shared secret.
+    static let keyExchanges: [(group: DHGroupID, privateI: [UInt8], privateR: [UInt8], publicI: [UInt8], publicR: [UInt8], shared: [UInt8])] = [
+        (DHGroupID(rawValue: 20),
+         hex("802721c32379d25fe061410c48b1b62d8229c9f31bc508a42b747acee224cb47063cdaf722b0b24d18087b5b45f6d094"),
+         hex("246bf9bc17931660a8173b36599f2d08f4c945cfb75048b91bc00d93dbe434ab19b12f4c0a59fcc4786255fd88907d62"),
+         hex("""
+            edbbebf5af4e68e23dc6dcec4b6bdfe09157e53b043d57690f87efb116c02e9be4021812622f60aa1b67476a9b91e895
+            ffd565391f65c4dd21f76909c3fb35a6e8e885db240917154c34c5cd065ecba219ec136817ed8bc7be955d47dc6a8995
+            """),
+         hex("""
+            7297a756eb7b34a15231d8bc70219bea6e297af3a140f8c706691fcc8b221871d1498a0ca33e3c4d07fa16bc1b5b6828
+            28ca0de00e5f1bd19e2de4d1e5e5b68a0c10816774e582598f0d24c409001081c18a39a6baacd2e86ee44274047474d2
+            """),
+         hex("d42505e68ec6f4af45587097899a55e52679b7848156da0410a0ddcceefb88346002bade75caadb1f399d6dfa2343c20")),
+        (DHGroupID(rawValue: 21),
+         hex("""
+            0194505ee60100e08631f25053a62290a3eb9c2465f8715ff13c52bf00dbe989bcbf0d8199e22fab5545f70aaed0c72b
+            c695f8d5830bb3a678e361b87c9e0d15c30a
+            """),
+         hex("""
+            00a2ff966a9c20823eefae076c86df3680eef7f8ab7c6bfa000fabccaf6d7189adfd4740a51d9b0dbfef6ed32c7b0b99
+            005ce95a360ad2697ba1ca6de9163b8b582e
+            """),
+         hex("""
+            01fbea3e32bbf3be59162d6d42cf864f09168680d1898b306bcec3ed30a905438c661e8245ba8c9f01b1ccb4961497e6
+            e198a1c89c2398960552f43211c3aeefb3a5019202c8f88963558a9123dd0f5555aa999182aff298f12a634bdea46454
+            c6a64012e7d3cef86c5f6872e8effb01297e0a7dfc7629151f974b133fc2cbee0c94a628
+            """),
+         hex("""
+            0182cace80f5cb56c5f84c53c5e8a952dfd782236cc6f6380b3c750f9650e31a60c0a96cfacfe12d54c49dd8c7d7cf5b
+            f8b371af9d898cedc52e7795465f4e28c1e501ddaacadf001e48461e9065d12d68d5194bac429215813a6d139dfdf207
+            2f73df3aa7a4e181956ca181e4dcf05afe36e5136537de8eeb1c7d35cc99b6d900ad64e1
+            """),
+         hex("""
+            018de964beec5e85662a1d8483ac7abd7140de7ea66b1f90125760e5d62a9b070194e8213ec8793a929d0668727855b6
+            307ecf7a7c8b719b236087582f80ca39d229
+            """)),
+        (DHGroupID(rawValue: 5),
+         hex("544e377f2969b9fa13ad4f5ddecbf06a1d524dd4f915e9a8a3b3403831354651"),
+         hex("5c5b679394244d7291b826b5c4fa84d18d185d69f93b6a5402224af07f884bb3"),
+         hex("""
+            9a68dca69a323b5c1b2e3a790cfe5143333bcb8ca8a51c852b3631c6c3c5d4879c36395ddf25edf15e4ffb357840c397
+            060fce78e5b84aec30b52784efef9969c4ac0fd2541fd364ba8dfdc59bfd5898956a2d8b3d1e271e8312bc326f4b9f97
+            3426661b206c6bb7be6b230e166a32d8fb63a674d6b704c9b55408ad9e36b630ce3a59096cc05b7fdce37ea3a9db5e6f
+            fc8236c05d71284e3ff2a5495be5cddb20e2f7728717a8895025b143933df65f1464b1219328a5a0e4ff62006d5a14fe
+            """),
+         hex("""
+            27828b5ad2e6cbf123ce7fa4103baa043c7fcf2635d2bc510e86b90524a0141d987160e31b5556172814331a488ead4d
+            bf25e2e411802cf02bfd42f4a1d1d04c3363e53a607d4a2fb45c12e7a939a37b647c4791344ea8c5ea0c0b85410d4096
+            1423ad27e32c0684b901052b62ef37711c96459de56e1af72c46811bb6a6acc63f1205d3c4de3bd5ee554f90399f9fa0
+            773f50f80a546852c7b41c998567061021f5943663c609bbbf0dad58d58d5a491d8eb5b3446447ffe8e03bdc7d5ac213
+            """),
+         hex("""
+            844b8443bc87bb68df8b814fbf9581ec063a2f80bc08407354eac45ef9d6be185d0afd36ec12b58101270a39be21dd62
+            0e8f2698fe8dfe8bb7ac7f2fc1c610fa028c83ef40c090274576489e8ab30b34af695bac4d4b6f1590f11100a9fc3b36
+            4ba525806bcfebd8271d355dd1f4d9c4806d9e1c45b11aa57e0159d23a9cb9c3c648f6028f466d0c82569b88b5d44ae5
+            d74bb9b24c0ec8922886ea4866cae4f509608279a53884e37aee39fe5c6b88b17b4d51774e5fa4580f4d2572caff0d15
+            """)),
+    ]
 }
