@@ -13,6 +13,9 @@ let package = Package(
         // 4.5: the release whose _CryptoExtras (KDF.Scrypt, for type 9 secrets) was built and tested.
         .package(url: "https://github.com/apple/swift-crypto", "4.5.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        // MODP Diffie-Hellman groups (IKEv2 groups 14 and 5) need modular exponentiation on 2048-bit numbers;
+        // 6.0.1 is the release built and tested.
+        .package(url: "https://github.com/attaswift/BigInt", "6.0.1"..<"6.1.0"),
     ],
     targets: [
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
@@ -23,6 +26,10 @@ let package = Package(
         .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto"),
                                                .product(name: "_CryptoExtras", package: "swift-crypto")],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
+        // Pure IKEv2 values: messages, payloads, key exchange, key derivation, SK protection, proposal choice. No I/O.
+        .target(name: "IKEv2", dependencies: [.product(name: "Crypto", package: "swift-crypto"),
+                                              .product(name: "_CryptoExtras", package: "swift-crypto"),
+                                              .product(name: "BigInt", package: "BigInt")]),
         // show outputs, running-config and debug lines, rendered from the model.
         .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
         // The IOS command grammar, the command table, modes, and transcript replay.
@@ -48,6 +55,7 @@ let package = Package(
         .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device"]),
+        .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
     ],
     swiftLanguageModes: [.v6]
