@@ -6,6 +6,18 @@ import Renderers
 extension IOSShell {
     func answer(_ question: Pending, _ line: String) -> String {
         switch question {
+        case let .clearLine(target):
+            let a = line.trimmingSpaces.lowercased()
+            guard a.isEmpty || a == "y" || a == "yes" else { return "" }
+            // IOS answers [OK] whether or not someone was on the line.
+            if let target {
+                if target === self.line {
+                    finish()
+                } else {
+                    target.onClear?()
+                }
+            }
+            return " [OK]\n"
         case let .password(attempt):
             if passwordMatches(line) {
                 enter(.privilegedExec)

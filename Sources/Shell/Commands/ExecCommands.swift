@@ -66,7 +66,7 @@ extension IOSCommands {
             CommandDeclaration([.exec], "terminal monitor",
                                ["Set terminal line parameters", "Copy debug output to the current terminal line"],
                                privilege: 1) { ctx in
-                if ctx.shell.lineName == "console" {
+                if ctx.shell.isConsoleLine {
                     ctx.print("% Console already monitors")
                 } else {
                     ctx.shell.terminalMonitor = true
