@@ -105,3 +105,23 @@ extension Device {
         return vtys.indices.contains(number) ? vtys[number] : (vtys.last ?? .vtyDefault)
     }
 }
+
+extension Device {
+    /// `login local`: the user's privilege level (1 unless `username … privilege N`) when the
+    /// name and password match a `username`, else nil.
+    public func authenticateLocalUser(_ name: String, password: String) -> Int? {
+        guard let user = config.users.first(where: { $0.name == name }) else { return nil }
+        let matches: Bool
+        switch user.credential {
+        case let .password(secret)?: matches = secret.plain == password
+        case let .secret(type, hash)?:
+            switch type {
+            case 5: matches = MD5Crypt.verify(password, against: hash)
+            case 9: matches = CiscoScrypt.verify(password, against: hash)
+            default: matches = false
+            }
+        case nil: matches = false
+        }
+        return matches ? (user.privilege ?? 1) : nil
+    }
+}

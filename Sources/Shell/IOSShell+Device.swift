@@ -128,6 +128,8 @@ extension IOSShell {
             c.dynamicAuthor = das
         }
         for i in c.radiusServers.indices { encrypt(&c.radiusServers[i].key) }
+        encrypt(&c.consoleLine.password)
+        for i in c.vtyLines.indices { encrypt(&c.vtyLines[i].password) }
         for i in c.users.indices {
             if case let .password(p)? = c.users[i].credential {
                 var secret: ConfigSecret? = p

@@ -14,6 +14,11 @@ extension IOSCommands {
                     return
                 }
                 let c = ctx.device.config
+                // A vty reaches privileged EXEC only through an enable secret or password.
+                if !shell.isConsoleLine, c.enableSecretStorage == nil, c.enablePassword == nil {
+                    ctx.print("% No password set")
+                    return
+                }
                 if target == 15, c.enableSecretStorage != nil || c.enablePassword != nil {
                     ctx.shell.ask(.password(attempt: 1))
                 } else {

@@ -2,6 +2,16 @@ import Device
 import Renderers
 
 extension IOSShell {
+    /// A vty session starts after login: the user (nil after a line password), the privilege
+    /// level it lands at (15: `#`), and the line's `length`/`width`.
+    public func beginVtySession(user: String?, privilege: Int, config: LineConfig) {
+        line?.user = user
+        lineName = user ?? line?.shortName ?? "vty0"
+        setPrivilege(privilege)
+        if let length = config.length { terminalLength = length }
+        if let width = config.width { terminalWidth = width }
+    }
+
     /// Changes the configuration of every line of the mode's range (`line vty 0 4`).
     func updateLines(_ change: (inout LineConfig) -> Void) {
         guard case let .line(range) = mode else { return }

@@ -1,0 +1,226 @@
+import Device
+import Foundation
+import NIOCore
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One vty session, whatever carries it (telnet today, SSH later): it takes a free vty line,
+/// checks the line's `transport input`, logs the user in as the line's `login` says, then runs
+/// the same libedit console as the local terminal, on a thread of its own, over the slave side
+/// of the connection's pseudo-terminal. The connection pumps bytes between its socket and the
+/// pty's master side; closing it ends the session, and the session ending closes it.
+///
+/// Threads: `start()` spawns the line's thread, which does all the work and talks to the device
+/// only through the engine. `resize()` may be called from any thread.
+public final class VtySession: @unchecked Sendable {
+    /// What the line's thread knows of the device's line and shell: used on the owner only.
+    private final class OwnerState {
+        let line: DeviceLine
+        let shell: IOSShell
+        var console: TerminalConsole?
+        init(line: DeviceLine, shell: IOSShell) {
+            self.line = line
+            self.shell = shell
+        }
+    }
+
+    private enum Allocation: Sendable {
+        case busy
+        case refused
+        case ready(NIOLoopBoundBox<OwnerState>, LineConfig, hostname: String)
+    }
+
+    private let engine: Engine
+    private let slaveFD: Int32
+    private let peer: String
+    private let transport: LineConfig.Transport
+    private let closeConnection: @Sendable () -> Void
+    private let lock = TerminalLock()
+    private var console: TerminalConsole?
+
+    /// How long the login prompts wait for an answer (IOS's default login timeout: 30 s).
+    public static let loginTimeout: Int32 = 30_000
+
+    /// `slaveFD`: the pty's slave side, owned (closed) by the session. `closeConnection` closes
+    /// the client's connection from any thread (and so the pty's master side).
+    public init(engine: Engine, slaveFD: Int32, peer: String, transport: LineConfig.Transport,
+                closeConnection: @escaping @Sendable () -> Void) {
+        self.engine = engine
+        self.slaveFD = slaveFD
+        self.peer = peer
+        self.transport = transport
+        self.closeConnection = closeConnection
+    }
+
+    public func start() {
+        Thread.detachNewThread { self.run() }
+    }
+
+    /// The client's window changed (NAWS): the pty has the new size; libedit reads it.
+    public func resize() {
+        lock.withLock { console }?.resize()
+    }
+
+    private var out: TerminalWriter { TerminalWriter(fd: slaveFD) }
+
+    private func run() {
+        defer {
+            close(slaveFD)
+            closeConnection()
+        }
+        let peer = self.peer
+        let transport = self.transport
+        let closeConnection = self.closeConnection
+        let allocation: Allocation = engine.sync { device in
+            guard let line = device.allocateVty(peer: peer) else { return .busy }
+            let config = device.vtyConfig(line.number)
+            guard config.allowsTransport(transport) else {
+                device.removeLine(line)
+                return .refused
+            }
+            line.onClear = closeConnection
+            let state = OwnerState(line: line, shell: IOSShell(device: device))
+            state.shell.line = line
+            return .ready(NIOLoopBoundBox(state, eventLoop: self.engine.eventLoop), config, hostname: device.config.hostname)
+        }
+        guard case let .ready(box, config, _) = allocation else { return }
+        defer {
+            engine.sync { _ in
+                let state = box.value
+                state.line.sink = nil
+                state.line.onClear = nil
+                state.shell.outputStream = nil
+                state.shell.device.removeLine(state.line)
+                state.console = nil
+            }
+        }
+        guard let login = logIn(config) else { return }
+        let io = TerminalFDs(input: slaveFD, output: slaveFD)
+        let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
+        let console: TerminalConsole = engine.sync { _ in
+            let state = box.value
+            let console = TerminalConsole(shell: state.shell, executor: executor, io: io, signals: false,
+                                          restartsAfterExit: false)
+            state.console = console
+            state.line.sink = console
+            state.line.lastActive = state.shell.device.now
+            state.shell.outputStream = { [weak console] text in console?.writeCommandOutput(text) }
+            state.shell.beginVtySession(user: login.user, privilege: login.privilege, config: config)
+            return console
+        }
+        console.idleTimeout = config.execTimeout.interval
+        lock.withLock { self.console = console }
+        console.run()
+        lock.withLock { self.console = nil }
+    }
+
+    // MARK: login
+
+    private struct Login {
+        var user: String?
+        var privilege: Int
+    }
+
+    /// IOS's login on a vty: `User Access Verification`, then `Username:`/`Password:` (`login
+    /// local`) or `Password:` (`login` with the line's password), three tries. nil: the
+    /// connection is to close.
+    private func logIn(_ config: LineConfig) -> Login? {
+        let linePrivilege = config.privilegeLevel ?? 1
+        switch config.login {
+        case .none:
+            out.write("\n")
+            return Login(user: nil, privilege: linePrivilege)
+        case .password:
+            guard let password = config.password else {
+                out.write("\n\nPassword required, but none set\n\n")
+                return nil
+            }
+            out.write("\n\nUser Access Verification\n\n")
+            for _ in 0..<3 {
+                out.write("Password: ")
+                guard let typed = readLine(echo: false, what: "Password") else { return nil }
+                if typed == password.plain {
+                    out.write("\n")
+                    return Login(user: nil, privilege: linePrivilege)
+                }
+            }
+            out.write("% Bad passwords\n\n")
+            return nil
+        case .local:
+            out.write("\n\nUser Access Verification\n\n")
+            for _ in 1...3 {
+                out.write("Username: ")
+                guard let name = readLine(echo: true, what: "Username") else { return nil }
+                out.write("Password: ")
+                guard let typed = readLine(echo: false, what: "Password") else { return nil }
+                let level = engine.sync { device in device.authenticateLocalUser(name, password: typed) }
+                if let level {
+                    out.write("\n")
+                    return Login(user: name, privilege: level)
+                }
+                out.write("\n% Login invalid\n\n")
+            }
+            return nil
+        }
+    }
+
+    /// One answer typed at a login prompt, echoed or not, with Backspace and Ctrl-U; nil when
+    /// the client went away or did not answer in time (IOS prints `% Username:  timeout expired!`).
+    private func readLine(echo: Bool, what: String) -> String? {
+        var saved = termios()
+        let isTTY = tcgetattr(slaveFD, &saved) == 0
+        var raw = saved
+        raw.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
+        raw.c_iflag &= ~tcflag_t(ICRNL)
+        withUnsafeMutableBytes(of: &raw.c_cc) { chars in
+            chars[Int(VMIN)] = 1
+            chars[Int(VTIME)] = 0
+        }
+        if isTTY { tcsetattr(slaveFD, TCSANOW, &raw) }
+        defer { if isTTY { tcsetattr(slaveFD, TCSANOW, &saved) } }
+        var typed: [UInt8] = []
+        while true {
+            var fds = [pollfd(fd: slaveFD, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 1, Self.loginTimeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if ready == 0 {
+                out.write("\n% \(what):  timeout expired!\n")
+                return nil
+            }
+            var byte: UInt8 = 0
+            let n = read(slaveFD, &byte, 1)
+            if n < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard n == 1 else { return nil }
+            switch byte {
+            case UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                out.write("\n")
+                return String(decoding: typed, as: UTF8.self)
+            case 0x7F, 0x08:
+                if !typed.isEmpty {
+                    typed.removeLast()
+                    if echo { out.write([0x08, 0x20, 0x08]) }
+                }
+            case 0x15:
+                if echo { out.write(Array(repeating: 0x08, count: typed.count) + Array(repeating: 0x20, count: typed.count)
+                                        + Array(repeating: 0x08, count: typed.count)) }
+                typed.removeAll()
+            case 0x20..<0x7F, 0x80...:
+                // IOS takes at most a screen line of name or password.
+                guard typed.count < 255 else { continue }
+                typed.append(byte)
+                if echo { out.write([byte]) }
+            default:
+                continue
+            }
+        }
+    }
+}
+
