@@ -13,7 +13,8 @@ import Darwin
 /// checks the line's `transport input`, logs the user in as the line's `login` says, then runs
 /// the same libedit console as the local terminal, on a thread of its own, over the slave side
 /// of the connection's pseudo-terminal. The connection pumps bytes between its socket and the
-/// pty's master side; closing it ends the session, and the session ending closes it.
+/// pty's master side; closing it ends the session, and the session ending (the slave side
+/// closed) closes it.
 ///
 /// Threads: `start()` spawns the line's thread, which does all the work and talks to the device
 /// only through the engine. `resize()` may be called from any thread.
@@ -69,10 +70,9 @@ public final class VtySession: @unchecked Sendable {
     private var out: TerminalWriter { TerminalWriter(fd: slaveFD) }
 
     private func run() {
-        defer {
-            close(slaveFD)
-            closeConnection()
-        }
+        // Closing the slave side ends the connection once the master side has read what the line
+        // wrote last (`Password required, but none set`): closing the socket now could lose it.
+        defer { close(slaveFD) }
         let peer = self.peer
         let transport = self.transport
         let closeConnection = self.closeConnection
