@@ -74,7 +74,8 @@ extension RunningConfigRenderer {
         switch line.login {
         case .password: out.append(" login")
         case .local: out.append(" login local")
-        case .none: break
+        // A vty logs in by default: IOS shows the `no` form; on the console no login is the default.
+        case .none: if !console { out.append(" no login") }
         }
         if let length = line.length { out.append(" length \(length)") }
         if let width = line.width { out.append(" width \(width)") }

@@ -28,15 +28,25 @@ extension IOSShell {
 extension IOSCommands {
     static var lineCommands: [CommandDeclaration] {
         [
-            CommandDeclaration([.config], "line {console$con <0-0>$cfirst | vty <0-15>$first [<1-15>$last]}",
-                               ["Configure a terminal line", "Primary terminal line", "First Line number",
+            // Absolute numbers as IOS XE counts them without an aux line: 0 is the console, 1-16 vty 0-15.
+            CommandDeclaration([.config], "line {<0-16>$abs [<1-16>$absLast] | console$con <0-0>$cfirst | vty <0-15>$first [<1-15>$last]}",
+                               ["Configure a terminal line", "First Line number", "Last Line number",
+                                "Primary terminal line", "First Line number",
                                 "Virtual terminal", "First Line number", "Last Line number"]) { ctx in
+                if let abs = ctx.int("abs"), abs == 0, ctx.int("absLast") ?? 0 == 0 {
+                    ctx.shell.enter(.line(LineRange(console: true, first: 0, last: 0)))
+                    return
+                }
                 if ctx.has("con") {
                     ctx.shell.enter(.line(LineRange(console: true, first: 0, last: 0)))
                     return
                 }
-                let first = ctx.int("first") ?? 0
-                let last = ctx.int("last") ?? first
+                if let abs = ctx.int("abs"), abs == 0 {
+                    ctx.reject("%Invalid line range")   // the console and vty lines in one range
+                    return
+                }
+                let first = ctx.int("first") ?? ctx.int("abs").map { $0 - 1 } ?? 0
+                let last = ctx.int("last") ?? ctx.int("absLast").map { $0 - 1 } ?? first
                 guard last >= first else {
                     ctx.reject("%Invalid line range")
                     return
