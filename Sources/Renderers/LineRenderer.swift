@@ -27,7 +27,7 @@ extension ShowRenderer {
         var out = "   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n"
         let consoleInUse = current == nil || device.lines.contains { $0.kind == .console }
         func row(_ inUse: Bool, _ number: Int, _ type: String, _ uses: Int) -> String {
-            (inUse ? "*" : " ") + pad(number, 5, " ") + " " + type + "              -    -      -    -    -"
+            (inUse ? "*" : " ") + pad(number, 6, " ") + " " + type + "              -    -      -    -    -"
                 + pad(uses, 7, " ") + "       0     0/0       -\n"
         }
         out += row(consoleInUse, 0, "CTY", 0)
