@@ -354,6 +354,82 @@ def test_headless_ends_on_sigterm(router):
     client.expect(pexpect.EOF)
 
 
+def test_window_size_from_naws(router):
+    client = router.telnet()
+    client.setwinsize(30, 132)
+    client.expect("Username: ")
+    client.send("admin\r")
+    client.expect("Password: ")
+    client.send("cisco\r")
+    client.expect_exact("R1#")
+    out = command(client, "show terminal | include Line|Length")
+    assert "Line 1, Location" in out
+    assert "Length: 30 lines, Width: 132 columns" in out
+    client.setwinsize(40, 120)        # telnet sends NAWS again
+    time.sleep(0.5)
+    assert "Length: 40 lines, Width: 120 columns" in command(client, "show terminal | include Length")
+
+
+def vty_rows(client):
+    return [line for line in command(client, "show users").splitlines() if " vty " in line]
+
+
+def test_clients_gone_mid_line_and_mid_confirm_free_their_lines(router):
+    watcher = router.login()
+    typing = router.login()
+    typing.send("show run")                 # half a line, no Enter
+    confirming = router.login()
+    confirming.send("clear line vty 0\r")
+    confirming.expect_exact("[confirm]")
+    assert len(vty_rows(watcher)) == 3
+    typing.close(force=True)
+    confirming.close(force=True)
+    time.sleep(0.5)
+    assert len(vty_rows(watcher)) == 1
+    # The freed lines take new sessions.
+    again = router.login()
+    assert len(vty_rows(again)) == 2
+
+
+def test_a_client_that_never_reads_is_dropped_not_the_router():
+    users = "".join(f"username user{i:05d} privilege 15 password 0 some-long-password-{i:05d}\n" for i in range(4000))
+    r = Router(LOGIN_LOCAL + users)
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", r.port))
+        s.settimeout(5)
+        buffer = b""
+        while b"Username: " not in buffer:
+            buffer += s.recv(4096)
+        s.sendall(b"admin\r")
+        while b"Password: " not in buffer:
+            buffer += s.recv(4096)
+        s.sendall(b"cisco\r")
+        while b"R1#" not in buffer:
+            buffer += s.recv(4096)
+        s.sendall(b"terminal length 0\r")
+        # Some 300 KB per command, never read.
+        for _ in range(40):
+            try:
+                s.sendall(b"show running-config\r")
+            except OSError:
+                break
+        # The router dropped that connection, and serves others.
+        deadline = time.monotonic() + 30
+        dropped = False
+        while time.monotonic() < deadline and not dropped:
+            other = r.login()
+            dropped = len(vty_rows(other)) == 1
+            other.close(force=True)
+            time.sleep(0.5)
+        assert dropped
+        assert r.process.poll() is None
+        s.close()
+    finally:
+        r.close()
+
+
 def test_netmiko_cisco_ios_telnet(router):
     import netmiko   # installed by scripts/install-deps.sh --test; never skipped
     das_port = free_port(socket.SOCK_DGRAM)

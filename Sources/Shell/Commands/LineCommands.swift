@@ -4,12 +4,22 @@ import Renderers
 extension IOSShell {
     /// A vty session starts after login: the user (nil after a line password), the privilege
     /// level it lands at (15: `#`), and the line's `length`/`width`.
-    public func beginVtySession(user: String?, privilege: Int, config: LineConfig) {
+    /// `window`: the client's window size (telnet NAWS), which sets `terminal length|width` as on
+    /// IOS unless the line configures them.
+    public func beginVtySession(user: String?, privilege: Int, config: LineConfig,
+                                window: (columns: Int, rows: Int)? = nil) {
         line?.user = user
         lineName = user ?? line?.shortName ?? "vty0"
         setPrivilege(privilege)
+        if let window { clientWindowChanged(columns: window.columns, rows: window.rows, config: config) }
         if let length = config.length { terminalLength = length }
         if let width = config.width { terminalWidth = width }
+    }
+
+    /// The client reported a new window size (0: unknown, kept as it was).
+    public func clientWindowChanged(columns: Int, rows: Int, config: LineConfig) {
+        if config.length == nil, rows > 0 { terminalLength = min(rows, 512) }
+        if config.width == nil, columns > 0 { terminalWidth = min(columns, 512) }
     }
 
     /// Changes the configuration of every line of the mode's range (`line vty 0 4`).

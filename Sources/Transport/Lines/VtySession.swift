@@ -43,6 +43,9 @@ public final class VtySession: @unchecked Sendable {
     private let closeConnection: @Sendable () -> Void
     private let lock = TerminalLock()
     private var console: TerminalConsole?
+    /// The client's last window size, and the line once its session began (both under `lock`).
+    private var window: (columns: Int, rows: Int)?
+    private var started: (NIOLoopBoundBox<OwnerState>, LineConfig)?
 
     /// How long the login prompts wait for an answer (IOS's default login timeout: 30 s).
     public static let loginTimeout: Int32 = 30_000
@@ -62,9 +65,17 @@ public final class VtySession: @unchecked Sendable {
         Thread.detachNewThread { self.run() }
     }
 
-    /// The client's window changed (NAWS): the pty has the new size; libedit reads it.
-    public func resize() {
-        lock.withLock { console }?.resize()
+    /// The client's window changed (NAWS): the pty has the new size; libedit reads it, and the
+    /// line's `terminal length|width` follow it (IOS honours NAWS).
+    public func resize(columns: Int, rows: Int) {
+        let (console, started) = lock.withLock { () -> (TerminalConsole?, (NIOLoopBoundBox<OwnerState>, LineConfig)?) in
+            window = (columns, rows)
+            return (self.console, self.started)
+        }
+        console?.resize()
+        if let (box, config) = started {
+            engine.execute { _ in box.value.shell.clientWindowChanged(columns: columns, rows: rows, config: config) }
+        }
     }
 
     private var out: TerminalWriter { TerminalWriter(fd: slaveFD) }
@@ -102,6 +113,7 @@ public final class VtySession: @unchecked Sendable {
         guard let login = logIn(config) else { return }
         let io = TerminalFDs(input: slaveFD, output: slaveFD)
         let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
+        let window = lock.withLock { self.window }
         let console: TerminalConsole = engine.sync { _ in
             let state = box.value
             let console = TerminalConsole(shell: state.shell, executor: executor, io: io, signals: false,
@@ -110,13 +122,19 @@ public final class VtySession: @unchecked Sendable {
             state.line.sink = console
             state.line.lastActive = state.shell.device.now
             state.shell.outputStream = { [weak console] text in console?.writeCommandOutput(text) }
-            state.shell.beginVtySession(user: login.user, privilege: login.privilege, config: config)
+            state.shell.beginVtySession(user: login.user, privilege: login.privilege, config: config, window: window)
             return console
         }
         console.idleTimeout = config.execTimeout.interval
-        lock.withLock { self.console = console }
+        lock.withLock {
+            self.console = console
+            started = (box, config)
+        }
         console.run()
-        lock.withLock { self.console = nil }
+        lock.withLock {
+            self.console = nil
+            started = nil
+        }
     }
 
     // MARK: login

@@ -133,7 +133,7 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
             var ws = winsize(ws_row: UInt16(clamping: max(1, size.rows)), ws_col: UInt16(clamping: max(1, size.columns)),
                              ws_xpixel: 0, ws_ypixel: 0)
             _ = ioctl(masterFD, UInt(TIOCSWINSZ), &ws)
-            session?.resize()
+            session?.resize(columns: size.columns, rows: size.rows)
         }
         guard !output.data.isEmpty else { return }
         if let master {
