@@ -193,6 +193,9 @@ def test_config_change_names_the_vty(router):
     client.expect_exact("R1(config)#")
     client.send("end\r")
     client.expect(r"%SYS-5-CONFIG_I: Configured from console by admin on vty0 \(127\.0\.0\.1\)")
+    # Headless, the router logs to standard output.
+    router.log.flush()
+    assert "%SYS-5-CONFIG_I: Configured from console by admin on vty0 (127.0.0.1)" in Path(router.log.name).read_text()
 
 
 def test_log_from_the_console_reaches_a_vty_with_terminal_monitor():
@@ -432,24 +435,25 @@ def test_a_client_that_never_reads_is_dropped_not_the_router():
 
 def test_netmiko_cisco_ios_telnet(router):
     import netmiko   # installed by scripts/install-deps.sh --test; never skipped
-    das_port = free_port(socket.SOCK_DGRAM)
     device = netmiko.ConnectHandler(device_type="cisco_ios_telnet", host="127.0.0.1", port=router.port,
                                     username="admin", password="cisco", fast_cli=False)
     try:
         version = device.send_command("show version")
         assert "Cisco IOS XE Software" in version
         assert "--More--" not in version
+        # The seeds' DAS configuration, as the documents give it.
         output = device.send_config_set([
             "aaa new-model",
             "aaa server radius dynamic-author",
             "client 192.168.0.5 server-key cisco",
-            f"port {das_port}",
+            "port 1812",
         ])
         assert "Invalid input" not in output
         saved = device.save_config()
         assert "[OK]" in saved
         running = device.send_command("show running-config | section dynamic-author")
         assert "client 192.168.0.5 server-key cisco" in running
+        assert " port 1812" in running
     finally:
         device.disconnect()
     assert "client 192.168.0.5 server-key cisco" in router.startup.read_text()
