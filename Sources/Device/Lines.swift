@@ -107,9 +107,9 @@ extension Device {
 }
 
 extension Device {
-    /// `login local`: the user's privilege level (1 unless `username … privilege N`) when the
-    /// name and password match a `username`, else nil.
-    public func authenticateLocalUser(_ name: String, password: String) -> Int? {
+    /// `login local`: the `username` whose name and password match, else nil. Its `privilege`
+    /// (when given) is the level the session starts at; else the line's `privilege level`.
+    public func authenticateLocalUser(_ name: String, password: String) -> LocalUser? {
         guard let user = config.users.first(where: { $0.name == name }) else { return nil }
         let matches: Bool
         switch user.credential {
@@ -122,6 +122,6 @@ extension Device {
             }
         case nil: matches = false
         }
-        return matches ? (user.privilege ?? 1) : nil
+        return matches ? user : nil
     }
 }

@@ -128,8 +128,9 @@ final class LineTests: XCTestCase {
         let h = Harness()
         h.type("enable", "configure terminal", "username admin privilege 15 secret cisco",
                "username oper password 0 operpass", "end")
-        XCTAssertEqual(h.device.authenticateLocalUser("admin", password: "cisco"), 15)
-        XCTAssertEqual(h.device.authenticateLocalUser("oper", password: "operpass"), 1)
+        XCTAssertEqual(h.device.authenticateLocalUser("admin", password: "cisco")?.privilege, 15)
+        XCTAssertEqual(h.device.authenticateLocalUser("oper", password: "operpass")?.name, "oper")
+        XCTAssertNil(h.device.authenticateLocalUser("oper", password: "operpass")?.privilege)
         XCTAssertNil(h.device.authenticateLocalUser("admin", password: "wrong"))
         XCTAssertNil(h.device.authenticateLocalUser("nobody", password: "cisco"))
     }

@@ -134,6 +134,15 @@ def test_login_local_lands_at_the_users_privilege_and_exit_closes(router):
     oper.expect(pexpect.EOF)
 
 
+def test_a_user_without_a_privilege_gets_the_lines_level():
+    r = Router(LOGIN_LOCAL + " privilege level 15\n")
+    try:
+        oper = r.login("oper", "operpass", prompt="R1#")
+        assert "Current privilege level is 15" in command(oper, "show privilege")
+    finally:
+        r.close()
+
+
 def test_wrong_credentials_three_times_then_closed(router):
     client = router.telnet()
     for _ in range(3):

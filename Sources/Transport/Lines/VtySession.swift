@@ -74,11 +74,19 @@ public final class VtySession: @unchecked Sendable {
         }
         console?.resize()
         if let (box, config) = started {
-            engine.execute { _ in box.value.shell.clientWindowChanged(columns: columns, rows: rows, config: config) }
+            // `submit`, not `execute`: after the router stopped it fails quietly.
+            _ = engine.eventLoop.submit { box.value.shell.clientWindowChanged(columns: columns, rows: rows, config: config) }
         }
     }
 
     private var out: TerminalWriter { TerminalWriter(fd: slaveFD) }
+
+    /// Runs `body` with the device on its owner and waits; nil once the owner is gone (the
+    /// router is stopping), so a line ending late never traps.
+    private func onOwner<T: Sendable>(_ body: @escaping @Sendable (Device) -> T) -> T? {
+        let engine = self.engine
+        return try? engine.eventLoop.submit { body(engine.deviceOnLoop) }.wait()
+    }
 
     private func run() {
         // Closing the slave side ends the connection once the master side has read what the line
@@ -86,8 +94,9 @@ public final class VtySession: @unchecked Sendable {
         defer { close(slaveFD) }
         let peer = self.peer
         let transport = self.transport
+        let loop = engine.eventLoop
         let closeConnection = self.closeConnection
-        let allocation: Allocation = engine.sync { device in
+        guard let allocation: Allocation = onOwner({ device in
             guard let line = device.allocateVty(peer: peer) else { return .busy }
             let config = device.vtyConfig(line.number)
             guard config.allowsTransport(transport) else {
@@ -97,11 +106,10 @@ public final class VtySession: @unchecked Sendable {
             line.onClear = closeConnection
             let state = OwnerState(line: line, shell: IOSShell(device: device))
             state.shell.line = line
-            return .ready(NIOLoopBoundBox(state, eventLoop: self.engine.eventLoop), config, hostname: device.config.hostname)
-        }
-        guard case let .ready(box, config, _) = allocation else { return }
+            return .ready(NIOLoopBoundBox(state, eventLoop: loop), config, hostname: device.config.hostname)
+        }), case let .ready(box, config, _) = allocation else { return }
         defer {
-            engine.sync { _ in
+            _ = onOwner { _ in
                 let state = box.value
                 state.line.sink = nil
                 state.line.onClear = nil
@@ -114,7 +122,7 @@ public final class VtySession: @unchecked Sendable {
         let io = TerminalFDs(input: slaveFD, output: slaveFD)
         let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
         let window = lock.withLock { self.window }
-        let console: TerminalConsole = engine.sync { _ in
+        guard let console: TerminalConsole = onOwner({ _ in
             let state = box.value
             let console = TerminalConsole(shell: state.shell, executor: executor, io: io, signals: false,
                                           restartsAfterExit: false)
@@ -124,7 +132,7 @@ public final class VtySession: @unchecked Sendable {
             state.shell.outputStream = { [weak console] text in console?.writeCommandOutput(text) }
             state.shell.beginVtySession(user: login.user, privilege: login.privilege, config: config, window: window)
             return console
-        }
+        }) else { return }
         console.idleTimeout = config.execTimeout.interval
         lock.withLock {
             self.console = console
@@ -176,10 +184,11 @@ public final class VtySession: @unchecked Sendable {
                 guard let name = readLine(echo: true, what: "Username") else { return nil }
                 out.write("Password: ")
                 guard let typed = readLine(echo: false, what: "Password") else { return nil }
-                let level = engine.sync { device in device.authenticateLocalUser(name, password: typed) }
-                if let level {
+                guard let found = onOwner({ device in device.authenticateLocalUser(name, password: typed).map { $0.privilege } })
+                else { return nil }
+                if let privilege = found {
                     out.write("\n")
-                    return Login(user: name, privilege: level)
+                    return Login(user: name, privilege: privilege ?? linePrivilege)
                 }
                 out.write("\n% Login invalid\n\n")
             }
