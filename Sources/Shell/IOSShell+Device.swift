@@ -93,7 +93,7 @@ extension IOSShell {
             guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
             // Printed inline: the console that would show it asynchronously is about to restart.
             let message = device.timestamp(for: device.config.timestampsLog)
-                + "%SYS-5-RELOAD: Reload requested by \(lineName). Reload Reason: Reload Command."
+                + "%SYS-5-RELOAD: Reload requested by \(requestedBy). Reload Reason: Reload Command."
             return "\n" + message + "\n" + reload()
         }
     }
@@ -291,7 +291,7 @@ extension IOSShell {
         device.setClock(to: local - Double(device.timezone.offsetSeconds))
         device.syslog(facility: "SYS", severity: 6, mnemonic: "CLOCKUPDATE",
                       "System clock has been updated from \(before) to \(device.changeStamp(device.now)), "
-                          + "configured from \(lineName) by \(lineName).")
+                          + "configured from \(configuredFrom).")
         return ""
     }
 }

@@ -16,6 +16,12 @@ public final class IOSShell: ConsoleShell {
     public var line: DeviceLine?
     /// True on the console line (`terminal monitor` answers `% Console already monitors`).
     public var isConsoleLine: Bool { line.map { $0.kind == .console } ?? true }
+    /// Who asked, in `%SYS-5-RELOAD: Reload requested by …`: `console`, or `admin on vty0 (…)`.
+    var requestedBy: String {
+        guard let line, line.kind == .vty else { return lineName }
+        let place = line.shortName + (line.peer.map { " (\($0))" } ?? "")
+        return line.user.map { "\($0) on \(place)" } ?? place
+    }
     /// `Configured from …` of `%SYS-5-CONFIG_I`: `console by console` on the console,
     /// `console by admin on vty0 (127.0.0.1)` on a vty (`console by vty0 (…)` without a user).
     public var configuredFrom: String {
@@ -115,6 +121,7 @@ public final class IOSShell: ConsoleShell {
     }
 
     public func submit(_ line: String) -> String {
+        self.line?.lastActive = device.now
         if let pending {
             self.pending = nil
             return answer(pending, line)

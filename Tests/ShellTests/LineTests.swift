@@ -32,6 +32,22 @@ final class LineTests: XCTestCase {
         XCTAssertTrue(h.console.logs[1].hasSuffix("Configured from console by vty1 (10.1.1.1)"), h.console.logs[1])
     }
 
+    func testClockAndReloadMessagesNameTheVty() throws {
+        let h = Harness()
+        let (shell, line, _) = try vty(h)
+        _ = shell.submit("clock set 10:00:00 1 Mar 2021")
+        XCTAssertTrue(h.console.logs.last?.hasSuffix("configured from console by admin on vty0 (127.0.0.1).") ?? false,
+                      h.console.logs.joined(separator: "\n"))
+        _ = shell.submit("reload")
+        let out = shell.submit("")
+        XCTAssertTrue(out.contains("%SYS-5-RELOAD: Reload requested by admin on vty0 (127.0.0.1). Reload Reason: Reload Command."),
+                      out)
+        // A command makes the line active now (`show users`' Idle).
+        h.time.advance(by: 90)
+        _ = shell.submit("show privilege")
+        XCTAssertEqual(line.lastActive, h.device.now)
+    }
+
     func testLogLinesReachTheConsoleAndOnlyTheMonitoringVtys() throws {
         let h = Harness()
         let (watcher, _, watcherSink) = try vty(h)
