@@ -359,6 +359,15 @@ def test_random_bytes_never_hurt_the_router(router):
     assert router.process.poll() is None
 
 
+def test_a_line_of_100000_characters(router):
+    client = router.login()
+    client.send("show " + "x" * 100000 + "\r")
+    client.expect_exact("% Invalid input detected at '^' marker.", timeout=60)
+    client.expect_exact("R1#", timeout=60)
+    assert "Current privilege level is 15" in command(client, "show privilege")
+    assert router.process.poll() is None
+
+
 def test_headless_ends_on_sigterm(router):
     client = router.login()
     router.process.send_signal(signal.SIGTERM)
