@@ -41,6 +41,8 @@ public final class VtySession: @unchecked Sendable {
     private let peer: String
     private let transport: LineConfig.Transport
     private let closeConnection: @Sendable () -> Void
+    /// A user the transport authenticated already (SSH): no login prompts on the line.
+    private let authenticatedUser: String?
     private let lock = TerminalLock()
     private var console: TerminalConsole?
     /// The client's last window size, and the line once its session began (both under `lock`).
@@ -51,10 +53,13 @@ public final class VtySession: @unchecked Sendable {
     public static let loginTimeout: Int32 = 30_000
 
     /// `slaveFD`: the pty's slave side, owned (closed) by the session. `closeConnection` closes
-    /// the client's connection from any thread (and so the pty's master side).
+    /// the client's connection from any thread (and so the pty's master side). `authenticatedUser`:
+    /// a user the transport itself authenticated (SSH), who gets no login prompts; nil: the line's
+    /// `login` decides (telnet).
     public init(engine: Engine, slaveFD: Int32, peer: String, transport: LineConfig.Transport,
-                closeConnection: @escaping @Sendable () -> Void) {
+                authenticatedUser: String? = nil, closeConnection: @escaping @Sendable () -> Void) {
         self.engine = engine
+        self.authenticatedUser = authenticatedUser
         self.slaveFD = slaveFD
         self.peer = peer
         self.transport = transport
@@ -157,6 +162,12 @@ public final class VtySession: @unchecked Sendable {
     /// connection is to close.
     private func logIn(_ config: LineConfig) -> Login? {
         let linePrivilege = config.privilegeLevel ?? 1
+        if let user = authenticatedUser {
+            // nil: the owner is gone; .some(nil): no such user any more.
+            let found = onOwner { device in device.config.users.first { $0.name == user }.map { $0.privilege } }
+            guard let found, let privilege = found else { return nil }
+            return Login(user: user, privilege: privilege ?? linePrivilege)
+        }
         switch config.login {
         case .none:
             out.write("\n")
