@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// The interactive console on a terminal: libedit line editing with IOS habits around a
-/// `ConsoleShell`.
+/// `ConsoleShell`. One for the local console (standard input and output) and one per vty line
+/// (its pseudo-terminal's slave side, `TerminalFDs`): every line edits with the same code.
 ///
 /// Keys: Enter submits the line; `?` shows help at once (not inserted); Tab completes or rings
 /// the bell; Ctrl-Z runs the line and leaves configuration mode; Ctrl-C abandons the line (and a
@@ -25,14 +26,17 @@ import Darwin
 /// while a command runs wait, unechoed, for the next prompt (`QuietInput`). Command output,
 /// returned or streamed (`writeCommandOutput`), stops at `--More--` every screen
 /// (`ConsoleShell.pageLength`; `TerminalPager`); lines logged meanwhile come after the output.
+/// The owner never waits for this line: it queues the output (`CommandOutputQueue`) and this
+/// thread pages it, so a line at --More-- pauses only itself. A vty's idle `exec-timeout` ends
+/// `run()` (`timedOut`).
 ///
 /// Threads: `run()` blocks the thread that calls it (the console thread); every shell call goes
 /// through the `ShellExecutor` to the shell's owner. `printAsync(_:)` / `deviceLog(_:)` may be
 /// called from any thread at any time.
 ///
 /// Asynchronous output: `printAsync` queues the lines under a lock and writes a byte to a
-/// self-pipe. libedit reads keys through our read function (EL_GETCFN), which poll()s standard
-/// input and that pipe; when the pipe wakes it returns a reserved key (Ctrl-_, never passed
+/// self-pipe. libedit reads keys through our read function (EL_GETCFN), which poll()s the
+/// terminal's input and that pipe; when the pipe wakes it returns a reserved key (Ctrl-_, never passed
 /// through from the keyboard) bound to a handler that moves the cursor to the end of the typed
 /// text, prints a newline and the queued lines, and returns CC_REDISPLAY so libedit draws the
 /// prompt and the partial line again below them, cursor where it was (IOS `logging synchronous`).
@@ -41,7 +45,7 @@ import Darwin
 /// it returns, lines are written straight away.
 ///
 /// `@unchecked Sendable`: the only state touched from other threads is `pending` (guarded by
-/// `lock`) and `wakePipe` (immutable file descriptors); everything else is used by the console
+/// `lock`), `wakePipe` (immutable file descriptors) and `outputQueue` (its own lock); everything else is used by the console
 /// thread alone (`run()` and the libedit callbacks it causes), and the shell only inside
 /// executor bodies.
 public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
