@@ -145,13 +145,16 @@ def test_a_user_without_a_privilege_gets_the_lines_level():
 
 def test_wrong_credentials_three_times_then_closed(router):
     client = router.telnet()
-    for _ in range(3):
-        client.expect("Username: ")
+    client.expect_exact("Username: ")
+    for attempt in range(3):
         client.send("admin\r")
-        client.expect("Password: ")
+        client.expect_exact("admin\r\nPassword: ")
         client.send("wrong\r")
-        client.expect_exact("% Login invalid")
+        client.expect_exact("\r\n% Login invalid\r\n\r\n")
+        if attempt < 2:
+            client.expect_exact("Username: ")
     client.expect("Connection closed by foreign host.")
+    assert "Username" not in client.before
 
 
 def test_password_is_not_echoed(router):

@@ -201,7 +201,7 @@ public final class VtySession: @unchecked Sendable {
                     out.write("\n")
                     return Login(user: name, privilege: privilege ?? linePrivilege)
                 }
-                out.write("\n% Login invalid\n\n")
+                out.write("% Login invalid\n\n")
             }
             return nil
         }
