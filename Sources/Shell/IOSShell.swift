@@ -206,6 +206,7 @@ public final class IOSShell: ConsoleShell {
         enter(.userExec)
         execHistory = []
         configHistory = []
+        beginConsoleSession()
     }
 
     /// The graph for what is typed, seeing through `do` in configuration modes: the graph, the

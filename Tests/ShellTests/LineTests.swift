@@ -140,6 +140,22 @@ final class LineTests: XCTestCase {
         XCTAssertEqual(reloaded.device.config.consoleLine, text.consoleLine)
     }
 
+    func testConsoleLineSettingsStartTheConsolesSessions() {
+        let h = Harness(startup: "line con 0\n privilege level 15\n length 0\n width 132\n")
+        XCTAssertEqual(h.shell.prompt, "Device>")      // a shell without a line: IOS's defaults
+        let console = DeviceLine(kind: .console, number: 0, now: h.device.now)
+        h.device.addLine(console)
+        h.shell.line = console
+        h.shell.beginConsoleSession()
+        XCTAssertEqual(h.shell.prompt, "Device#")
+        XCTAssertEqual(h.shell.terminalLength, 0)
+        XCTAssertEqual(h.shell.terminalWidth, 132)
+        // `exit`, RETURN: the new session starts the same way.
+        _ = h.shell.submit("exit")
+        h.shell.startSession()
+        XCTAssertEqual(h.shell.prompt, "Device#")
+    }
+
     func testLocalUsersAuthenticate() {
         let h = Harness()
         h.type("enable", "configure terminal", "username admin privilege 15 secret cisco",

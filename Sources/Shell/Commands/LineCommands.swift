@@ -22,6 +22,16 @@ extension IOSShell {
         if config.width == nil, columns > 0 { terminalWidth = min(columns, 512) }
     }
 
+    /// A session starts on the console line: `line con 0`'s `privilege level`, `length` and
+    /// `width` apply (the local console only: a shell without a line keeps IOS's defaults).
+    public func beginConsoleSession() {
+        guard let line, line.kind == .console else { return }
+        let config = device.config.consoleLine
+        if let level = config.privilegeLevel { setPrivilege(level) }
+        if let length = config.length { terminalLength = length }
+        if let width = config.width { terminalWidth = width }
+    }
+
     /// Changes the configuration of every line of the mode's range (`line vty 0 4`).
     func updateLines(_ change: (inout LineConfig) -> Void) {
         guard case let .line(range) = mode else { return }

@@ -28,6 +28,7 @@ public final class ConsoleHost: Sendable {
             let line = DeviceLine(kind: .console, number: 0, now: device.now)
             device.addLine(line)
             shell.value.line = line
+            shell.value.beginConsoleSession()
         }
     }
 
