@@ -344,6 +344,17 @@ def test_exec_timeout_closes_an_idle_line():
         started = time.monotonic()
         client.expect("Connection closed by foreign host.", timeout=10)
         assert time.monotonic() - started >= 1.5
+        # At --More-- and at a question too.
+        paused = r.login()
+        paused.send("show running-config\r")
+        paused.expect_exact(" --More-- ")
+        asking = r.login()
+        asking.send("clear line vty 0\r")
+        asking.expect_exact("[confirm]")
+        started = time.monotonic()
+        paused.expect("Connection closed by foreign host.", timeout=10)
+        asking.expect("Connection closed by foreign host.", timeout=10)
+        assert time.monotonic() - started >= 1.5
     finally:
         r.close()
 

@@ -131,7 +131,10 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             out.write("% Cannot start the line editor\n")
             return
         }
-        if let idleTimeout, isTerminal { cle_set_idle_timeout(editor, Int32(min(idleTimeout * 1000, 2_000_000_000))) }
+        if let idleTimeout, isTerminal {
+            cle_set_idle_timeout(editor, Int32(min(idleTimeout * 1000, 2_000_000_000)))
+            pager.idleTimeout = Int32(min(idleTimeout * 1000, 2_000_000_000))
+        }
         timedOut = false
         self.editor = editor
         cle_set_handler(editor, Unmanaged.passUnretained(self).toOpaque(), { context, action, key in
@@ -411,13 +414,28 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         }
         var typed: [UInt8] = []
         var byte: UInt8 = 0
+        // A vty's exec-timeout runs here too (a question nobody answers); log lines do not count
+        // as activity, keys do.
+        var deadline = idleTimeout.map { Self.monotonicSeconds() + $0 }
         while true {
             var fds = [pollfd(fd: io.input, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakePipe?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline - Self.monotonicSeconds()
+                guard left > 0 else {
+                    timedOut = true
+                    return .endOfInput
+                }
+                wait = Int32(min(left * 1000 + 1, 2_000_000_000))
+            }
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 {
                 if errno == EINTR { continue }
                 return .endOfInput
             }
+            if ready == 0 { continue }   // the deadline check above ends it
+
             if fds[0].revents == 0, fds[1].revents & Int16(POLLIN) != 0 {
                 wakePipe?.drain()
                 let lines: [String] = lock.withLock {
@@ -434,6 +452,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 return .endOfInput
             }
             if n == 0 { return typed.isEmpty ? .endOfInput : .line(String(decoding: typed, as: UTF8.self)) }
+            if let idleTimeout { deadline = Self.monotonicSeconds() + idleTimeout }
             if oneKey, byte != 0x03 {
                 return .line(byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") ? "" : String(decoding: [byte], as: UTF8.self))
             }
@@ -483,11 +502,23 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             if pager.stopped { queue.cancel() }
         }
         pager.end()
+        if pager.timedOut {
+            // Idle at --More-- for the line's exec-timeout: the session ends.
+            timedOut = true
+            stopped = true
+            return false
+        }
         if queue.ownerGone {
             stopped = true
             return false
         }
         return true
+    }
+
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     private static func text(of lines: [String]) -> String {

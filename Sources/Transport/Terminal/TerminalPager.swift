@@ -36,12 +36,17 @@ final class TerminalPager {
     private var linesLeft = 0
     /// The user stopped the output: the rest of it is dropped.
     private(set) var stopped = false
+    /// How long ` --More-- ` waits for a key, in milliseconds (-1: for ever; a vty's
+    /// `exec-timeout`), and whether the last wait ran out.
+    var idleTimeout: Int32 = -1
+    private(set) var timedOut = false
 
     /// A command is about to run with `length` lines per screen (`terminal length`; 0 for none).
     func begin(length: Int) {
         self.length = max(0, length)
         linesLeft = max(1, self.length - 1)
         stopped = false
+        timedOut = false
     }
 
     /// Writes (part of) the command's output, pausing at each full page.
@@ -103,7 +108,10 @@ final class TerminalPager {
             tcsetattr(inputFD, TCSANOW, &raw)
         }
         defer { if isTTY { tcsetattr(inputFD, TCSANOW, &saved) } }
-        guard let key = readByte(timeout: -1) else { return nil }
+        guard let key = readByte(timeout: idleTimeout) else {
+            timedOut = idleTimeout >= 0
+            return nil
+        }
         if key == 0x1B {
             while readByte(timeout: 30) != nil {}
         }
