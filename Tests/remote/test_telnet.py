@@ -299,6 +299,38 @@ aaa server radius dynamic-author
         r.close()
 
 
+def test_debug_on_a_monitoring_line_while_another_configures():
+    das_port = free_port(socket.SOCK_DGRAM)
+    r = Router(LOGIN_LOCAL + f"""aaa new-model
+aaa server radius dynamic-author
+ client 127.0.0.1 server-key cisco
+ port {das_port}
+""")
+    try:
+        watcher = r.login()
+        command(watcher, "terminal monitor")
+        assert "AAA POD packet processing debugging is on" in command(watcher, "debug aaa pod")
+        other = r.login()
+        other.send("configure terminal\r")
+        other.expect_exact("R1(config)#")
+        other.send("hostname R2")              # half typed when the POD comes
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(3)
+            s.sendto(disconnect_request(11), ("127.0.0.1", das_port))
+            reply, _ = s.recvfrom(4096)
+        assert reply[0] == 42
+        watcher.expect(r"POD: 127\.0\.0\.1 request queued")
+        other.send("\r")
+        other.expect_exact("R2(config)#")
+        # The configuring line did not monitor: no POD line in what it saw.
+        assert "POD:" not in other.before
+        # The watcher sees the new hostname at once.
+        watcher.send("\r")
+        watcher.expect_exact("R2#")
+    finally:
+        r.close()
+
+
 def test_fresh_router_lets_nobody_in_and_transport_and_busy_lines_refuse():
     r = Router("hostname R1\n")
     try:
