@@ -33,7 +33,7 @@ public final class VtySession: @unchecked Sendable {
     private enum Allocation: Sendable {
         case busy
         case refused
-        case ready(NIOLoopBoundBox<OwnerState>, LineConfig, hostname: String)
+        case ready(NIOLoopBoundBox<OwnerState>, LineConfig)
     }
 
     private let engine: Engine
@@ -111,8 +111,8 @@ public final class VtySession: @unchecked Sendable {
             line.onClear = closeConnection
             let state = OwnerState(line: line, shell: IOSShell(device: device))
             state.shell.line = line
-            return .ready(NIOLoopBoundBox(state, eventLoop: loop), config, hostname: device.config.hostname)
-        }), case let .ready(box, config, _) = allocation else { return }
+            return .ready(NIOLoopBoundBox(state, eventLoop: loop), config)
+        }), case let .ready(box, config) = allocation else { return }
         defer {
             _ = onOwner { _ in
                 let state = box.value
@@ -126,9 +126,13 @@ public final class VtySession: @unchecked Sendable {
         guard let login = logIn(config) else { return }
         let io = TerminalFDs(input: slaveFD, output: slaveFD)
         let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
-        let window = lock.withLock { self.window }
         guard let console: TerminalConsole = onOwner({ _ in
             let state = box.value
+            // The latest window size; from now on `resize` sends changes to the owner, after this.
+            let window = self.lock.withLock { () -> (columns: Int, rows: Int)? in
+                self.started = (box, config)
+                return self.window
+            }
             let console = TerminalConsole(shell: state.shell, executor: executor, io: io, signals: false,
                                           restartsAfterExit: false)
             state.console = console
@@ -139,10 +143,7 @@ public final class VtySession: @unchecked Sendable {
             return console
         }) else { return }
         console.idleTimeout = config.execTimeout.interval
-        lock.withLock {
-            self.console = console
-            started = (box, config)
-        }
+        lock.withLock { self.console = console }
         console.run()
         lock.withLock {
             self.console = nil
