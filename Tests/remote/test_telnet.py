@@ -437,6 +437,26 @@ def test_window_size_from_naws(router):
     assert "Length: 40 lines, Width: 120 columns" in command(client, "show terminal | include Length")
 
 
+def test_absurd_window_sizes_are_kept_within_bounds(router):
+    with socket.create_connection(("127.0.0.1", router.port), timeout=5) as s:
+        s.sendall(bytes([255, 250, 31, 255, 255, 255, 255, 255, 255, 255, 255, 255, 240]))   # 65535 x 65535
+        buffer = b""
+        while b"Username: " not in buffer:
+            buffer += s.recv(4096)
+        s.sendall(b"admin\r")
+        while b"Password: " not in buffer:
+            buffer += s.recv(4096)
+        s.sendall(b"cisco\r")
+        while not buffer.endswith(b"R1#"):
+            buffer += s.recv(4096)
+        # 0 x 0 means "unknown": the size stays.
+        s.sendall(bytes([255, 250, 31, 0, 0, 0, 0, 255, 240]) + b"show terminal | include Length\r")
+        while b"columns" not in buffer:
+            buffer += s.recv(4096)
+        assert b"Length: 512 lines, Width: 512 columns" in buffer
+    assert router.process.poll() is None
+
+
 def vty_rows(client):
     return [line for line in command(client, "show users").splitlines() if " vty " in line]
 

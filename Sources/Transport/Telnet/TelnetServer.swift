@@ -16,6 +16,8 @@ import Darwin
 public final class TelnetServer: @unchecked Sendable {
     /// Output a client has not read yet beyond which its connection is dropped (not the process).
     public static let outputLimit = 1 << 20
+    /// The largest window (columns or rows) a client's NAWS may set.
+    public static let maximumWindow = 1000
 
     private let engine: Engine
     private let group: MultiThreadedEventLoopGroup
@@ -129,11 +131,14 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
         if !output.replies.isEmpty {
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output.replies)), promise: nil)
         }
-        if let size = output.windowSize, masterFD >= 0, !closed {
-            var ws = winsize(ws_row: UInt16(clamping: max(1, size.rows)), ws_col: UInt16(clamping: max(1, size.columns)),
-                             ws_xpixel: 0, ws_ypixel: 0)
+        // 0 is "unknown" (RFC 1073): keep the size there is. Sizes are kept within what libedit can
+        // draw without a huge screen buffer (it allocates rows x columns).
+        if let size = output.windowSize, size.columns > 0, size.rows > 0, masterFD >= 0, !closed {
+            let columns = min(max(size.columns, 10), TelnetServer.maximumWindow)
+            let rows = min(max(size.rows, 2), TelnetServer.maximumWindow)
+            var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
             _ = ioctl(masterFD, UInt(TIOCSWINSZ), &ws)
-            session?.resize(columns: size.columns, rows: size.rows)
+            session?.resize(columns: columns, rows: rows)
         }
         guard !output.data.isEmpty else { return }
         if let master {
