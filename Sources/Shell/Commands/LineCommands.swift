@@ -81,6 +81,19 @@ extension IOSCommands {
             },
             CommandDeclaration([.line], "login [local$local]",
                                ["Enable password checking", "Local password checking"], no: 1) { ctx in
+                // IOS warns, per line, that `login` without a line password locks the line.
+                if ctx.form == .set, !ctx.has("local"), !ctx.shell.loadingConfiguration,
+                   case let .line(range) = ctx.shell.mode {
+                    let c = ctx.device.config
+                    if range.console {
+                        if c.consoleLine.password == nil { ctx.print("% Login disabled on line 0, until 'password' is set") }
+                    } else {
+                        for number in range.first...range.last
+                        where c.vtyLines.indices.contains(number) && c.vtyLines[number].password == nil {
+                            ctx.print("% Login disabled on line \(number + 1), until 'password' is set")
+                        }
+                    }
+                }
                 ctx.shell.updateLines { line in
                     switch ctx.form {
                     case .set: line.login = ctx.has("local") ? .local : .password

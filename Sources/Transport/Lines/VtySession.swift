@@ -175,7 +175,7 @@ public final class VtySession: @unchecked Sendable {
             return Login(user: nil, privilege: linePrivilege)
         case .password:
             guard let password = config.password else {
-                out.write("\n\nPassword required, but none set\n\n")
+                out.write("\nPassword required, but none set\n")
                 return nil
             }
             out.write("\n\nUser Access Verification\n\n")
