@@ -10,8 +10,9 @@ packages=(libedit-dev)
 python_packages=()
 if [ "${1:-}" = "--test" ]; then
     # faketime: the terminal tests also run with the clock on the 1st of a month.
-    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv)
-    python_packages+=(pyrad pexpect pytest textfsm ntc_templates)
+    # telnet: the remote-access tests drive a real telnet client to the vty lines.
+    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv telnet)
+    python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko)
 fi
 
 missing=()

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +24,13 @@ struct cle_editor {
     char *prompt;
     void *context;
     cle_key_handler handler;
+    int in_fd;
+    FILE *in_file;          /* our own streams for a line that is not standard input/output */
+    FILE *out_file;
     int wake_fd;
     int wake_key;
+    int idle_ms;            /* -1: wait for ever */
+    int timed_out;
     int lead;   /* the keys read so far end inside a key sequence: a LEAD_* value */
 };
 
@@ -90,10 +96,15 @@ static int read_char(EditLine *el, wchar_t *out) {
     size_t have = 0;
     for (;;) {
         if (have == 0 && e && e->wake_fd >= 0 && e->lead == LEAD_NONE) {
-            struct pollfd fds[2] = { { STDIN_FILENO, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
-            if (poll(fds, 2, -1) < 0) {
+            struct pollfd fds[2] = { { e->in_fd, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
+            int ready = poll(fds, 2, e->idle_ms);
+            if (ready < 0) {
                 if (errno == EINTR) continue;   /* SIGWINCH and friends: libedit handled them */
                 return -1;
+            }
+            if (ready == 0) {                   /* the line's exec-timeout */
+                e->timed_out = 1;
+                return 0;
             }
             if (fds[1].revents & POLLIN) {
                 char drain[256];
@@ -102,7 +113,7 @@ static int read_char(EditLine *el, wchar_t *out) {
                 return 1;
             }
         }
-        ssize_t n = read(STDIN_FILENO, bytes + have, 1);
+        ssize_t n = read(e ? e->in_fd : STDIN_FILENO, bytes + have, 1);
         if (n < 0) {
             if (errno == EINTR) continue;
             return -1;
@@ -127,15 +138,47 @@ static int read_char(EditLine *el, wchar_t *out) {
     }
 }
 
+static pthread_mutex_t create_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t locale_once = PTHREAD_ONCE_INIT;
+
+/* The console reads and echoes UTF-8 whatever the user's locale (piped input does too): in
+   the C locale libedit would drop every non-ASCII byte and run the rest of the line. Once per
+   process: setlocale is not safe while other threads run editors. */
+static void set_locale(void) {
+    if (!setlocale(LC_CTYPE, "C.UTF-8")) setlocale(LC_CTYPE, "");
+}
+
 cle_editor *cle_create(const char *program, int history_size, int wake_fd, int wake_key) {
+    return cle_create_fd(program, history_size, STDIN_FILENO, STDOUT_FILENO, wake_fd, wake_key, 1);
+}
+
+cle_editor *cle_create_fd(const char *program, int history_size, int in_fd, int out_fd,
+                          int wake_fd, int wake_key, int signals) {
     cle_editor *e = calloc(1, sizeof *e);
     if (!e) return NULL;
     e->wake_fd = wake_fd;
     e->wake_key = wake_key;
-    /* The console reads and echoes UTF-8 whatever the user's locale (piped input does too): in
-       the C locale libedit would drop every non-ASCII byte and run the rest of the line. */
-    if (!setlocale(LC_CTYPE, "C.UTF-8")) setlocale(LC_CTYPE, "");
-    e->el = el_init(program, stdin, stdout, stderr);
+    e->in_fd = in_fd;
+    e->idle_ms = -1;
+    pthread_once(&locale_once, set_locale);
+    FILE *in = stdin, *out = stdout;
+    if (in_fd != STDIN_FILENO || out_fd != STDOUT_FILENO) {
+        int in_copy = dup(in_fd), out_copy = dup(out_fd);
+        e->in_file = in_copy >= 0 ? fdopen(in_copy, "r") : NULL;
+        e->out_file = out_copy >= 0 ? fdopen(out_copy, "w") : NULL;
+        if (!e->in_file || !e->out_file) {
+            if (!e->in_file && in_copy >= 0) close(in_copy);
+            if (!e->out_file && out_copy >= 0) close(out_copy);
+            cle_destroy(e);
+            return NULL;
+        }
+        in = e->in_file;
+        out = e->out_file;
+    }
+    /* libedit's set-up reads terminal capabilities through process-wide state: one at a time. */
+    pthread_mutex_lock(&create_lock);
+    e->el = el_init_fd(program, in, out, out, in_fd, out_fd, out_fd);
+    pthread_mutex_unlock(&create_lock);
     e->history = history_init();
     if (!e->el || !e->history) { cle_destroy(e); return NULL; }
     HistEvent ev;
@@ -145,7 +188,9 @@ cle_editor *cle_create(const char *program, int history_size, int wake_fd, int w
     el_set(e->el, EL_EDITOR, "emacs");
     el_set(e->el, EL_PROMPT, prompt_fn);
     el_set(e->el, EL_HIST, history, e->history);
-    el_set(e->el, EL_SIGNAL, 1);            /* restore the tty on signals, follow SIGWINCH */
+    /* The console restores its tty on signals and follows SIGWINCH; a vty's editor must not
+       install process-wide handlers (its window size comes from the connection: cle_resize). */
+    el_set(e->el, EL_SIGNAL, signals ? 1 : 0);
     el_set(e->el, EL_GETCFN, read_char);
     /* Edit mode without ISIG: Ctrl-Z must be a key (IOS: leave config mode), not SIGTSTP. */
     el_set(e->el, EL_SETTY, "-d", "-isig", NULL);
@@ -157,10 +202,28 @@ cle_editor *cle_create(const char *program, int history_size, int wake_fd, int w
     return e;
 }
 
+void cle_set_idle_timeout(cle_editor *e, int milliseconds) {
+    e->idle_ms = milliseconds > 0 ? milliseconds : -1;
+}
+
+int cle_timed_out(cle_editor *e) {
+    return e->timed_out;
+}
+
+void cle_resize(cle_editor *e) {
+    el_resize(e->el);
+}
+
 void cle_destroy(cle_editor *e) {
     if (!e) return;
-    if (e->el) el_end(e->el);               /* also puts the tty back as it found it */
+    if (e->el) {
+        pthread_mutex_lock(&create_lock);
+        el_end(e->el);                      /* also puts the tty back as it found it */
+        pthread_mutex_unlock(&create_lock);
+    }
     if (e->history) history_end(e->history);
+    if (e->in_file) fclose(e->in_file);
+    if (e->out_file) fclose(e->out_file);
     free(e->prompt);
     free(e);
 }
@@ -191,6 +254,7 @@ int cle_bind_builtin(cle_editor *e, const char *key, const char *function) {
 
 const char *cle_gets(cle_editor *e, int *count) {
     e->lead = LEAD_NONE;
+    e->timed_out = 0;
     return el_gets(e->el, count);
 }
 

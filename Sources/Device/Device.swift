@@ -72,6 +72,23 @@ public final class Device {
             for line in held { console.deviceLog(line) }
         }
     }
+    /// The lines in use: the console (once attached) and the vty lines with a session, in the
+    /// order of their numbers.
+    public private(set) var lines: [DeviceLine] = []
+
+    /// Sessions each vty line has had since boot (`show line`'s Uses).
+    public var vtyUses: [Int: Int] = [:]
+
+    public func addLine(_ line: DeviceLine) {
+        if line.kind == .vty { vtyUses[line.number, default: 0] += 1 }
+        lines.append(line)
+        lines.sort { $0.absoluteNumber < $1.absoluteNumber }
+    }
+
+    public func removeLine(_ line: DeviceLine) {
+        lines.removeAll { $0 === line }
+    }
+
     /// Lines waiting for the first console (nil once one attached); at most `heldConsoleLimit`.
     private var heldConsoleLines: [String]? = []
     static let heldConsoleLimit = 256
@@ -209,6 +226,7 @@ public final class Device {
         record(line, severity: severity)
         guard consoleLogging else { return }
         consoleMessagesLogged += 1
+        for vty in lines where vty.kind == .vty && vty.monitor { vty.sink?.deviceLog(line) }
         if let console {
             console.deviceLog(line)
         } else if heldConsoleLines != nil, heldConsoleLines!.count < Device.heldConsoleLimit {

@@ -154,6 +154,10 @@ public struct RunningConfig: Equatable, Sendable {
     public var ipDomainLookup = true
     /// `logging buffered [SIZE]`: nil when off.
     public var loggingBufferedSize: Int? = nil
+    /// `line con 0`.
+    public var consoleLine = LineConfig.consoleDefault
+    /// `line vty 0 4` (five lines; `line vty 5 15` makes sixteen).
+    public var vtyLines = Array(repeating: LineConfig.vtyDefault, count: 5)
 
     public init() {}
 

@@ -9,8 +9,17 @@ struct Console: ParsableArguments {
     @Option(help: "The startup-config file that `write memory` saves and the emulator loads at start (default: $XDG_CONFIG_HOME or ~/.config, then flexvpn-emu/startup-config).")
     var startupConfig: String?
 
-    @Option(help: "The address the DAS listens on (0.0.0.0 for every interface).")
-    var dasAddress = "127.0.0.1"
+    @Option(help: "The address every listener binds (the telnet server, the DAS; 0.0.0.0 for every interface).")
+    var listenAddress = "127.0.0.1"
+
+    @Option(help: "The address the DAS alone listens on, instead of --listen-address.")
+    var dasAddress: String?
+
+    @Option(help: "The telnet port of the vty lines (0 or absent: no telnet).")
+    var telnetPort: Int = 0
+
+    @Flag(help: "No console line: only the vty lines and the servers, until SIGTERM; log lines go to standard output.")
+    var headless = false
 
     @Option(help: "Run on a clock that moves only when told, with this random seed.")
     var deterministic: UInt64?
@@ -32,7 +41,8 @@ struct Console: ParsableArguments {
         } else {
             device = Device(startupStore: store)
         }
-        let engine = Engine(device: device, options: .init(dasBindHost: dasAddress))
+        guard (0...65535).contains(telnetPort) else { throw ValidationError("--telnet-port must be 0-65535") }
+        let engine = Engine(device: device, options: .init(dasBindHost: dasAddress ?? listenAddress))
         let host = ConsoleHost(engine: engine)
         // The transports and timers exist before the configuration loads, so a scenario's or a
         // startup-config's sessions send their Starts (to a loopback server: real UDP) and the
@@ -56,7 +66,24 @@ struct Console: ParsableArguments {
         if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
         // A port already in use is logged before the first prompt (held until the console attaches).
         _ = try? das.settled().wait()
-        host.runConsole()
+        var telnet: TelnetServer?
+        if telnetPort != 0 {
+            let server = TelnetServer(engine: engine)
+            do {
+                _ = try server.start(host: listenAddress, port: telnetPort)
+                telnet = server
+            } catch {
+                FileHandle.standardError.write(Data("% Telnet: cannot listen on \(listenAddress) port \(telnetPort): \(error)\n".utf8))
+                server.stop()
+                if headless { throw ExitCode(1) }
+            }
+        }
+        if headless {
+            host.runHeadless()
+        } else {
+            host.runConsole()
+        }
+        telnet?.stop()
         try? das.stop().wait()
         _ = try? accounting.stop().wait()
         try? engine.shutdown()

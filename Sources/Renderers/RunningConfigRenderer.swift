@@ -81,6 +81,8 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         emit("!")
+        lineBlocks(c, all: all).forEach(emit)
+        emit("!")
         emit("end")
     }
 

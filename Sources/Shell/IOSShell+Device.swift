@@ -6,6 +6,18 @@ import Renderers
 extension IOSShell {
     func answer(_ question: Pending, _ line: String) -> String {
         switch question {
+        case let .clearLine(target):
+            let a = line.trimmingSpaces.lowercased()
+            guard a.isEmpty || a == "y" || a == "yes" else { return "" }
+            // IOS answers [OK] whether or not someone was on the line.
+            if let target {
+                if target === self.line {
+                    finish()
+                } else {
+                    target.onClear?()
+                }
+            }
+            return " [OK]\n"
         case let .password(attempt):
             if passwordMatches(line) {
                 enter(.privilegedExec)
@@ -81,7 +93,7 @@ extension IOSShell {
             guard a.isEmpty || "yes".hasPrefix(a) || a == "confirm" else { return "" }
             // Printed inline: the console that would show it asynchronously is about to restart.
             let message = device.timestamp(for: device.config.timestampsLog)
-                + "%SYS-5-RELOAD: Reload requested by \(lineName). Reload Reason: Reload Command."
+                + "%SYS-5-RELOAD: Reload requested by \(requestedBy). Reload Reason: Reload Command."
             return "\n" + message + "\n" + reload()
         }
     }
@@ -116,6 +128,8 @@ extension IOSShell {
             c.dynamicAuthor = das
         }
         for i in c.radiusServers.indices { encrypt(&c.radiusServers[i].key) }
+        encrypt(&c.consoleLine.password)
+        for i in c.vtyLines.indices { encrypt(&c.vtyLines[i].password) }
         for i in c.users.indices {
             if case let .password(p)? = c.users[i].credential {
                 var secret: ConfigSecret? = p
@@ -277,7 +291,7 @@ extension IOSShell {
         device.setClock(to: local - Double(device.timezone.offsetSeconds))
         device.syslog(facility: "SYS", severity: 6, mnemonic: "CLOCKUPDATE",
                       "System clock has been updated from \(before) to \(device.changeStamp(device.now)), "
-                          + "configured from \(lineName) by \(lineName).")
+                          + "configured from \(configuredFrom).")
         return ""
     }
 }

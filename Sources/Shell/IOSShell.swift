@@ -11,6 +11,25 @@ public final class IOSShell: ConsoleShell {
     public internal(set) var quitsEmulator = false
     /// Who the CONFIG_I message and the running-config header name.
     public var lineName = "console"
+    /// The line this shell serves: nil or the console for the local terminal, a vty for a
+    /// remote session (its user, peer and `terminal monitor`).
+    public var line: DeviceLine?
+    /// True on the console line (`terminal monitor` answers `% Console already monitors`).
+    public var isConsoleLine: Bool { line.map { $0.kind == .console } ?? true }
+    /// Who asked, in `%SYS-5-RELOAD: Reload requested by …`: `console`, or `admin on vty0 (…)`.
+    var requestedBy: String {
+        guard let line, line.kind == .vty else { return lineName }
+        let place = line.shortName + (line.peer.map { " (\($0))" } ?? "")
+        return line.user.map { "\($0) on \(place)" } ?? place
+    }
+    /// `Configured from …` of `%SYS-5-CONFIG_I`: `console by console` on the console,
+    /// `console by admin on vty0 (127.0.0.1)` on a vty (`console by vty0 (…)` without a user).
+    public var configuredFrom: String {
+        guard let line, line.kind == .vty else { return "\(lineName) by \(lineName)" }
+        let place = line.shortName + (line.peer.map { " (\($0))" } ?? "")
+        if let user = line.user { return "console by \(user) on \(place)" }
+        return "console by \(place)"
+    }
 
     /// The privilege level in user EXEC: 1, or what `enable N` / `disable N` chose below 15
     /// (privileged EXEC and the configuration modes are level 15).
@@ -20,7 +39,9 @@ public final class IOSShell: ConsoleShell {
 
     public var terminalLength = 24
     public var terminalWidth = 80
-    public var terminalMonitor = false
+    public var terminalMonitor = false {
+        didSet { line?.monitor = terminalMonitor }
+    }
     /// The last commands of the current mode's history, newest last (`show history`; IOS keeps
     /// 10 on a console line, one history for EXEC and one for the configuration modes).
     public var history: [String] { mode.isConfiguration ? configHistory : execHistory }
@@ -45,6 +66,8 @@ public final class IOSShell: ConsoleShell {
         case configureSource
         /// `write erase`, `erase startup-config`.
         case eraseConfirm
+        /// `clear line`: the line in use, or nil when nobody is on it.
+        case clearLine(DeviceLine?)
     }
     var pending: Pending?
 
@@ -73,6 +96,7 @@ public final class IOSShell: ConsoleShell {
         case .reloadSave?: return "System configuration has been modified. Save? [yes/no]: "
         case .configureSource?: return "Configuring from terminal, memory, or network [terminal]? "
         case .eraseConfirm?: return "Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]"
+        case .clearLine?: return "[confirm]"
         // Levels 2-14 have only level 1's commands here, but IOS prompts with `#` above level 1.
         case nil: return promptHostname + (mode == .userExec && userExecLevel > 1 ? "#" : mode.promptSuffix)
         }
@@ -87,6 +111,7 @@ public final class IOSShell: ConsoleShell {
     public var answersWithOneKey: Bool {
         if case .reloadConfirm? = pending { return true }
         if case .eraseConfirm? = pending { return true }
+        if case .clearLine? = pending { return true }
         return false
     }
 
@@ -96,6 +121,7 @@ public final class IOSShell: ConsoleShell {
     }
 
     public func submit(_ line: String) -> String {
+        self.line?.lastActive = device.now
         if let pending {
             self.pending = nil
             return answer(pending, line)
@@ -180,6 +206,7 @@ public final class IOSShell: ConsoleShell {
         enter(.userExec)
         execHistory = []
         configHistory = []
+        beginConsoleSession()
     }
 
     /// The graph for what is typed, seeing through `do` in configuration modes: the graph, the
@@ -344,7 +371,7 @@ public final class IOSShell: ConsoleShell {
     /// `end`, Ctrl-Z, or `exit` from global configuration.
     func leaveConfiguration() {
         mode = .privilegedExec
-        device.syslog(facility: "SYS", severity: 5, mnemonic: "CONFIG_I", "Configured from \(lineName) by \(lineName)")
+        device.syslog(facility: "SYS", severity: 5, mnemonic: "CONFIG_I", "Configured from \(configuredFrom)")
     }
 
     func finish() { isFinished = true }

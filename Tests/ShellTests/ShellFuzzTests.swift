@@ -186,6 +186,7 @@ final class ShellFuzzTests: XCTestCase {
         case .dynamicAuthor: return ["end", "enable", "configure terminal", "aaa new-model", "aaa server radius dynamic-author"]
         case .radiusServer: return ["end", "enable", "configure terminal", "radius server FUZZ"]
         case .serverGroupRadius: return ["end", "enable", "configure terminal", "aaa new-model", "aaa group server radius G"]
+        case .line: return ["end", "enable", "configure terminal", "line vty 0 4"]
         }
     }
 

@@ -58,7 +58,7 @@ final class StreamingOutputTests: XCTestCase {
         let config = h.shell.submit("show running-config")
         let lines = config.split(separator: "\n", maxSplits: 3, omittingEmptySubsequences: false)
         XCTAssertEqual(lines[2], "Current configuration : \(lines[3].utf8.count) bytes")
-        XCTAssertTrue(config.hasSuffix("username user9999 privilege 15\n!\n!\nend\n"))
+        XCTAssertTrue(config.hasSuffix("username user9999 privilege 15\n!\n!\nline con 0\n stopbits 1\nline vty 0 4\n login\n!\nend\n"))
         let logging = h.shell.submit("show logging")
         XCTAssertTrue(logging.contains("    Buffer logging:  level debugging, 10000 messages logged, xml disabled,\n"))
         XCTAssertTrue(logging.hasSuffix("%SYS-5-TEST: message 9999\n"))

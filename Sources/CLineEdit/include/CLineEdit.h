@@ -6,7 +6,8 @@
  * (they are C variadic functions), so every call the terminal console needs is wrapped here.
  * <histedit.h> is included by shim.c only, so Swift never sees libedit's own declarations.
  *
- * One cle_editor reads stdin and writes stdout. Not thread-safe: one thread owns it.
+ * One cle_editor reads one terminal (stdin/stdout, or a pty) and writes it. One thread owns
+ * each editor; editors on different threads may run at once.
  */
 
 #include <stddef.h>
@@ -36,7 +37,19 @@ typedef int (*cle_key_handler)(void *context, int action, int key);
    is returned as if typed (a real `wake_key` typed by the user is dropped). wake_fd < 0: none.
    Returns NULL on failure. */
 cle_editor *cle_create(const char *program, int history_size, int wake_fd, int wake_key);
+/* The same on any terminal: reads `in_fd`, writes `out_fd` (a vty's pseudo-terminal).
+   `signals` 0: no process-wide signal handlers (EL_SIGNAL 0), as every editor but the
+   console's must. */
+cle_editor *cle_create_fd(const char *program, int history_size, int in_fd, int out_fd,
+                          int wake_fd, int wake_key, int signals);
 void cle_destroy(cle_editor *editor);
+
+/* cle_gets gives up (returns NULL, cle_timed_out then 1) after `milliseconds` without a key
+   (the line's exec-timeout); 0: never. Needs a wake_fd (the wait happens in its poll). */
+void cle_set_idle_timeout(cle_editor *editor, int milliseconds);
+int cle_timed_out(cle_editor *editor);
+/* The terminal's size changed (TIOCSWINSZ on the pty): libedit reads it again. */
+void cle_resize(cle_editor *editor);
 
 /* The object that key handlers receive, and the handler itself. */
 void cle_set_handler(cle_editor *editor, void *context, cle_key_handler handler);

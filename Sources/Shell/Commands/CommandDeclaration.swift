@@ -9,6 +9,8 @@ public enum Mode: Equatable, Sendable {
     case dynamicAuthor
     case radiusServer(name: String)
     case serverGroupRadius(name: String)
+    /// `line con 0`, `line vty 0 4`: the lines being configured.
+    case line(LineRange)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -18,6 +20,7 @@ public enum Mode: Equatable, Sendable {
         case .dynamicAuthor: return .dynamicAuthor
         case .radiusServer: return .radiusServer
         case .serverGroupRadius: return .serverGroupRadius
+        case .line: return .line
         }
     }
 
@@ -29,6 +32,7 @@ public enum Mode: Equatable, Sendable {
         case .dynamicAuthor: return "(config-locsvr-da-radius)#"
         case .radiusServer: return "(config-radius-server)#"
         case .serverGroupRadius: return "(config-sg-radius)#"
+        case .line: return "(config-line)#"
         }
     }
 
@@ -42,12 +46,25 @@ public enum Mode: Equatable, Sendable {
         case .dynamicAuthor: return "dynamic authorization local server configuration commands:"
         case .radiusServer: return "RADIUS server sub-mode commands:"
         case .serverGroupRadius: return "Server group configuration commands:"
+        case .line: return "Line configuration commands:"
         }
     }
 }
 
 public enum ModeKind: Hashable, Sendable {
-    case exec, config, dynamicAuthor, radiusServer, serverGroupRadius
+    case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line
+}
+
+/// The lines a `line` command configures: the console, or vty lines `first` to `last`.
+public struct LineRange: Equatable, Sendable {
+    public var console: Bool
+    public var first: Int
+    public var last: Int
+    public init(console: Bool, first: Int, last: Int) {
+        self.console = console
+        self.first = first
+        self.last = last
+    }
 }
 
 /// How a configuration command was given: plain, `no …` or `default …`.

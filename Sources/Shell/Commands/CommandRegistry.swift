@@ -16,7 +16,7 @@ public final class CommandRegistry: @unchecked Sendable {
     private(set) var entries: [Entry] = []
     private var syntaxes: [SyntaxNode] = []
     private var graphs: [GrammarKey: CommandGraph] = [:]
-    private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius]
+    private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line]
 
     public init(_ declarations: [CommandDeclaration]) {
         for declaration in declarations {

@@ -14,6 +14,11 @@ extension IOSCommands {
                     return
                 }
                 let c = ctx.device.config
+                // A vty reaches privileged EXEC only through an enable secret or password.
+                if !shell.isConsoleLine, c.enableSecretStorage == nil, c.enablePassword == nil {
+                    ctx.print("% No password set")
+                    return
+                }
                 if target == 15, c.enableSecretStorage != nil || c.enablePassword != nil {
                     ctx.shell.ask(.password(attempt: 1))
                 } else {
@@ -66,7 +71,7 @@ extension IOSCommands {
             CommandDeclaration([.exec], "terminal monitor",
                                ["Set terminal line parameters", "Copy debug output to the current terminal line"],
                                privilege: 1) { ctx in
-                if ctx.shell.lineName == "console" {
+                if ctx.shell.isConsoleLine {
                     ctx.print("% Console already monitors")
                 } else {
                     ctx.shell.terminalMonitor = true

@@ -3,11 +3,12 @@ public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
+            + lineCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
-        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius]
+        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()
@@ -22,6 +23,9 @@ public enum IOSCommands {
                 ctx.shell.enter(.config)
             },
             CommandDeclaration([.serverGroupRadius], "exit", ["Exit from server-group configuration mode"]) { ctx in
+                ctx.shell.enter(.config)
+            },
+            CommandDeclaration([.line], "exit", ["Exit from line configuration mode"]) { ctx in
                 ctx.shell.enter(.config)
             },
             // The shell runs `do …` itself, in EXEC's grammar; this gives `?` and Tab the word.

@@ -10,7 +10,7 @@ extension IOSCommands {
             CommandDeclaration([.exec], "show terminal", [HelpText.show, "Display terminal configuration parameters"],
                                privilege: 1, pipe: true) { ctx in
                 let shell = ctx.shell
-                let line = SystemRenderer.TerminalLine(number: 0, length: shell.terminalLength, width: shell.terminalWidth,
+                let line = SystemRenderer.TerminalLine(number: shell.line?.absoluteNumber ?? 0, length: shell.terminalLength, width: shell.terminalWidth,
                                                        historySize: shell.historySize,
                                                        activeSeconds: ctx.device.uptimeSeconds)
                 SystemRenderer.terminal(line) { ctx.print($0) }

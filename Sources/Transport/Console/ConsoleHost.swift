@@ -21,6 +21,37 @@ public final class ConsoleHost: Sendable {
         }.wait()
     }
 
+    /// The console line (`con 0`) in the device's line registry: `show users` lists it.
+    private func attachConsoleLine() {
+        let shell = self.shell
+        engine.sync { device in
+            let line = DeviceLine(kind: .console, number: 0, now: device.now)
+            device.addLine(line)
+            shell.value.line = line
+            shell.value.beginConsoleSession()
+        }
+    }
+
+    /// `--headless`: no console line. Log and debug lines go to standard output; the vty lines
+    /// and servers serve until SIGTERM (or SIGINT), then this returns.
+    public func runHeadless() {
+        let sink = StandardOutputSink()
+        engine.sync { device in device.console = sink }
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let done = DispatchSemaphore(value: 0)
+        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { done.signal() }
+            source.resume()
+            return source
+        }
+        done.wait()
+        sources.forEach { $0.cancel() }
+        engine.sync { device in device.console = nil }
+        withExtendedLifetime(sink) {}
+    }
+
     /// Loads the startup-config; returns what IOS would report about rejected lines.
     public func loadStartupConfig() -> String {
         let shell = self.shell
@@ -36,14 +67,15 @@ public final class ConsoleHost: Sendable {
     /// The libedit console when standard input is a terminal, else the piped console. Blocks
     /// until the session ends (`exit`, end of input).
     public func runConsole() {
+        attachConsoleLine()
         let shell = self.shell
         let loop = engine.eventLoop
         if TerminalConsole.standardInputIsTerminal {
             let terminal = try! loop.submit { () -> TerminalConsole in
                 let console = TerminalConsole(shell: shell.value, executor: EventLoopShellExecutor(eventLoop: loop))
                 shell.value.device.console = console
-                // Long outputs go to the screen while they are produced, paged (the terminal's
-                // thread waits in `submit` meanwhile, so nothing else writes).
+                // Long outputs go to the line while they are produced, paged by the terminal's
+                // own thread: the owner never waits for a key.
                 shell.value.outputStream = { [weak console] text in console?.writeCommandOutput(text) }
                 return console
             }.wait()
@@ -71,5 +103,12 @@ public final class ConsoleHost: Sendable {
             _ = try? loop.submit {}.wait()
             withExtendedLifetime(piped) {}
         }
+    }
+}
+
+/// `--headless`: the device's log lines, one per line on standard output.
+final class StandardOutputSink: ConsoleSink, @unchecked Sendable {
+    func deviceLog(_ line: String) {
+        FileHandle.standardOutput.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
     }
 }

@@ -6,6 +6,9 @@ public protocol ShellExecutor: Sendable {
     /// Runs `body` on the owner, waits until it has run, and returns its result. Throws when the
     /// owner is gone (its event loop shut down); the console then closes.
     func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T
+    /// Runs `body` on the owner later without waiting; `ifGone` instead (on any thread) when the
+    /// owner is gone.
+    func async(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void)
 }
 
 /// The owner is a SwiftNIO event loop (the product's engine).
@@ -21,5 +24,8 @@ public struct EventLoopShellExecutor: ShellExecutor {
         if eventLoop.inEventLoop { return body() }
         return try eventLoop.submit(body).wait()
     }
-}
 
+    public func async(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void) {
+        eventLoop.submit(body).whenFailure { _ in ifGone() }
+    }
+}

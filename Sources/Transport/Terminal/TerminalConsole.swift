@@ -9,7 +9,8 @@ import Darwin
 #endif
 
 /// The interactive console on a terminal: libedit line editing with IOS habits around a
-/// `ConsoleShell`.
+/// `ConsoleShell`. One for the local console (standard input and output) and one per vty line
+/// (its pseudo-terminal's slave side, `TerminalFDs`): every line edits with the same code.
 ///
 /// Keys: Enter submits the line; `?` shows help at once (not inserted); Tab completes or rings
 /// the bell; Ctrl-Z runs the line and leaves configuration mode; Ctrl-C abandons the line (and a
@@ -25,14 +26,17 @@ import Darwin
 /// while a command runs wait, unechoed, for the next prompt (`QuietInput`). Command output,
 /// returned or streamed (`writeCommandOutput`), stops at `--More--` every screen
 /// (`ConsoleShell.pageLength`; `TerminalPager`); lines logged meanwhile come after the output.
+/// The owner never waits for this line: it queues the output (`CommandOutputQueue`) and this
+/// thread pages it, so a line at --More-- pauses only itself. A vty's idle `exec-timeout` ends
+/// `run()` (`timedOut`).
 ///
 /// Threads: `run()` blocks the thread that calls it (the console thread); every shell call goes
 /// through the `ShellExecutor` to the shell's owner. `printAsync(_:)` / `deviceLog(_:)` may be
 /// called from any thread at any time.
 ///
 /// Asynchronous output: `printAsync` queues the lines under a lock and writes a byte to a
-/// self-pipe. libedit reads keys through our read function (EL_GETCFN), which poll()s standard
-/// input and that pipe; when the pipe wakes it returns a reserved key (Ctrl-_, never passed
+/// self-pipe. libedit reads keys through our read function (EL_GETCFN), which poll()s the
+/// terminal's input and that pipe; when the pipe wakes it returns a reserved key (Ctrl-_, never passed
 /// through from the keyboard) bound to a handler that moves the cursor to the end of the typed
 /// text, prints a newline and the queued lines, and returns CC_REDISPLAY so libedit draws the
 /// prompt and the partial line again below them, cursor where it was (IOS `logging synchronous`).
@@ -41,13 +45,26 @@ import Darwin
 /// it returns, lines are written straight away.
 ///
 /// `@unchecked Sendable`: the only state touched from other threads is `pending` (guarded by
-/// `lock`) and `wakePipe` (immutable file descriptors); everything else is used by the console
+/// `lock`), `wakePipe` (immutable file descriptors) and `outputQueue` (its own lock); everything else is used by the console
 /// thread alone (`run()` and the libedit callbacks it causes), and the shell only inside
 /// executor bodies.
 public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private let shell: ShellReference
     private let executor: any ShellExecutor
     private let historySize: Int
+    /// The terminal: standard input and output, or a vty's pseudo-terminal.
+    private let io: TerminalFDs
+    private let out: TerminalWriter
+    /// Whether libedit may install its process-wide signal handlers (the local console only).
+    private let signals: Bool
+    /// `exit` from EXEC: the console waits for RETURN and starts over; a vty ends.
+    private let restartsAfterExit: Bool
+    /// The line's `exec-timeout` in seconds (nil: never). Set before `run()`.
+    public var idleTimeout: Double?
+    /// True when `run()` ended because the line sat idle for `idleTimeout`.
+    public private(set) var timedOut = false
+    /// Where the commands' output waits for this thread to page it.
+    private let outputQueue = CommandOutputQueue()
 
     private let lock = TerminalLock()
     private var pending = PendingOutput()
@@ -62,18 +79,36 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private var loadedHistory: [String] = []
     private var stopped = false
     private var quietInput = QuietInput()
-    /// `--More--` for command output; also used on the shell's owner, see `TerminalPager`.
-    private let pager = TerminalPager()
+    /// `--More--` for command output, on this line's thread (see `CommandOutputQueue`).
+    private let pager: TerminalPager
     /// False without a terminal: no key to wait for, so no paging.
     private var pages = false
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
     /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
-    public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10) {
+    /// `io`: the terminal (standard input and output by default); `signals` false for every
+    /// terminal but the process's own; `restartsAfterExit` false for a vty, whose session ends
+    /// with `exit`.
+    public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10,
+                io: TerminalFDs = .standard, signals: Bool = true, restartsAfterExit: Bool = true) {
         self.shell = ShellReference(shell: shell)
         self.executor = executor
         self.historySize = max(1, historySize)
+        self.io = io
+        out = TerminalWriter(fd: io.output)
+        pager = TerminalPager(out: out, inputFD: io.input)
+        self.signals = signals
+        self.restartsAfterExit = restartsAfterExit
         wakePipe = WakePipe()
+    }
+
+    /// The terminal's window changed (a vty's pseudo-terminal got TIOCSWINSZ): libedit reads the
+    /// new size before its next key. Any thread.
+    public func resize() {
+        lock.withLock {
+            pending.resize = true
+            if pending.running { wakePipe?.wake() }
+        }
     }
 
     /// True when standard input and output are both terminals: the case for this console
@@ -89,13 +124,18 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     public func run() {
         // Without a terminal libedit reads plain lines and would take the wake key for text:
         // then asynchronous lines are written at once instead.
-        let isTerminal = Self.standardInputIsTerminal
+        let isTerminal = io.isTerminal
         guard let wakePipe,
-              let editor = cle_create("flexvpn-emu", Int32(historySize), isTerminal ? wakePipe.readFD : -1,
-                                      Self.wakeKey) else {
-            TerminalOutput.write("% Cannot start the line editor\n")
+              let editor = cle_create_fd("flexvpn-emu", Int32(historySize), io.input, io.output,
+                                         isTerminal ? wakePipe.readFD : -1, Self.wakeKey, signals ? 1 : 0) else {
+            out.write("% Cannot start the line editor\n")
             return
         }
+        if let idleTimeout, isTerminal {
+            cle_set_idle_timeout(editor, Int32(min(idleTimeout * 1000, 2_000_000_000)))
+            pager.idleTimeout = Int32(min(idleTimeout * 1000, 2_000_000_000))
+        }
+        timedOut = false
         self.editor = editor
         cle_set_handler(editor, Unmanaged.passUnretained(self).toOpaque(), { context, action, key in
             guard let context else { return Int32(CLE_ERROR) }
@@ -110,7 +150,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
         lock.withLock { pending.running = isTerminal }
         pages = isTerminal
-        quietInput = QuietInput()
+        quietInput = QuietInput(fd: io.input)
         defer {
             quietInput.restore()
             cle_destroy(editor)
@@ -118,7 +158,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             // Lines queued but not yet shown are written now, and later ones straight away.
             lock.withLock {
                 pending.running = false
-                if !pending.lines.isEmpty { TerminalOutput.write(Self.text(of: pending.lines)) }
+                if !pending.lines.isEmpty { out.write(Self.text(of: pending.lines)) }
                 pending.lines = []
             }
         }
@@ -129,21 +169,20 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                                      $0.quitsEmulator, $0.recallHistory) }) else { break }
             if state.0 {
                 // `exit`: a console line starts over after RETURN; `lab quit` or no terminal: the end.
-                guard isTerminal, !state.4, waitForReturn(),
+                guard isTerminal, restartsAfterExit, !state.4, waitForReturn(),
                       ask({ $0.startSession() }) != nil else { break }
                 continue
             }
             let prompt = state.2
             if !state.1 || state.3 {
                 // A password (no echo), or `[confirm]`, which the first key answers.
-                let output: String?
+                let ran: Bool
                 switch readHidden(prompt: prompt, oneKey: state.3) {
-                case let .line(answer): output = runCommand({ $0.submit(answer) })
-                case .interrupt: output = runCommand({ $0.interrupt() })
-                case .endOfInput: output = nil
+                case let .line(answer): ran = runCommand({ $0.submit(answer) })
+                case .interrupt: ran = runCommand({ $0.interrupt() })
+                case .endOfInput: ran = false
                 }
-                guard let output else { break }
-                page(output)
+                guard ran else { break }
                 continue
             }
             loadHistory(state.5, into: editor)
@@ -156,24 +195,25 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             if isTerminal { quietInput.begin() }
             if stopped { break }
             if let buffer = pendingControlZ {
-                guard let output = runCommand({ $0.controlZ(buffer) }) else { break }
-                page(output)
+                guard runCommand({ $0.controlZ(buffer) }) else { break }
                 continue
             }
             if pendingInterrupt {
-                guard let output = runCommand({ $0.interrupt() }) else { break }
-                page(output)
+                guard runCommand({ $0.interrupt() }) else { break }
                 continue
             }
             guard let raw, count > 0 else {
-                TerminalOutput.write("\n")   // at end of input
+                if cle_timed_out(editor) != 0 {
+                    timedOut = true     // exec-timeout: the session ends quietly
+                } else {
+                    out.write("\n")   // at end of input
+                }
                 break
             }
             var line = String(decoding: UnsafeRawBufferPointer(start: raw, count: Int(count)), as: UTF8.self)
             while let last = line.last, last == "\n" || last == "\r" { line.removeLast() }
             let submitted = line
-            guard let output = runCommand({ $0.submit(submitted) }) else { break }
-            page(output)
+            guard runCommand({ $0.submit(submitted) }) else { break }
         }
     }
 
@@ -186,16 +226,16 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 pending.lines.append(contentsOf: lines)
                 wakePipe?.wake()
             } else {
-                TerminalOutput.write(Self.text(of: lines))
+                out.write(Self.text(of: lines))
             }
         }
     }
 
-    /// Writes part of a command's output while the command runs, paged like the rest of it: the
-    /// shell's `outputStream`. Called on the shell's owner while `run()` waits for the command;
-    /// waiting at `--More--` holds the owner up until a key is pressed (see `TerminalPager`).
+    /// Part of a command's output while the command runs, paged like the rest of it: the
+    /// shell's `outputStream`. Called on the shell's owner, which never waits here: the line's
+    /// thread pages the output as it comes (`CommandOutputQueue`).
     public func writeCommandOutput(_ text: String) {
-        pager.write(text)
+        outputQueue.push(text)
     }
 
     /// `ConsoleSink`: the device's log and debug lines (set `device.console` to this console and
@@ -251,17 +291,21 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         case .controlZ:
             // The shell runs after cle_gets returns, outside libedit; see run().
             let line = currentLine(editor)
-            TerminalOutput.write(line.tail)
-            TerminalOutput.write("^Z\n")
+            out.write(line.tail)
+            out.write("^Z\n")
             pendingControlZ = line.text
             return Int32(CLE_NEWLINE)
 
         case .asyncOutput:
-            let lines: [String] = lock.withLock {
-                defer { pending.lines = [] }
-                return pending.lines
+            let (lines, resize): ([String], Bool) = lock.withLock {
+                defer {
+                    pending.lines = []
+                    pending.resize = false
+                }
+                return (pending.lines, pending.resize)
             }
-            guard !lines.isEmpty else { return Int32(CLE_NORM) }
+            if resize { cle_resize(editor) }
+            guard !lines.isEmpty else { return Int32(resize ? CLE_REDISPLAY : CLE_NORM) }
             printBelowLine(currentLine(editor), "\n" + Self.text(of: lines))
             return Int32(CLE_REDISPLAY)
 
@@ -269,8 +313,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             // IOS echoes `^C` where the cursor is and abandons the line; the shell runs after
             // cle_gets returns (see run()).
             let line = currentLine(editor)
-            TerminalOutput.write(line.tail)
-            TerminalOutput.write("^C\n")
+            out.write(line.tail)
+            out.write("^C\n")
             pendingInterrupt = true
             return Int32(CLE_NEWLINE)
 
@@ -311,8 +355,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     /// it believes the line occupies, moving relative to where it believes the cursor is (row
     /// `cursorRow` of the line); that many blank lines after our text put those rows below it.
     private func printBelowLine(_ line: Line, _ text: String) {
-        TerminalOutput.write(line.tail)
-        TerminalOutput.write(text + String(repeating: "\n", count: line.cursorRow))
+        out.write(line.tail)
+        out.write(text + String(repeating: "\n", count: line.cursorRow))
     }
 
     /// Replaces libedit's history with `lines` when the shell's current history differs from
@@ -329,11 +373,11 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private func waitForReturn() -> Bool {
         guard let banner = ask({ $0.lineAvailableBanner }) else { return false }
         let prompt = "Press RETURN to get started."
-        TerminalOutput.write(banner + prompt)
+        out.write(banner + prompt)
         while true {
             switch readHidden(prompt: prompt, oneKey: true, echoNewline: false, writePrompt: false) {
             case .line(""):
-                TerminalOutput.write("\n\n")
+                out.write("\n\n")
                 return true
             case .endOfInput: return false
             default: continue
@@ -354,45 +398,61 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     /// Backspace and Ctrl-U edit, Enter ends, Ctrl-C abandons, Ctrl-D does nothing.
     private func readHidden(prompt: String, oneKey: Bool = false, echoNewline: Bool = true,
                             writePrompt: Bool = true) -> HiddenInput {
-        if writePrompt { TerminalOutput.write(prompt) }
+        if writePrompt { out.write(prompt) }
         var saved = termios()
-        let isTTY = tcgetattr(STDIN_FILENO, &saved) == 0
+        let isTTY = tcgetattr(io.input, &saved) == 0
         var hidden = saved
         hidden.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
         withUnsafeMutableBytes(of: &hidden.c_cc) { chars in
             chars[Int(VMIN)] = 1
             chars[Int(VTIME)] = 0
         }
-        if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &hidden) }
+        if isTTY { tcsetattr(io.input, TCSANOW, &hidden) }
         defer {
-            if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) }
-            if echoNewline { TerminalOutput.write("\n") }   // the Enter that was not echoed
+            if isTTY { tcsetattr(io.input, TCSANOW, &saved) }
+            if echoNewline { out.write("\n") }   // the Enter that was not echoed
         }
         var typed: [UInt8] = []
         var byte: UInt8 = 0
+        // A vty's exec-timeout runs here too (a question nobody answers); log lines do not count
+        // as activity, keys do.
+        var deadline = idleTimeout.map { Self.monotonicSeconds() + $0 }
         while true {
-            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+            var fds = [pollfd(fd: io.input, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakePipe?.readFD ?? -1, events: Int16(POLLIN), revents: 0)]
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            var wait: Int32 = -1
+            if let deadline {
+                let left = deadline - Self.monotonicSeconds()
+                guard left > 0 else {
+                    timedOut = true
+                    return .endOfInput
+                }
+                wait = Int32(min(left * 1000 + 1, 2_000_000_000))
+            }
+            let ready = poll(&fds, nfds_t(fds.count), wait)
+            if ready < 0 {
                 if errno == EINTR { continue }
                 return .endOfInput
             }
+            if ready == 0 { continue }   // the deadline check above ends it
+
             if fds[0].revents == 0, fds[1].revents & Int16(POLLIN) != 0 {
                 wakePipe?.drain()
                 let lines: [String] = lock.withLock {
                     defer { pending.lines = [] }
                     return pending.lines
                 }
-                if !lines.isEmpty { TerminalOutput.write("\n" + Self.text(of: lines) + prompt) }
+                if !lines.isEmpty { out.write("\n" + Self.text(of: lines) + prompt) }
                 continue
             }
             // One byte at a time: whatever was typed after Enter stays for the next reader.
-            let n = read(STDIN_FILENO, &byte, 1)
+            let n = read(io.input, &byte, 1)
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return .endOfInput
             }
             if n == 0 { return typed.isEmpty ? .endOfInput : .line(String(decoding: typed, as: UTF8.self)) }
+            if let idleTimeout { deadline = Self.monotonicSeconds() + idleTimeout }
             if oneKey, byte != 0x03 {
                 return .line(byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") ? "" : String(decoding: [byte], as: UTF8.self))
             }
@@ -426,21 +486,39 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         }
     }
 
-    /// Runs a command with the shell's page length (read on its owner, just before) for its
-    /// output, streamed or returned.
-    private func runCommand(_ body: @escaping @Sendable (any ConsoleShell) -> String) -> String? {
-        let pager = self.pager
-        let pages = self.pages
-        return ask { shell in
-            pager.begin(length: pages ? shell.pageLength : 0)
-            return body(shell)
+    /// Runs a command on the shell's owner and pages its output, streamed and returned, on this
+    /// thread as it comes, with the shell's page length (read on its owner just before). The
+    /// owner does not wait for this line: it queues the output (`CommandOutputQueue`). False
+    /// (and the session stops) when the owner is gone.
+    private func runCommand(_ body: @escaping @Sendable (any ConsoleShell) -> String) -> Bool {
+        guard let length = ask({ $0.pageLength }) else { return false }
+        pager.begin(length: pages ? length : 0)
+        let queue = outputQueue
+        let shell = self.shell
+        queue.reset()
+        executor.async({ queue.finish(body(shell.shell)) }, ifGone: { queue.finish(nil) })
+        while let chunk = queue.next() {
+            pager.write(chunk)
+            if pager.stopped { queue.cancel() }
         }
+        pager.end()
+        if pager.timedOut {
+            // Idle at --More-- for the line's exec-timeout: the session ends.
+            timedOut = true
+            stopped = true
+            return false
+        }
+        if queue.ownerGone {
+            stopped = true
+            return false
+        }
+        return true
     }
 
-    /// What the command returned, after what it streamed, paged; then the output is over.
-    private func page(_ output: String) {
-        pager.write(output)
-        pager.end()
+    private static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
     private static func text(of lines: [String]) -> String {
@@ -451,6 +529,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         /// True while `run()` owns the terminal: lines are queued for the console thread.
         var running = false
         var lines: [String] = []
+        /// The window size changed: libedit must read it again.
+        var resize = false
     }
 }
 

@@ -61,20 +61,37 @@ final class WakePipe: Sendable {
     }
 }
 
-/// libc's write(2), reachable from inside `TerminalOutput`, whose own `write` shadows it.
+/// libc's write(2), reachable from inside `TerminalWriter`, whose own `write` shadows it.
 private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
     write(fd, bytes, count)
 }
 
-enum TerminalOutput {
-    /// Writes all of `bytes` to standard output, first flushing C stdio (libedit's and `print`'s
-    /// buffered output) so the order on screen is the order of calls.
-    static func write(_ bytes: [UInt8]) {
+/// The two file descriptors of one terminal: standard input and output for the local console,
+/// the slave side of a pseudo-terminal for a vty.
+public struct TerminalFDs: Sendable {
+    public var input: Int32
+    public var output: Int32
+    public init(input: Int32, output: Int32) {
+        self.input = input
+        self.output = output
+    }
+    public static let standard = TerminalFDs(input: STDIN_FILENO, output: STDOUT_FILENO)
+    /// True when both are terminals.
+    public var isTerminal: Bool { isatty(input) == 1 && isatty(output) == 1 }
+}
+
+/// Writes to one terminal's output.
+struct TerminalWriter: Sendable {
+    let fd: Int32
+
+    /// Writes all of `bytes`, first flushing C stdio (libedit's and `print`'s buffered output) so
+    /// the order on screen is the order of calls.
+    func write(_ bytes: [UInt8]) {
         fflush(nil)
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { buffer in
-                systemWrite(STDOUT_FILENO, buffer.baseAddress, buffer.count)
+                systemWrite(fd, buffer.baseAddress, buffer.count)
             }
             if n < 0 {
                 if errno == EINTR || errno == EAGAIN { continue }
@@ -86,7 +103,7 @@ enum TerminalOutput {
 
     /// Writes `text` with its newlines as the terminal needs them: libedit's edit mode may turn
     /// off the tty's "\n" to "\r\n" translation, so "\n" then becomes "\r\n" here.
-    static func write(_ text: String) {
+    func write(_ text: String) {
         guard !text.isEmpty else { return }
         guard !translatesNewlines() else { return write(Array(text.utf8)) }
         var bytes: [UInt8] = []
@@ -100,10 +117,10 @@ enum TerminalOutput {
         write(bytes)
     }
 
-    /// True when the tty turns "\n" into "\r\n" itself (or standard output is not a tty).
-    static func translatesNewlines() -> Bool {
+    /// True when the tty turns "\n" into "\r\n" itself (or the output is not a tty).
+    func translatesNewlines() -> Bool {
         var settings = termios()
-        guard tcgetattr(STDOUT_FILENO, &settings) == 0 else { return true }
+        guard tcgetattr(fd, &settings) == 0 else { return true }
         let needed = tcflag_t(OPOST) | tcflag_t(ONLCR)
         return settings.c_oflag & needed == needed
     }
@@ -116,13 +133,17 @@ enum TerminalOutput {
 /// as keys for libedit, like the rest). libedit takes a non-canonical tty's settings for its own
 /// and keeps the cooked ones it saved, so it can start the next line straight from quiet.
 struct QuietInput {
+    /// The terminal's input.
+    var fd: Int32 = STDIN_FILENO
     /// The cooked settings libedit restored, to put back when the session ends.
     private var cooked: termios?
+
+    init(fd: Int32 = STDIN_FILENO) { self.fd = fd }
 
     /// After libedit returned a line: remember the cooked settings, then go quiet.
     mutating func begin() {
         var settings = termios()
-        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return }
+        guard tcgetattr(fd, &settings) == 0 else { return }
         // Not cooked (libedit left the tty as it was): the cooked settings known still hold.
         guard settings.c_lflag & tcflag_t(ICANON) != 0 else { return }
         cooked = settings
@@ -133,12 +154,12 @@ struct QuietInput {
             chars[Int(VTIME)] = 0
         }
         // TCSANOW, not TCSAFLUSH: what was typed ahead stays for the next line.
-        tcsetattr(STDIN_FILENO, TCSANOW, &quiet)
+        tcsetattr(fd, TCSANOW, &quiet)
     }
 
     /// Back to the cooked settings (session over, or the process about to take a signal).
     func restore() {
         guard var settings = cooked else { return }
-        tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+        tcsetattr(fd, TCSANOW, &settings)
     }
 }

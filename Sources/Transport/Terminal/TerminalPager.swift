@@ -13,14 +13,18 @@ import Darwin
 /// comes only when output follows the full page, so an output of exactly one page never stops.
 /// Lines are counted as the output's lines ("\n"), not as wrapped screen rows.
 ///
-/// Threads: `begin` runs on the shell's owner before the command; `write` there too for streamed
-/// chunks (the console thread then waits for the command), and on the console thread for what
-/// the command returned; `end` on the console thread. One caller at a time, each handing over to
-/// the next through the executor's wait, hence `@unchecked Sendable` without a lock. Waiting for
-/// a key inside a streamed chunk holds up the shell's owner (the event loop), so a DAS packet
-/// that arrives meanwhile is handled once the key is pressed: the user is looking at a paused
-/// command anyway, and nothing of the output beyond the current chunk is held in memory.
-final class TerminalPager: @unchecked Sendable {
+/// Threads: the line's own thread alone (the console thread, a vty's thread). The command's
+/// output reaches it through the line's `CommandOutputQueue`, so waiting for a key never holds up
+/// the device's owner: DAS packets, timers and other lines go on while a line sits at --More--.
+final class TerminalPager {
+    private let out: TerminalWriter
+    private let inputFD: Int32
+
+    init(out: TerminalWriter = TerminalWriter(fd: STDOUT_FILENO), inputFD: Int32 = STDIN_FILENO) {
+        self.out = out
+        self.inputFD = inputFD
+    }
+
     /// What IOS prints to pause, and what erases it (back over it, blank it, back again).
     static let prompt = " --More-- "
     static let erase = String(repeating: "\u{8}", count: prompt.count) + String(repeating: " ", count: prompt.count)
@@ -31,19 +35,24 @@ final class TerminalPager: @unchecked Sendable {
     /// Lines that may still be written before the next pause.
     private var linesLeft = 0
     /// The user stopped the output: the rest of it is dropped.
-    private var stopped = false
+    private(set) var stopped = false
+    /// How long ` --More-- ` waits for a key, in milliseconds (-1: for ever; a vty's
+    /// `exec-timeout`), and whether the last wait ran out.
+    var idleTimeout: Int32 = -1
+    private(set) var timedOut = false
 
     /// A command is about to run with `length` lines per screen (`terminal length`; 0 for none).
     func begin(length: Int) {
         self.length = max(0, length)
         linesLeft = max(1, self.length - 1)
         stopped = false
+        timedOut = false
     }
 
     /// Writes (part of) the command's output, pausing at each full page.
     func write(_ text: String) {
         guard !stopped, !text.isEmpty else { return }
-        guard length > 0 else { return TerminalOutput.write(text) }
+        guard length > 0 else { return out.write(text) }
         let bytes = Array(text.utf8)
         var start = 0
         while start < bytes.count {
@@ -60,7 +69,7 @@ final class TerminalPager: @unchecked Sendable {
                 if bytes[end] == UInt8(ascii: "\n") { linesLeft -= 1 }
                 end += 1
             }
-            TerminalOutput.write(String(decoding: bytes[start..<end], as: UTF8.self))
+            out.write(String(decoding: bytes[start..<end], as: UTF8.self))
             start = end
         }
     }
@@ -73,9 +82,9 @@ final class TerminalPager: @unchecked Sendable {
 
     /// Shows the prompt and waits for a key: the lines to show next, or nil to stop.
     private func pause() -> Int? {
-        TerminalOutput.write(Self.prompt)
-        let key = Self.readKey()
-        TerminalOutput.write(Self.erase)
+        out.write(Self.prompt)
+        let key = readKey()
+        out.write(Self.erase)
         switch key {
         case UInt8(ascii: " "): return max(1, length - 1)
         case UInt8(ascii: "\r"), UInt8(ascii: "\n"): return 1
@@ -85,10 +94,10 @@ final class TerminalPager: @unchecked Sendable {
 
     /// One key from standard input, without echo (nil at end of input). The rest of an escape
     /// sequence (an arrow key) is swallowed with it, so it does not land in the next line.
-    private static func readKey() -> UInt8? {
+    private func readKey() -> UInt8? {
         // The tty is normally quiet already between lines (`QuietInput`); make sure of it.
         var saved = termios()
-        let isTTY = tcgetattr(STDIN_FILENO, &saved) == 0
+        let isTTY = tcgetattr(inputFD, &saved) == 0
         if isTTY {
             var raw = saved
             raw.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
@@ -96,10 +105,13 @@ final class TerminalPager: @unchecked Sendable {
                 chars[Int(VMIN)] = 1
                 chars[Int(VTIME)] = 0
             }
-            tcsetattr(STDIN_FILENO, TCSANOW, &raw)
+            tcsetattr(inputFD, TCSANOW, &raw)
         }
-        defer { if isTTY { tcsetattr(STDIN_FILENO, TCSANOW, &saved) } }
-        guard let key = readByte(timeout: -1) else { return nil }
+        defer { if isTTY { tcsetattr(inputFD, TCSANOW, &saved) } }
+        guard let key = readByte(timeout: idleTimeout) else {
+            timedOut = idleTimeout >= 0
+            return nil
+        }
         if key == 0x1B {
             while readByte(timeout: 30) != nil {}
         }
@@ -107,9 +119,9 @@ final class TerminalPager: @unchecked Sendable {
     }
 
     /// One byte, waiting up to `timeout` milliseconds (-1: for ever); nil on timeout or end.
-    private static func readByte(timeout: Int32) -> UInt8? {
+    private func readByte(timeout: Int32) -> UInt8? {
         while true {
-            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+            var fds = [pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0)]
             let ready = poll(&fds, 1, timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -117,7 +129,7 @@ final class TerminalPager: @unchecked Sendable {
             }
             if ready == 0 { return nil }
             var byte: UInt8 = 0
-            let n = read(STDIN_FILENO, &byte, 1)
+            let n = read(inputFD, &byte, 1)
             if n < 0, errno == EINTR || errno == EAGAIN { continue }
             return n == 1 ? byte : nil
         }

@@ -1,0 +1,204 @@
+import Device
+import NIOCore
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The telnet server of the vty lines (`--telnet-port`). Each connection gets a pseudo-terminal:
+/// its master side is a SwiftNIO channel joined to the socket through the telnet handler, its
+/// slave side is the vty line's terminal, where a `VtySession` logs the user in and runs the
+/// line's libedit console. The sockets run on a loop of their own, never on the device's.
+/// `@unchecked Sendable`: `listener` is guarded by `lock`.
+public final class TelnetServer: @unchecked Sendable {
+    /// Output a client has not read yet beyond which its connection is dropped (not the process).
+    public static let outputLimit = 1 << 20
+    /// The largest window (columns or rows) a client's NAWS may set.
+    public static let maximumWindow = 1000
+
+    private let engine: Engine
+    private let group: MultiThreadedEventLoopGroup
+    private let lock = TerminalLock()
+    private var listener: (any Channel)?
+
+    public init(engine: Engine) {
+        self.engine = engine
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// Listens on `host`:`port` (0: a free port); returns the port bound.
+    public func start(host: String, port: Int) throws -> Int {
+        let engine = self.engine
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(TelnetConnectionHandler(engine: engine))
+                }
+            }
+        let server = try bootstrap.bind(host: host, port: port).wait()
+        lock.withLock { listener = server }
+        return server.localAddress?.port ?? port
+    }
+
+    /// Stops listening and closes every connection's loop.
+    public func stop() {
+        let server = lock.withLock { () -> (any Channel)? in
+            defer { listener = nil }
+            return listener
+        }
+        try? server?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+}
+
+/// One telnet connection: option negotiation and NAWS through `TelnetDecoder`, the typed bytes
+/// to the pty's master side, the line's output back with IAC escaped, at most
+/// `TelnetServer.outputLimit` bytes unread by the client before the connection is dropped.
+final class TelnetConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let engine: Engine
+    private var decoder = TelnetDecoder()
+    private var masterFD: Int32 = -1
+    private var master: (any Channel)?
+    /// Keys that arrived before the master channel was ready.
+    private var early: [UInt8] = []
+    private var session: VtySession?
+    private var closed = false
+
+    init(engine: Engine) {
+        self.engine = engine
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: Telnet.greeting)), promise: nil)
+        var master: Int32 = -1
+        var slave: Int32 = -1
+        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&master, &slave, nil, nil, &size) == 0 else {
+            context.close(promise: nil)
+            return
+        }
+        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        masterFD = master
+        let masterCopy = master
+        let peer = channel.remoteAddress?.ipAddress ?? "unknown"
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let outstanding = NIOLoopBoundBox(0, eventLoop: loop)
+        NIOPipeBootstrap(group: loop)
+            .channelInitializer { pty in
+                pty.eventLoop.makeCompletedFuture {
+                    try pty.pipeline.syncOperations.addHandler(PtyMasterHandler(telnet: channel, outstanding: outstanding))
+                }
+            }
+            .takingOwnershipOfDescriptor(inputOutput: master)
+            .whenComplete { result in
+                let handler = bound.value
+                switch result {
+                case let .success(pty):
+                    if handler.closed {
+                        pty.close(promise: nil)
+                        return
+                    }
+                    handler.master = pty
+                    if !handler.early.isEmpty {
+                        pty.writeAndFlush(pty.allocator.buffer(bytes: handler.early), promise: nil)
+                        handler.early = []
+                    }
+                case .failure:
+                    close(masterCopy)
+                    channel.close(promise: nil)
+                }
+            }
+        let session = VtySession(engine: engine, slaveFD: slave, peer: peer, transport: .telnet,
+                                 closeConnection: { channel.close(promise: nil) })
+        self.session = session
+        session.start()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let output = decoder.feed(buffer.readableBytesView)
+        if !output.replies.isEmpty {
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(bytes: output.replies)), promise: nil)
+        }
+        // 0 is "unknown" (RFC 1073): keep the size there is. Sizes are kept within what libedit can
+        // draw without a huge screen buffer (it allocates rows x columns).
+        if let size = output.windowSize, size.columns > 0, size.rows > 0, masterFD >= 0, !closed {
+            let columns = min(max(size.columns, 10), TelnetServer.maximumWindow)
+            let rows = min(max(size.rows, 2), TelnetServer.maximumWindow)
+            var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+            _ = ioctl(masterFD, UInt(TIOCSWINSZ), &ws)
+            session?.resize(columns: columns, rows: rows)
+        }
+        guard !output.data.isEmpty else { return }
+        if let master {
+            master.writeAndFlush(master.allocator.buffer(bytes: output.data), promise: nil)
+        } else if early.count < 4096 {
+            early += output.data
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        // Closing the master side ends the line: its reads on the slave side fail.
+        master?.close(promise: nil)
+        master = nil
+        session = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// The pty's master side: what the line writes goes to the telnet client, IAC escaped. When the
+/// line ends (its slave side closes, the read fails) the connection closes too.
+final class PtyMasterHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let telnet: any Channel
+    private let outstanding: NIOLoopBoundBox<Int>
+
+    init(telnet: any Channel, outstanding: NIOLoopBoundBox<Int>) {
+        self.telnet = telnet
+        self.outstanding = outstanding
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let bytes = Telnet.escape(buffer.readableBytesView)
+        let count = bytes.count
+        outstanding.value += count
+        if outstanding.value > TelnetServer.outputLimit {
+            // The client reads nothing: drop its connection, keep the router.
+            telnet.close(promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        let outstanding = self.outstanding
+        telnet.writeAndFlush(telnet.allocator.buffer(bytes: bytes)).whenComplete { _ in
+            outstanding.value -= count
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        telnet.close(promise: nil)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // EIO once the slave side is closed: the line is over.
+        context.close(promise: nil)
+    }
+}
