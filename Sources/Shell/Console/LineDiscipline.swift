@@ -7,9 +7,9 @@ import Device
 ///
 /// Keys: printable characters are echoed (not at `Password: `, where `echoesInput` is false) and
 /// typed; `?` asks for help; Tab (0x09) completes; Ctrl-Z (0x1A) leaves configuration mode; Enter
-/// is `\n`, `\r` or `\r\n`; Ctrl-C (0x03) abandons the line (`interrupt`); Backspace (0x08) and DEL (0x7F) erase one character; Ctrl-V (0x16)
-/// types the next character literally (IOS's way to enter a `?`). Other control characters are
-/// ignored.
+/// is `\n`, `\r` or `\r\n`; Ctrl-C (0x03) abandons the line (`ConsoleShell.interrupt`);
+/// Backspace (0x08) and DEL (0x7F) erase one character; Ctrl-V (0x16) types the next character
+/// literally (IOS's way to enter a `?`). Other control characters are ignored.
 ///
 /// One serial owner calls it (the device's event loop, or a test), like the shell itself.
 public final class LineDiscipline: ConsoleSink {
