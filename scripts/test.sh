@@ -50,7 +50,10 @@ fi
 
 echo
 echo "== verdicts"
+passed=0
 for i in "${!names[@]}"; do
     printf '%-72s %s\n' "${names[$i]}" "${verdicts[$i]}"
+    [ "${verdicts[$i]}" = "passed" ] && passed=$((passed + 1))
 done
+echo "stages: $passed passed, $(( ${#names[@]} - passed )) failed"
 exit $failed
