@@ -78,6 +78,8 @@ public final class Device {
 
     /// Sessions each vty line has had since boot (`show line`'s Uses).
     public var vtyUses: [Int: Int] = [:]
+    /// `show access-lists` match counters: list name -> entry sequence -> matches.
+    public var accessListMatches: [String: [Int: Int]] = [:]
 
     public func addLine(_ line: DeviceLine) {
         if line.kind == .vty { vtyUses[line.number, default: 0] += 1 }

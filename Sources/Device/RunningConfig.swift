@@ -152,6 +152,8 @@ public struct RunningConfig: Equatable, Sendable {
     public var accountingNetwork: [AAAMethodList] = []
     public var authorizationNetwork: [AAAMethodList] = []
     public var ipDomainLookup = true
+    /// `ip access-list standard NAME` and numbered `access-list N` (1-99), in creation order.
+    public var accessLists: [StandardAccessList] = []
     /// `logging buffered [SIZE]`: nil when off.
     public var loggingBufferedSize: Int? = nil
     /// `line con 0`.

@@ -65,6 +65,7 @@ extension RunningConfigRenderer {
 
     static func lineSettings(_ line: LineConfig, console: Bool, all: Bool) -> [String] {
         var out: [String] = []
+        if let acl = line.accessClass { out.append(" access-class \(acl) in") }
         if line.execTimeout != .standard || all {
             out.append(" exec-timeout \(line.execTimeout.minutes) \(line.execTimeout.seconds)")
         }
@@ -72,6 +73,7 @@ extension RunningConfigRenderer {
         if let password = line.password { out.append(" password " + secretText(password)) }
         if line.loggingSynchronous { out.append(" logging synchronous") }
         switch line.login {
+        case _ where line.loginAuthentication != nil: out.append(" login authentication \(line.loginAuthentication ?? "")")
         case .password: out.append(" login")
         case .local: out.append(" login local")
         // A vty logs in by default: IOS shows the `no` form; on the console no login is the default.

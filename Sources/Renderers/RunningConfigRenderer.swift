@@ -72,6 +72,7 @@ public enum RunningConfigRenderer {
             for user in c.users { emit(userLine(user)) }
             emit("!")
         }
+        accessListLines(c).forEach(emit)
         for server in c.radiusServers {
             emit("radius server \(server.name)")
             if let address = server.address {

@@ -102,7 +102,11 @@ public final class VtySession: @unchecked Sendable {
         let loop = engine.eventLoop
         let closeConnection = self.closeConnection
         guard let allocation: Allocation = onOwner({ device in
-            guard let line = device.allocateVty(peer: peer) else { return .busy }
+            // `access-class … in`: the first free line whose list permits the client; none: the
+            // connection is closed without a word, as IOS closes it.
+            let admitted = device.vtyLineAdmitting(peer: peer)
+            guard let number = admitted.number else { return admitted.busy ? .busy : .refused }
+            guard let line = device.allocateVty(peer: peer, number: number) else { return .busy }
             let config = device.vtyConfig(line.number)
             guard config.allowsTransport(transport) else {
                 device.removeLine(line)
