@@ -82,6 +82,11 @@ extension Device {
 
     /// The same on raw memory (a received ByteBuffer's readable bytes).
     public func handleAccountingResponse(raw: UnsafeRawBufferPointer, from ip: IPv4Address, port: UInt16) {
+        // Access-Accept and Access-Reject answer a login's Access-Request (same socket).
+        if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue {
+            handleLoginResponse(Array(raw), from: ip, port: port)
+            return
+        }
         processAccountingResponse(raw, from: ip, port: port)
         pumpAccounting()
     }

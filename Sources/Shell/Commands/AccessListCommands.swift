@@ -101,6 +101,3 @@ extension IOSCommands {
     }
 }
 
-extension IOSCommands {
-    static var loginCommands: [CommandDeclaration] { [] }
-}
