@@ -308,7 +308,7 @@ extension Device {
     /// A server that let a request go unanswered through every retransmission is marked dead;
     /// with no `radius-server deadtime` (the emulator has none: IOS's default of 0) IOS marks it
     /// alive again at once, and logs both.
-    private func markDeadAndAlive(_ server: AccountingServer) {
+    func markDeadAndAlive(_ server: AccountingServer) {
         accounting.updateStatistics(server.name, now: now) {
             $0.deadCount += 1
             $0.aliveSince = now

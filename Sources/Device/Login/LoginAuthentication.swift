@@ -342,13 +342,14 @@ extension Device {
                                        sourcePort: state.sourcePort)
         } else if let reply = labPeerAccessAnswer(request.bytes, peer: server.address, secret: server.secret) {
             let latency = accounting.labPeers.latency
-            if let scheduler = accounting.scheduler {
+            if let scheduler = accounting.scheduler, latency > 0 {
                 _ = scheduler.schedule(after: latency) { [weak self] in
                     self?.handleLoginResponse(reply, from: server.address, port: server.authPort)
                 }
             } else {
+                // No latency (a replay's clock): the answer at once, as accounting's lab peers.
                 handleLoginResponse(reply, from: server.address, port: server.authPort)
-                return
+                if state.inFlight[request.identifier] !== request { return }
             }
         }
         request.timer?.cancel()
@@ -406,12 +407,14 @@ extension Device {
             lines.append("RADIUS: Fail-over to " + request.server.debugName + " for id " + idText)
             lines.append(started)
             if debug.radiusAuthentication { debugLog(lines: lines) }
+            markDeadAndAlive(old)
             transmitAccessRequest(request)
         } else {
             lines.append("RADIUS: No response from " + old.debugName + " for id " + idText)
             lines.append("RADIUS/DECODE: parse response no app start; FAIL")
             lines.append("RADIUS/DECODE: parse response; FAIL")
             if debug.radiusAuthentication { debugLog(lines: lines) }
+            markDeadAndAlive(old)
             state.inFlight[request.identifier] = nil
             request.completion(.noResponse)
         }

@@ -1,4 +1,5 @@
 import Device
+import RADIUS
 
 extension IOSCommands {
     /// One login method of `aaa authentication login` (named so the captures keep their order).
@@ -75,6 +76,45 @@ extension IOSCommands {
                                no: 2, requiresAAA: true) { ctx in
                 let name = ctx.form == .set ? ctx.string("list") ?? "default" : nil
                 ctx.shell.updateLines { $0.loginAuthentication = name }
+            },
+            CommandDeclaration([.exec], "lab login WORD$user WORD$password [vty <0-15>$vty] [from A.B.C.D$from]",
+                               [HelpText.lab, "Try a vty login as a telnet or SSH client would (the line decides)",
+                                "User name", "Password", "The vty line (default 0)", "Vty line number",
+                                "The client's address", "Client address (default 127.0.0.1)"]) { ctx in
+                let device = ctx.device
+                let vty = ctx.int("vty") ?? 0
+                let peer = ctx.ipv4("from") ?? IPv4Address(127, 0, 0, 1)
+                guard vty < device.vtyCount else {
+                    ctx.print("% Lab: there is no vty \(vty)")
+                    return
+                }
+                if let acl = device.vtyConfig(vty).accessClass, !device.accessListPermits(acl, address: peer) {
+                    ctx.print("% Lab: vty \(vty) closes the connection from \(peer) (access-class \(acl) in)")
+                    return
+                }
+                switch device.loginDialog(vty: vty) {
+                case .open:
+                    ctx.print("% Lab: vty \(vty) asks for no login")
+                    return
+                case .passwordNotSet:
+                    ctx.print("Password required, but none set")
+                    return
+                case .password, .usernamePassword:
+                    break
+                }
+                let user = device.loginDialog(vty: vty) == .password ? nil : ctx.string("user")
+                let attempt = LoginAttempt(user: user, password: ctx.string("password") ?? "", vty: vty,
+                                           peer: peer.description, localPort: 23)
+                var verdict: LoginVerdict?
+                device.authenticateLogin(attempt) { verdict = $0 }
+                switch verdict {
+                case let .granted(grant)?:
+                    ctx.print("% Lab: login accepted on vty \(vty): user \(grant.user ?? "(none)"), privilege level \(grant.privilege)")
+                case let .denied(message)?:
+                    ctx.print(message.isEmpty ? "% Lab: login refused on vty \(vty)" : message)
+                case nil:
+                    ctx.print("% Lab: vty \(vty) waits for the RADIUS servers")
+                }
             },
             CommandDeclaration([.config], "login on-failure log",
                                ["Enable secure login checking", "Set options for failed login attempt",
