@@ -78,6 +78,10 @@ public final class Device {
 
     /// Sessions each vty line has had since boot (`show line`'s Uses).
     public var vtyUses: [Int: Int] = [:]
+    /// `show access-lists` match counters: list name -> entry sequence -> matches.
+    public var accessListMatches: [String: [Int: Int]] = [:]
+    /// Logins waiting on RADIUS servers (`aaa authentication login … group …`).
+    public let loginAuth = LoginAuthState()
 
     public func addLine(_ line: DeviceLine) {
         if line.kind == .vty { vtyUses[line.number, default: 0] += 1 }

@@ -38,6 +38,10 @@ public struct LineConfig: Equatable, Sendable {
     public var length: Int?
     public var width: Int?
     public var loggingSynchronous = false
+    /// `access-class NAME in`: the standard access list a connecting client's address must pass.
+    public var accessClass: String?
+    /// `login authentication LIST` (with `aaa new-model`): nil uses the `default` list.
+    public var loginAuthentication: String?
 
     public init(login: Login) { self.login = login }
 
@@ -90,9 +94,11 @@ extension Device {
     public var vtyCount: Int { config.vtyLines.count }
 
     /// Takes the first free vty line; nil when every one is in use.
-    public func allocateVty(peer: String?) -> DeviceLine? {
+    /// `number`: that line (nil: the first free one), as `vtyLineAdmitting` chose it.
+    public func allocateVty(peer: String?, number wanted: Int? = nil) -> DeviceLine? {
         let used = Set(lines.filter { $0.kind == .vty }.map(\.number))
-        guard let number = (0..<vtyCount).first(where: { !used.contains($0) }) else { return nil }
+        guard let number = wanted.map({ used.contains($0) || $0 >= vtyCount ? nil : $0 })
+                ?? (0..<vtyCount).first(where: { !used.contains($0) }) else { return nil }
         let line = DeviceLine(kind: .vty, number: number, now: now)
         line.peer = peer
         addLine(line)

@@ -124,6 +124,30 @@ public struct AAAMethodList: Equatable, Sendable {
     }
 }
 
+/// `aaa authentication login {default | LIST} METHOD...`: tried in order; the next method only
+/// when one cannot answer (no such database, no server answering), never after a refusal.
+public struct LoginMethodList: Equatable, Sendable {
+    public enum Method: Equatable, Sendable {
+        case local, line, enable, none
+        case group(String)
+        public var text: String {
+            switch self {
+            case .local: return "local"
+            case .line: return "line"
+            case .enable: return "enable"
+            case .none: return "none"
+            case let .group(name): return "group \(name)"
+            }
+        }
+    }
+    public var name: String
+    public var methods: [Method]
+    public init(name: String, methods: [Method]) {
+        self.name = name
+        self.methods = methods
+    }
+}
+
 public struct RunningConfig: Equatable, Sendable {
     public static let defaultHostname = "Device"
 
@@ -151,7 +175,16 @@ public struct RunningConfig: Equatable, Sendable {
     public var radiusGroups: [RadiusServerGroup] = []
     public var accountingNetwork: [AAAMethodList] = []
     public var authorizationNetwork: [AAAMethodList] = []
+    /// `aaa authentication login`.
+    public var authenticationLogin: [LoginMethodList] = []
+    /// `aaa authorization exec` (`local`, `group GROUP`).
+    public var authorizationExec: [AAAMethodList] = []
+    /// `login on-failure log` / `login on-success log`.
+    public var loginOnFailureLog = false
+    public var loginOnSuccessLog = false
     public var ipDomainLookup = true
+    /// `ip access-list standard NAME` and numbered `access-list N` (1-99), in creation order.
+    public var accessLists: [StandardAccessList] = []
     /// `logging buffered [SIZE]`: nil when off.
     public var loggingBufferedSize: Int? = nil
     /// `line con 0`.

@@ -26,14 +26,16 @@ extension ShowRenderer {
     public static func lines(_ device: Device, current: DeviceLine?) -> String {
         var out = "   Tty Typ     Tx/Rx    A Modem  Roty AccO AccI   Uses   Noise  Overruns   Int\n"
         let consoleInUse = current == nil || device.lines.contains { $0.kind == .console }
-        func row(_ inUse: Bool, _ number: Int, _ type: String, _ uses: Int) -> String {
-            (inUse ? "*" : " ") + pad(number, 6, " ") + " " + type + "              -    -      -    -    -"
+        // AccI: the line's `access-class … in`, right-aligned under its heading.
+        func row(_ inUse: Bool, _ number: Int, _ type: String, _ uses: Int, _ accessIn: String? = nil) -> String {
+            let accI = accessIn.map { $0.count >= 4 ? " " + $0 : String(repeating: " ", count: 5 - $0.count) + $0 } ?? "    -"
+            return (inUse ? "*" : " ") + pad(number, 6, " ") + " " + type + "              -    -      -    -" + accI
                 + pad(uses, 7, " ") + "       0     0/0       -\n"
         }
         out += row(consoleInUse, 0, "CTY", 0)
         for number in 0..<device.vtyCount {
             let inUse = device.lines.contains { $0.kind == .vty && $0.number == number }
-            out += row(inUse, number + 1, "VTY", device.vtyUses[number] ?? 0)
+            out += row(inUse, number + 1, "VTY", device.vtyUses[number] ?? 0, device.vtyConfig(number).accessClass)
         }
         out += "\nLine(s) not in async mode -or- with no hardware support: \n1-\(device.vtyCount)\n\n"
         return out
@@ -65,6 +67,7 @@ extension RunningConfigRenderer {
 
     static func lineSettings(_ line: LineConfig, console: Bool, all: Bool) -> [String] {
         var out: [String] = []
+        if let acl = line.accessClass { out.append(" access-class \(acl) in") }
         if line.execTimeout != .standard || all {
             out.append(" exec-timeout \(line.execTimeout.minutes) \(line.execTimeout.seconds)")
         }
@@ -72,6 +75,7 @@ extension RunningConfigRenderer {
         if let password = line.password { out.append(" password " + secretText(password)) }
         if line.loggingSynchronous { out.append(" logging synchronous") }
         switch line.login {
+        case _ where line.loginAuthentication != nil: out.append(" login authentication \(line.loginAuthentication ?? "")")
         case .password: out.append(" login")
         case .local: out.append(" login local")
         // A vty logs in by default: IOS shows the `no` form; on the console no login is the default.

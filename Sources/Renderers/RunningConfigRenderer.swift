@@ -45,6 +45,12 @@ public enum RunningConfigRenderer {
                 for name in group.serverNames { emit(" server name \(name)") }
                 emit("!")
             }
+            for list in c.authenticationLogin {
+                emit("aaa authentication login \(list.name) " + list.methods.map(\.text).joined(separator: " "))
+            }
+            for list in c.authorizationExec {
+                emit("aaa authorization exec \(list.name) " + methods(list.methods))
+            }
             for list in c.authorizationNetwork {
                 emit("aaa authorization network \(list.name) " + methods(list.methods))
             }
@@ -68,10 +74,16 @@ public enum RunningConfigRenderer {
         } else if all {
             ["ip domain lookup", "!"].forEach(emit)
         }
+        if c.loginOnFailureLog || c.loginOnSuccessLog {
+            if c.loginOnFailureLog { emit("login on-failure log") }
+            if c.loginOnSuccessLog { emit("login on-success log") }
+            emit("!")
+        }
         if !c.users.isEmpty {
             for user in c.users { emit(userLine(user)) }
             emit("!")
         }
+        accessListLines(c).forEach(emit)
         for server in c.radiusServers {
             emit("radius server \(server.name)")
             if let address = server.address {

@@ -81,7 +81,20 @@ public enum SystemRenderer {
         func id(_ name: String) -> String {
             String(UInt32(truncatingIfNeeded: device.aaaMethodListAddress(name: name) >> 8), radix: 16, uppercase: true)
         }
-        for queue in authenQueues { emit("authen queue=AAA_ML_AUTHEN_" + queue) }
+        for queue in authenQueues {
+            emit("authen queue=AAA_ML_AUTHEN_" + queue)
+            guard queue == "LOGIN", c.aaaNewModel else { continue }
+            for list in c.authenticationLogin {
+                let text = list.methods.map { method -> String in
+                    switch method {
+                    case let .group(name): return "SERVER_GROUP " + name
+                    default: return method.text.uppercased() + " "
+                    }
+                }.joined(separator: " ")
+                emit("  name=" + list.name + " valid=TRUE id=" + (list.name == "default" ? "0" : id(list.name))
+                     + " :state=ALIVE : " + text)
+            }
+        }
         emit("permanent lists")
         emit("  name= Permanent Enable None valid=TRUE id=0 :state=ALIVE : ENABLE  NONE ")
         emit("  name= Permanent Enable valid=TRUE id=0 :state=ALIVE : ENABLE ")
@@ -90,6 +103,12 @@ public enum SystemRenderer {
         emit("  name= Permanent rcmd valid=TRUE id=0 :state=ALIVE : RCMD ")
         for queue in authorQueues {
             emit("author queue=AAA_ML_AUTHOR_" + queue)
+            if queue == "SHELL", c.aaaNewModel {
+                for list in c.authorizationExec {
+                    emit("  name=" + list.name + " valid=TRUE id=" + (list.name == "default" ? "0" : id(list.name))
+                         + " :state=ALIVE : " + methods(list))
+                }
+            }
             guard queue == "NET", c.aaaNewModel else { continue }
             for list in c.authorizationNetwork {
                 emit("  name=" + list.name + " valid=TRUE id=" + (list.name == "default" ? "0" : id(list.name))

@@ -187,6 +187,7 @@ final class ShellFuzzTests: XCTestCase {
         case .radiusServer: return ["end", "enable", "configure terminal", "radius server FUZZ"]
         case .serverGroupRadius: return ["end", "enable", "configure terminal", "aaa new-model", "aaa group server radius G"]
         case .line: return ["end", "enable", "configure terminal", "line vty 0 4"]
+        case .standardACL: return ["end", "enable", "configure terminal", "ip access-list standard FUZZ"]
         }
     }
 

@@ -267,7 +267,9 @@ def disconnect_request(identifier):
 
 def test_a_line_at_more_does_not_stop_the_router():
     das_port = free_port(socket.SOCK_DGRAM)
+    # With AAA, a user's `privilege` applies through exec authorization (IOS).
     config = LOGIN_LOCAL + f"""aaa new-model
+aaa authorization exec default local
 aaa server radius dynamic-author
  client 127.0.0.1 server-key cisco
  port {das_port}
@@ -302,6 +304,7 @@ aaa server radius dynamic-author
 def test_debug_on_a_monitoring_line_while_another_configures():
     das_port = free_port(socket.SOCK_DGRAM)
     r = Router(LOGIN_LOCAL + f"""aaa new-model
+aaa authorization exec default local
 aaa server radius dynamic-author
  client 127.0.0.1 server-key cisco
  port {das_port}

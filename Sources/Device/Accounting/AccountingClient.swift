@@ -82,6 +82,11 @@ extension Device {
 
     /// The same on raw memory (a received ByteBuffer's readable bytes).
     public func handleAccountingResponse(raw: UnsafeRawBufferPointer, from ip: IPv4Address, port: UInt16) {
+        // Access-Accept and Access-Reject answer a login's Access-Request (same socket).
+        if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue {
+            handleLoginResponse(Array(raw), from: ip, port: port)
+            return
+        }
         processAccountingResponse(raw, from: ip, port: port)
         pumpAccounting()
     }
@@ -303,7 +308,7 @@ extension Device {
     /// A server that let a request go unanswered through every retransmission is marked dead;
     /// with no `radius-server deadtime` (the emulator has none: IOS's default of 0) IOS marks it
     /// alive again at once, and logs both.
-    private func markDeadAndAlive(_ server: AccountingServer) {
+    func markDeadAndAlive(_ server: AccountingServer) {
         accounting.updateStatistics(server.name, now: now) {
             $0.deadCount += 1
             $0.aliveSince = now

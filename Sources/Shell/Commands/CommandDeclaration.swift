@@ -11,6 +11,8 @@ public enum Mode: Equatable, Sendable {
     case serverGroupRadius(name: String)
     /// `line con 0`, `line vty 0 4`: the lines being configured.
     case line(LineRange)
+    /// `ip access-list standard NAME`.
+    case standardACL(name: String)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -21,6 +23,7 @@ public enum Mode: Equatable, Sendable {
         case .radiusServer: return .radiusServer
         case .serverGroupRadius: return .serverGroupRadius
         case .line: return .line
+        case .standardACL: return .standardACL
         }
     }
 
@@ -33,6 +36,7 @@ public enum Mode: Equatable, Sendable {
         case .radiusServer: return "(config-radius-server)#"
         case .serverGroupRadius: return "(config-sg-radius)#"
         case .line: return "(config-line)#"
+        case .standardACL: return "(config-std-nacl)#"
         }
     }
 
@@ -47,12 +51,13 @@ public enum Mode: Equatable, Sendable {
         case .radiusServer: return "RADIUS server sub-mode commands:"
         case .serverGroupRadius: return "Server group configuration commands:"
         case .line: return "Line configuration commands:"
+        case .standardACL: return "Standard Access List configuration commands:"
         }
     }
 }
 
 public enum ModeKind: Hashable, Sendable {
-    case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line
+    case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line, standardACL
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.

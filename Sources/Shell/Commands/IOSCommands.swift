@@ -3,12 +3,13 @@ public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
-            + lineCommands
+            + lineCommands + accessListCommands + loginCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
-        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line]
+        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
+                                        .standardACL]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()
@@ -26,6 +27,9 @@ public enum IOSCommands {
                 ctx.shell.enter(.config)
             },
             CommandDeclaration([.line], "exit", ["Exit from line configuration mode"]) { ctx in
+                ctx.shell.enter(.config)
+            },
+            CommandDeclaration([.standardACL], "exit", ["Exit from access-list configuration mode"]) { ctx in
                 ctx.shell.enter(.config)
             },
             // The shell runs `do …` itself, in EXEC's grammar; this gives `?` and Tab the word.

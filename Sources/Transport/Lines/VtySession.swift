@@ -33,7 +33,7 @@ public final class VtySession: @unchecked Sendable {
     private enum Allocation: Sendable {
         case busy
         case refused
-        case ready(NIOLoopBoundBox<OwnerState>, LineConfig)
+        case ready(NIOLoopBoundBox<OwnerState>, LineConfig, Int)
     }
 
     private let engine: Engine
@@ -43,6 +43,8 @@ public final class VtySession: @unchecked Sendable {
     private let closeConnection: @Sendable () -> Void
     /// A user the transport authenticated already (SSH): no login prompts on the line.
     private let authenticatedUser: String?
+    /// The router's port the client connected to (`%SEC_LOGIN`'s `[localport: 23]`).
+    private let localPort: Int
     private let lock = TerminalLock()
     private var console: TerminalConsole?
     /// The client's last window size, and the line once its session began (both under `lock`).
@@ -57,8 +59,10 @@ public final class VtySession: @unchecked Sendable {
     /// a user the transport itself authenticated (SSH), who gets no login prompts; nil: the line's
     /// `login` decides (telnet).
     public init(engine: Engine, slaveFD: Int32, peer: String, transport: LineConfig.Transport,
-                authenticatedUser: String? = nil, closeConnection: @escaping @Sendable () -> Void) {
+                authenticatedUser: String? = nil, localPort: Int = 0,
+                closeConnection: @escaping @Sendable () -> Void) {
         self.engine = engine
+        self.localPort = localPort
         self.authenticatedUser = authenticatedUser
         self.slaveFD = slaveFD
         self.peer = peer
@@ -102,7 +106,11 @@ public final class VtySession: @unchecked Sendable {
         let loop = engine.eventLoop
         let closeConnection = self.closeConnection
         guard let allocation: Allocation = onOwner({ device in
-            guard let line = device.allocateVty(peer: peer) else { return .busy }
+            // `access-class … in`: the first free line whose list permits the client; none: the
+            // connection is closed without a word, as IOS closes it.
+            let admitted = device.vtyLineAdmitting(peer: peer)
+            guard let number = admitted.number else { return admitted.busy ? .busy : .refused }
+            guard let line = device.allocateVty(peer: peer, number: number) else { return .busy }
             let config = device.vtyConfig(line.number)
             guard config.allowsTransport(transport) else {
                 device.removeLine(line)
@@ -111,8 +119,8 @@ public final class VtySession: @unchecked Sendable {
             line.onClear = closeConnection
             let state = OwnerState(line: line, shell: IOSShell(device: device))
             state.shell.line = line
-            return .ready(NIOLoopBoundBox(state, eventLoop: loop), config)
-        }), case let .ready(box, config) = allocation else { return }
+            return .ready(NIOLoopBoundBox(state, eventLoop: loop), config, line.number)
+        }), case let .ready(box, config, vty) = allocation else { return }
         defer {
             _ = onOwner { _ in
                 let state = box.value
@@ -123,7 +131,7 @@ public final class VtySession: @unchecked Sendable {
                 state.console = nil
             }
         }
-        guard let login = logIn(config) else { return }
+        guard let login = logIn(config, vty: vty) else { return }
         let io = TerminalFDs(input: slaveFD, output: slaveFD)
         let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
         guard let console: TerminalConsole = onOwner({ _ in
@@ -158,10 +166,11 @@ public final class VtySession: @unchecked Sendable {
         var privilege: Int
     }
 
-    /// IOS's login on a vty: `User Access Verification`, then `Username:`/`Password:` (`login
-    /// local`) or `Password:` (`login` with the line's password), three tries. nil: the
-    /// connection is to close.
-    private func logIn(_ config: LineConfig) -> Login? {
+    /// IOS's login on a vty: `User Access Verification`, then `Username:`/`Password:` or
+    /// `Password:` alone, as `Device.loginDialog` says, three tries, each decided by
+    /// `Device.authenticateLogin` (the same decision an SSH transport calls). nil: the connection
+    /// is to close.
+    private func logIn(_ config: LineConfig, vty: Int) -> Login? {
         let linePrivilege = config.privilegeLevel ?? 1
         if let user = authenticatedUser {
             // nil: the owner is gone; .some(nil): no such user any more.
@@ -169,43 +178,52 @@ public final class VtySession: @unchecked Sendable {
             guard let found, let privilege = found else { return nil }
             return Login(user: user, privilege: privilege ?? linePrivilege)
         }
-        switch config.login {
-        case .none:
+        guard let (dialog, aaa) = onOwner({ device in (device.loginDialog(vty: vty), device.config.aaaNewModel) })
+        else { return nil }
+        switch dialog {
+        case .open:
             out.write("\n")
             return Login(user: nil, privilege: linePrivilege)
-        case .password:
-            guard let password = config.password else {
-                out.write("\nPassword required, but none set\n")
-                return nil
-            }
+        case .passwordNotSet:
+            out.write("\nPassword required, but none set\n")
+            return nil
+        case .password, .usernamePassword:
             out.write("\n\nUser Access Verification\n\n")
             for _ in 0..<3 {
+                var name: String?
+                if dialog == .usernamePassword {
+                    out.write("Username: ")
+                    guard let typed = readLine(echo: true, what: "Username") else { return nil }
+                    name = typed
+                }
                 out.write("Password: ")
                 guard let typed = readLine(echo: false, what: "Password") else { return nil }
-                if typed == password.plain {
+                let attempt = LoginAttempt(user: name, password: typed, vty: vty, peer: peer, localPort: localPort)
+                switch authenticate(attempt) {
+                case nil:
+                    return nil
+                case let .granted(grant)?:
                     out.write("\n")
-                    return Login(user: nil, privilege: linePrivilege)
+                    return Login(user: grant.user, privilege: grant.privilege)
+                case let .denied(message)?:
+                    if !message.isEmpty { out.write(message + "\n\n") }
                 }
             }
-            out.write("% Bad passwords\n\n")
-            return nil
-        case .local:
-            out.write("\n\nUser Access Verification\n\n")
-            for _ in 1...3 {
-                out.write("Username: ")
-                guard let name = readLine(echo: true, what: "Username") else { return nil }
-                out.write("Password: ")
-                guard let typed = readLine(echo: false, what: "Password") else { return nil }
-                guard let found = onOwner({ device in device.authenticateLocalUser(name, password: typed).map { $0.privilege } })
-                else { return nil }
-                if let privilege = found {
-                    out.write("\n")
-                    return Login(user: name, privilege: privilege ?? linePrivilege)
-                }
-                out.write("% Login invalid\n\n")
-            }
+            // A line password's last failure; a user's failures said so each time.
+            if dialog == .password, !aaa { out.write("% Bad passwords\n\n") }
             return nil
         }
+    }
+
+    /// Asks the device and waits on this line's thread, never on the owner, while a RADIUS
+    /// server is asked. nil: the router is stopping.
+    private func authenticate(_ attempt: LoginAttempt) -> LoginVerdict? {
+        let engine = self.engine
+        return try? engine.eventLoop.flatSubmit { () -> EventLoopFuture<LoginVerdict> in
+            let promise = engine.eventLoop.makePromise(of: LoginVerdict.self)
+            engine.deviceOnLoop.authenticateLogin(attempt) { promise.succeed($0) }
+            return promise.futureResult
+        }.wait()
     }
 
     /// One answer typed at a login prompt, echoed or not, with Backspace and Ctrl-U; nil when

@@ -120,6 +120,7 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
                 }
             }
         let session = VtySession(engine: engine, slaveFD: slave, peer: peer, transport: .telnet,
+                                 localPort: channel.localAddress?.port ?? 0,
                                  closeConnection: { channel.close(promise: nil) })
         self.session = session
         session.start()

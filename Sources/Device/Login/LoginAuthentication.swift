@@ -1,0 +1,457 @@
+import RADIUS
+
+// The login decision of a vty line, for every transport (telnet today, SSH too): what the line
+// asks (`loginDialog`) and whether a user and password get in, at which privilege
+// (`authenticateLogin`). Without `aaa new-model` the line's `login` decides (`login local`: the
+// `username`s, `login`: the line's password). With it, the line's `login authentication LIST`
+// or the `default` list (none configured: `local`, as IOS does) is tried method by method:
+// `local`, `line`, `enable`, `none`, `group radius` / `group GROUP` (a RADIUS Access-Request,
+// PAP). A method that cannot answer (no usernames, no line password, no enable secret, no server
+// or no server answering) hands over to the next; a refusal ends the login (IOS's rule).
+// `login on-success log` / `login on-failure log` log the outcome.
+
+/// What a line asks before its session starts.
+public enum LoginDialog: Equatable, Sendable {
+    /// `no login` (or a method list starting with `none`): no question.
+    case open
+    /// `Password:` alone (the line's password).
+    case password
+    /// `Username:` then `Password:`.
+    case usernamePassword
+    /// `login` with no line password: nobody gets in (`Password required, but none set`).
+    case passwordNotSet
+}
+
+/// A user let in: the name (nil after a line password) and the privilege level to start at.
+public struct LoginGrant: Equatable, Sendable {
+    public var user: String?
+    public var privilege: Int
+    public init(user: String?, privilege: Int) {
+        self.user = user
+        self.privilege = privilege
+    }
+}
+
+public enum LoginVerdict: Equatable, Sendable {
+    case granted(LoginGrant)
+    /// Refused; `message` is what the line prints (`% Login invalid`, `% Authentication
+    /// failed`), empty for a wrong line password (IOS says `% Bad passwords` after the last try).
+    case denied(message: String)
+}
+
+/// One login attempt: who, from where, on which vty line and local port.
+public struct LoginAttempt: Sendable {
+    public var user: String?
+    public var password: String
+    public var vty: Int
+    public var peer: String
+    public var localPort: Int
+    public init(user: String?, password: String, vty: Int, peer: String, localPort: Int) {
+        self.user = user
+        self.password = password
+        self.vty = vty
+        self.peer = peer
+        self.localPort = localPort
+    }
+}
+
+/// Access-Requests of logins in flight (`group` methods). Shares the accounting client's
+/// transport, scheduler, timeout, retransmits and lab peers.
+public final class LoginAuthState {
+    /// The source port Access-Requests name in `debug radius` (`id 1645/7`).
+    public var sourcePort: UInt16 = 1645
+    var inFlight: [UInt8: PendingLoginRequest] = [:]
+    var nextIdentifier: UInt8?
+    /// The AAA unique id of the next login (`RADIUS(00000001)` in debug lines).
+    var nextUniqueId: UInt32 = 1
+    /// Access-Requests sent and Accepts/Rejects received, for tests and statistics.
+    public private(set) var requestsSent = 0
+    public private(set) var accepts = 0
+    public private(set) var rejects = 0
+    public init() {}
+
+    func noteSent() { requestsSent += 1 }
+    func noteAnswer(accept: Bool) { if accept { accepts += 1 } else { rejects += 1 } }
+}
+
+final class PendingLoginRequest {
+    let attempt: LoginAttempt
+    let servers: [AccountingServer]
+    let uniqueId: UInt32
+    let completion: (RADIUSLoginResult) -> Void
+    var serverIndex = 0
+    var attempts = 0
+    var identifier: UInt8 = 0
+    var authenticator: [UInt8] = []
+    var bytes: [UInt8] = []
+    var timer: ScheduledTimer?
+
+    init(attempt: LoginAttempt, servers: [AccountingServer], uniqueId: UInt32,
+         completion: @escaping (RADIUSLoginResult) -> Void) {
+        self.attempt = attempt
+        self.servers = servers
+        self.uniqueId = uniqueId
+        self.completion = completion
+    }
+
+    var server: AccountingServer { servers[min(serverIndex, servers.count - 1)] }
+    var tag: String { "RADIUS(" + hex8(uniqueId) + ")" }
+}
+
+/// What a `group` method learned.
+enum RADIUSLoginResult {
+    /// Access-Accept, with the `shell:priv-lvl` it carried.
+    case accept(privilege: Int?)
+    case reject
+    /// No server answered.
+    case noResponse
+}
+
+extension Device {
+    /// The method list a vty line logs in with under `aaa new-model`: its `login authentication
+    /// LIST`, else `default`, else IOS's implicit `local`. nil: the line names a list that does
+    /// not exist (every login fails).
+    public func loginMethodList(vty number: Int) -> LoginMethodList? {
+        let name = vtyConfig(number).loginAuthentication ?? "default"
+        if let list = config.authenticationLogin.first(where: { $0.name == name }) { return list }
+        return name == "default" ? LoginMethodList(name: "default", methods: [.local]) : nil
+    }
+
+    /// What vty `number` asks before its session starts.
+    public func loginDialog(vty number: Int) -> LoginDialog {
+        let line = vtyConfig(number)
+        if config.aaaNewModel {
+            guard let list = loginMethodList(vty: number) else { return .usernamePassword }
+            if list.methods.first == LoginMethodList.Method.none { return .open }
+            let passwordOnly = list.methods.allSatisfy { $0 == .line || $0 == .enable || $0 == .none }
+            return passwordOnly ? .password : .usernamePassword
+        }
+        switch line.login {
+        case .none: return .open
+        case .password: return line.password == nil ? .passwordNotSet : .password
+        case .local: return .usernamePassword
+        }
+    }
+
+    /// Decides a login on vty `attempt.vty`; `completion` runs on the device's owner, at once or
+    /// when a RADIUS server answered (or none did). Logs `%SEC_LOGIN` lines as configured.
+    public func authenticateLogin(_ attempt: LoginAttempt, completion: @escaping (LoginVerdict) -> Void) {
+        let finish: (LoginVerdict) -> Void = { [weak self] verdict in
+            self?.logLoginOutcome(attempt, verdict)
+            completion(verdict)
+        }
+        let line = vtyConfig(attempt.vty)
+        let linePrivilege = line.privilegeLevel ?? 1
+        guard config.aaaNewModel else {
+            switch line.login {
+            case .none:
+                finish(.granted(LoginGrant(user: nil, privilege: linePrivilege)))
+            case .password:
+                if let password = line.password, password.plain == attempt.password {
+                    finish(.granted(LoginGrant(user: nil, privilege: linePrivilege)))
+                } else {
+                    finish(.denied(message: ""))
+                }
+            case .local:
+                if let name = attempt.user, let user = authenticateLocalUser(name, password: attempt.password) {
+                    finish(.granted(LoginGrant(user: name, privilege: user.privilege ?? linePrivilege)))
+                } else {
+                    finish(.denied(message: "% Login invalid"))
+                }
+            }
+            return
+        }
+        guard let list = loginMethodList(vty: attempt.vty) else {
+            finish(.denied(message: "% Authentication failed"))
+            return
+        }
+        runLoginMethods(list.methods[...], attempt, finish)
+    }
+
+    private func runLoginMethods(_ methods: ArraySlice<LoginMethodList.Method>, _ attempt: LoginAttempt,
+                                 _ finish: @escaping (LoginVerdict) -> Void) {
+        let failed = LoginVerdict.denied(message: "% Authentication failed")
+        guard let method = methods.first else {
+            finish(failed)
+            return
+        }
+        let rest = methods.dropFirst()
+        let line = vtyConfig(attempt.vty)
+        switch method {
+        case .none:
+            finish(.granted(LoginGrant(user: attempt.user, privilege: execPrivilege(attempt.user, radius: nil, line: line))))
+        case .local:
+            // An empty local database cannot answer: the next method.
+            guard !config.users.isEmpty else { return runLoginMethods(rest, attempt, finish) }
+            if let name = attempt.user, authenticateLocalUser(name, password: attempt.password) != nil {
+                finish(.granted(LoginGrant(user: name, privilege: execPrivilege(name, radius: nil, line: line))))
+            } else {
+                finish(failed)
+            }
+        case .line:
+            guard let password = line.password else { return runLoginMethods(rest, attempt, finish) }
+            finish(password.plain == attempt.password
+                   ? .granted(LoginGrant(user: attempt.user, privilege: execPrivilege(attempt.user, radius: nil, line: line)))
+                   : failed)
+        case .enable:
+            guard config.enableSecretStorage != nil || config.enablePassword != nil else {
+                return runLoginMethods(rest, attempt, finish)
+            }
+            finish(enableSecretMatches(attempt.password)
+                   ? .granted(LoginGrant(user: attempt.user, privilege: execPrivilege(attempt.user, radius: nil, line: line)))
+                   : failed)
+        case let .group(group):
+            let servers = accountingServers(for: AAAMethodList(name: "login", methods: [.group(group)]))
+            guard !servers.isEmpty, attempt.user != nil else { return runLoginMethods(rest, attempt, finish) }
+            sendAccessRequest(attempt, servers: servers) { [weak self] result in
+                guard let self else { return }
+                switch result {
+                case let .accept(privilege):
+                    let level = self.execPrivilege(attempt.user, radius: privilege, line: self.vtyConfig(attempt.vty))
+                    finish(.granted(LoginGrant(user: attempt.user, privilege: level)))
+                case .reject:
+                    finish(failed)
+                case .noResponse:
+                    self.runLoginMethods(rest, attempt, finish)
+                }
+            }
+        }
+    }
+
+    /// The level a session starts at under `aaa new-model`: with `aaa authorization exec default
+    /// local` the user's `privilege`, with `… group …` the server's `shell:priv-lvl`; else (or
+    /// when they give none) the line's `privilege level`.
+    func execPrivilege(_ user: String?, radius: Int?, line: LineConfig) -> Int {
+        let linePrivilege = line.privilegeLevel ?? 1
+        guard let list = config.authorizationExec.first(where: { $0.name == "default" }) else { return linePrivilege }
+        for method in list.methods {
+            switch method {
+            case .local:
+                if let user, let found = config.users.first(where: { $0.name == user }) {
+                    return found.privilege ?? linePrivilege
+                }
+            case .group:
+                if let radius { return radius }
+            }
+        }
+        return linePrivilege
+    }
+
+    func enableSecretMatches(_ typed: String) -> Bool {
+        if let secret = config.enableSecretStorage {
+            switch secret.type {
+            case 5: return MD5Crypt.verify(typed, against: secret.hash)
+            case 9: return CiscoScrypt.verify(typed, against: secret.hash)
+            default: return false
+            }
+        }
+        if let password = config.enablePassword { return password.plain == typed }
+        return false
+    }
+
+    /// `%SEC_LOGIN-5-LOGIN_SUCCESS` / `%SEC_LOGIN-4-LOGIN_FAILED`, when configured.
+    private func logLoginOutcome(_ attempt: LoginAttempt, _ verdict: LoginVerdict) {
+        let who = "[user: \(attempt.user ?? "")] [Source: \(attempt.peer)] [localport: \(attempt.localPort)]"
+        switch verdict {
+        case .granted:
+            guard config.loginOnSuccessLog else { return }
+            syslog(facility: "SEC_LOGIN", severity: 5, mnemonic: "LOGIN_SUCCESS",
+                   "Login Success \(who) at \(changeStamp(now))")
+        case .denied:
+            guard config.loginOnFailureLog else { return }
+            syslog(facility: "SEC_LOGIN", severity: 4, mnemonic: "LOGIN_FAILED",
+                   "Login failed \(who) [Reason: Login Authentication Failed] at \(changeStamp(now))")
+        }
+    }
+}
+
+// MARK: RADIUS Access-Request
+
+extension Device {
+    private func sendAccessRequest(_ attempt: LoginAttempt, servers: [AccountingServer],
+                                   completion: @escaping (RADIUSLoginResult) -> Void) {
+        let state = loginAuth
+        // 256 logins waiting on servers at once: the next one is not asked (no response).
+        guard state.inFlight.count < 256 else {
+            completion(.noResponse)
+            return
+        }
+        var id = state.nextIdentifier ?? UInt8(truncatingIfNeeded: random.next())
+        while state.inFlight[id] != nil { id &+= 1 }
+        state.nextIdentifier = id &+ 1
+        let request = PendingLoginRequest(attempt: attempt, servers: servers, uniqueId: state.nextUniqueId,
+                                          completion: completion)
+        state.nextUniqueId &+= 1
+        request.identifier = id
+        state.inFlight[id] = request
+        signAccessRequest(request)
+        request.attempts = 1
+        if debug.radiusAuthentication {
+            let tag = request.tag
+            var lines = [
+                "RADIUS/ENCODE(" + hex8(request.uniqueId) + "):Orig. component type = Exec",
+                tag + ": Config NAS IP: 0.0.0.0",
+                tag + ": Config NAS IPv6: ::",
+                tag + ": sending",
+                "RADIUS/ENCODE: Best Local IP-Address " + nasIPAddress.description + " for Radius-Server "
+                    + request.server.address.description,
+                tag + ": Send Access-Request to " + request.server.address.description + ":"
+                    + String(request.server.authPort) + " id " + String(state.sourcePort) + "/" + String(id)
+                    + ", len " + String(request.bytes.count),
+                RADIUSDebugLines.authenticator(request.authenticator),
+            ]
+            lines.append(contentsOf: RADIUSDebugLines.attributes(request.bytes))
+            lines.append(tag + ": Sending a IPv4 Radius Packet")
+            lines.append(tag + ": Started " + String(Int(accounting.timeout.rounded())) + " sec timeout")
+            debugLog(lines: lines)
+        }
+        transmitAccessRequest(request)
+    }
+
+    /// A fresh Request Authenticator and the User-Password under the current server's secret.
+    private func signAccessRequest(_ request: PendingLoginRequest) {
+        let attempt = request.attempt
+        let authenticator = (0..<4).flatMap { _ -> [UInt8] in
+            let r = random.next()
+            return (0..<4).map { UInt8(truncatingIfNeeded: r >> ($0 * 8)) }
+        }
+        let secret = request.server.secret
+        var attributes: [RADIUSAttribute] = [
+            .string(RADIUSAttributeType.userName, attempt.user ?? ""),
+            .octets(RADIUSAttributeType.userPassword,
+                    UserPassword.encrypt(Array(attempt.password.utf8), secret: secret, authenticator: authenticator)),
+            .integer(RADIUSAttributeType.serviceType, 1),   // Login
+            .integer(RADIUSAttributeType.nasPort, UInt32(attempt.vty + 1)),
+            .string(87, "tty\(attempt.vty + 1)"),            // NAS-Port-Id
+            .integer(RADIUSAttributeType.nasPortType, 5),    // Virtual
+        ]
+        if !attempt.peer.isEmpty { attributes.append(.string(RADIUSAttributeType.callingStationId, attempt.peer)) }
+        attributes.append(.ipv4(RADIUSAttributeType.nasIPAddress, nasIPAddress))
+        var packet = RADIUSPacket(code: .accessRequest, identifier: request.identifier, authenticator: authenticator,
+                                  attributes: attributes)
+        request.bytes = RADIUSAuth.signRequest(&packet, secret: secret)
+        request.authenticator = authenticator
+        loginAuth.noteSent()
+    }
+
+    private func transmitAccessRequest(_ request: PendingLoginRequest) {
+        let server = request.server
+        let state = loginAuth
+        if server.address.isLoopback {
+            accounting.transport?.send(request.bytes, to: server.address, port: server.authPort,
+                                       sourcePort: state.sourcePort)
+        } else if let reply = labPeerAccessAnswer(request.bytes, peer: server.address, secret: server.secret) {
+            let latency = accounting.labPeers.latency
+            if let scheduler = accounting.scheduler, latency > 0 {
+                _ = scheduler.schedule(after: latency) { [weak self] in
+                    self?.handleLoginResponse(reply, from: server.address, port: server.authPort)
+                }
+            } else {
+                // No latency (a replay's clock): the answer at once, as accounting's lab peers.
+                handleLoginResponse(reply, from: server.address, port: server.authPort)
+                if state.inFlight[request.identifier] !== request { return }
+            }
+        }
+        request.timer?.cancel()
+        guard let scheduler = accounting.scheduler else {
+            // No timers (a bare device): nothing will answer later.
+            if state.inFlight[request.identifier] === request {
+                state.inFlight[request.identifier] = nil
+                request.completion(.noResponse)
+            }
+            return
+        }
+        request.timer = scheduler.schedule(after: accounting.timeout) { [weak self, weak request] in
+            guard let self, let request else { return }
+            self.accessRequestTimedOut(request)
+        }
+    }
+
+    /// A simulated server (any non-loopback address): accepts a user whose local `username`
+    /// has that password (with `shell:priv-lvl` from its `privilege`), rejects anyone else;
+    /// `lab radius-peer A.B.C.D silent` keeps it quiet.
+    private func labPeerAccessAnswer(_ bytes: [UInt8], peer: IPv4Address, secret: [UInt8]) -> [UInt8]? {
+        let peers = accounting.labPeers
+        guard let packet = try? RADIUSPacket.decode(bytes), packet.code == .accessRequest else { return nil }
+        let behaviour = peers.behaviour(of: peer)
+        if behaviour == .silent { return nil }
+        let name = packet.first(RADIUSAttributeType.userName).map { String(decoding: $0.value, as: UTF8.self) } ?? ""
+        let password = packet.first(RADIUSAttributeType.userPassword).flatMap {
+            UserPassword.decrypt($0.value, secret: secret, authenticator: packet.authenticator)
+        }.map { String(decoding: $0, as: UTF8.self) }
+        let user = password.flatMap { authenticateLocalUser(name, password: $0) }
+        var reply = RADIUSPacket(code: user == nil ? .accessReject : .accessAccept, identifier: packet.identifier)
+        if let level = user?.privilege { reply.attributes.append(.ciscoAVPair("shell:priv-lvl=\(level)")) }
+        let key = behaviour == .badAuthenticator ? secret + Array("-wrong".utf8) : secret
+        return RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: key)
+    }
+
+    private func accessRequestTimedOut(_ request: PendingLoginRequest) {
+        let state = loginAuth
+        guard state.inFlight[request.identifier] === request else { return }
+        request.timer = nil
+        let old = request.server
+        let idText = String(state.sourcePort) + "/" + String(request.identifier)
+        var lines = [request.tag + ": Request timed out!"]
+        let started = request.tag + ": Started " + String(Int(accounting.timeout.rounded())) + " sec timeout"
+        if request.attempts <= accounting.retransmits {
+            request.attempts += 1
+            lines.append("RADIUS: Retransmit to " + old.debugName + " for id " + idText)
+            lines.append(started)
+            if debug.radiusAuthentication { debugLog(lines: lines) }
+            transmitAccessRequest(request)
+        } else if request.serverIndex + 1 < request.servers.count {
+            request.serverIndex += 1
+            request.attempts = 1
+            signAccessRequest(request)
+            lines.append("RADIUS: Fail-over to " + request.server.debugName + " for id " + idText)
+            lines.append(started)
+            if debug.radiusAuthentication { debugLog(lines: lines) }
+            markDeadAndAlive(old)
+            transmitAccessRequest(request)
+        } else {
+            lines.append("RADIUS: No response from " + old.debugName + " for id " + idText)
+            lines.append("RADIUS/DECODE: parse response no app start; FAIL")
+            lines.append("RADIUS/DECODE: parse response; FAIL")
+            if debug.radiusAuthentication { debugLog(lines: lines) }
+            markDeadAndAlive(old)
+            state.inFlight[request.identifier] = nil
+            request.completion(.noResponse)
+        }
+    }
+
+    /// An Access-Accept or Access-Reject from `ip:port` (the accounting socket hands them here).
+    public func handleLoginResponse(_ bytes: [UInt8], from ip: IPv4Address, port: UInt16) {
+        let state = loginAuth
+        guard bytes.count >= 20, let request = state.inFlight[bytes[1]], request.server.address == ip,
+              request.server.authPort == port,
+              let packet = try? RADIUSPacket.decode(bytes),
+              packet.code == .accessAccept || packet.code == .accessReject else { return }
+        let length = Int(bytes[2]) << 8 | Int(bytes[3])
+        var lines = ["RADIUS: Received from id " + String(state.sourcePort) + "/" + String(packet.identifier) + " "
+                     + ip.description + ":" + String(port) + ", " + (packet.code == .accessAccept ? "Access-Accept" : "Access-Reject")
+                     + ", len " + String(length),
+                     RADIUSDebugLines.authenticator(bytes[4..<20])]
+        guard RADIUSAuth.verifyResponseAuthenticator(bytes, requestAuthenticator: request.authenticator,
+                                                     secret: request.server.secret) else {
+            lines.append("RADIUS: response-authenticator decrypt fail, pak len " + String(length))
+            lines.append("RADIUS: Response (" + String(packet.identifier) + ") failed decrypt")
+            if debug.radiusAuthentication { debugLog(lines: lines) }
+            return
+        }
+        lines.append(contentsOf: RADIUSDebugLines.attributes(Array(bytes.prefix(length))))
+        lines.append(request.tag + ": Received from id " + String(state.sourcePort) + "/" + String(packet.identifier))
+        if debug.radiusAuthentication { debugLog(lines: lines) }
+        request.timer?.cancel()
+        request.timer = nil
+        state.inFlight[request.identifier] = nil
+        let accept = packet.code == .accessAccept
+        state.noteAnswer(accept: accept)
+        if accept {
+            let level = packet.ciscoAVPair("shell:priv-lvl").flatMap { Int($0) }.flatMap { (0...15).contains($0) ? $0 : nil }
+            request.completion(.accept(privilege: level))
+        } else {
+            request.completion(.reject)
+        }
+    }
+}
