@@ -10,9 +10,11 @@ packages=(libedit-dev)
 python_packages=()
 if [ "${1:-}" = "--test" ]; then
     # faketime: the terminal tests also run with the clock on the 1st of a month.
-    # telnet: the remote-access tests drive a real telnet client to the vty lines.
-    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv telnet)
-    python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko)
+    # telnet, openssh-client: the remote-access tests drive real telnet and ssh clients to the
+    # vty lines (and ssh-keygen makes their throwaway keys).
+    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv telnet openssh-client)
+    # scrapli's system transport runs OpenSSH's ssh; its asyncssh transport needs asyncssh.
+    python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko scrapli asyncssh)
 fi
 
 missing=()

@@ -64,12 +64,19 @@ public enum RunningConfigRenderer {
         if let tz = c.clockTimezone { emit("clock timezone \(tz.name) \(tz.hours) \(tz.minutes)") }
         emit("!")
         if !c.ipDomainLookup {
-            ["no ip domain lookup", "!"].forEach(emit)
+            emit("no ip domain lookup")
         } else if all {
-            ["ip domain lookup", "!"].forEach(emit)
+            emit("ip domain lookup")
         }
+        if let domain = c.domainName { emit("ip domain name \(domain)") }
+        if !c.ipDomainLookup || all || c.domainName != nil { emit("!") }
         if !c.users.isEmpty {
             for user in c.users { emit(userLine(user)) }
+            emit("!")
+        }
+        let ssh = sshLines(c.ssh, all: all)
+        if !ssh.isEmpty {
+            ssh.forEach(emit)
             emit("!")
         }
         for server in c.radiusServers {
@@ -81,6 +88,7 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         emit("!")
+        bannerLines(c.banners).forEach(emit)
         lineBlocks(c, all: all).forEach(emit)
         emit("!")
         emit("end")

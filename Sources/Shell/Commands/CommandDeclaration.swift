@@ -11,6 +11,10 @@ public enum Mode: Equatable, Sendable {
     case serverGroupRadius(name: String)
     /// `line con 0`, `line vty 0 4`: the lines being configured.
     case line(LineRange)
+    /// `ip ssh pubkey-chain`, its `username X`, and that user's `key-string` lines.
+    case sshPubkey
+    case sshPubkeyUser(String)
+    case sshPubkeyData(user: String, text: String)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -21,6 +25,9 @@ public enum Mode: Equatable, Sendable {
         case .radiusServer: return .radiusServer
         case .serverGroupRadius: return .serverGroupRadius
         case .line: return .line
+        case .sshPubkey: return .sshPubkey
+        case .sshPubkeyUser: return .sshPubkeyUser
+        case .sshPubkeyData: return .sshPubkeyData
         }
     }
 
@@ -33,6 +40,9 @@ public enum Mode: Equatable, Sendable {
         case .radiusServer: return "(config-radius-server)#"
         case .serverGroupRadius: return "(config-sg-radius)#"
         case .line: return "(config-line)#"
+        case .sshPubkey: return "(conf-ssh-pubkey)#"
+        case .sshPubkeyUser: return "(conf-ssh-pubkey-user)#"
+        case .sshPubkeyData: return "(conf-ssh-pubkey-data)#"
         }
     }
 
@@ -47,12 +57,16 @@ public enum Mode: Equatable, Sendable {
         case .radiusServer: return "RADIUS server sub-mode commands:"
         case .serverGroupRadius: return "Server group configuration commands:"
         case .line: return "Line configuration commands:"
+        case .sshPubkey: return "SSH pubkey-chain configuration commands:"
+        case .sshPubkeyUser: return "SSH pubkey-chain user configuration commands:"
+        case .sshPubkeyData: return nil
         }
     }
 }
 
 public enum ModeKind: Hashable, Sendable {
     case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line
+    case sshPubkey, sshPubkeyUser, sshPubkeyData
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.

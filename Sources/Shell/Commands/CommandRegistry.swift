@@ -16,7 +16,8 @@ public final class CommandRegistry: @unchecked Sendable {
     private(set) var entries: [Entry] = []
     private var syntaxes: [SyntaxNode] = []
     private var graphs: [GrammarKey: CommandGraph] = [:]
-    private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line]
+    private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
+                                            .sshPubkey, .sshPubkeyUser, .sshPubkeyData]
 
     public init(_ declarations: [CommandDeclaration]) {
         for declaration in declarations {

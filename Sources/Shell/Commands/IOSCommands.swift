@@ -3,12 +3,13 @@ public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
-            + lineCommands
+            + lineCommands + sshCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
-        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line]
+        let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
+                                       .sshPubkey, .sshPubkeyUser]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()
