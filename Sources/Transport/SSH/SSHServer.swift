@@ -123,14 +123,11 @@ final class SSHConnection: @unchecked Sendable {
         peer = channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
-    /// A failed password: after `ip ssh authentication-retries` of them (at least one) the
-    /// connection closes, once the failure has been sent.
-    func failed() {
+    /// A failed password: true when it was the last one `ip ssh authentication-retries` allows
+    /// (at least one), and the connection is to close instead of asking again.
+    func failed() -> Bool {
         failures += 1
-        if failures >= max(settings.retries, 1) {
-            let channel = self.channel
-            channel.eventLoop.execute { channel.close(promise: nil) }
-        }
+        return failures >= max(settings.retries, 1)
     }
 }
 
@@ -170,8 +167,9 @@ final class SSHAuthDelegate: NIOSSHServerUserAuthenticationDelegate {
                 connection.user = name
                 responsePromise.succeed(.success)
             } else {
+                // The last try allowed: the connection closes (the client asks no more).
+                if isPassword, connection.failed() { connection.channel.close(promise: nil) }
                 responsePromise.succeed(.failure)
-                if isPassword { connection.failed() }
             }
         }
     }
