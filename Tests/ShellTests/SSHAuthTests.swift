@@ -83,4 +83,18 @@ final class SSHAuthTests: XCTestCase {
         XCTAssertTrue(out.contains("%SSH: Failed to decode the key value"), out)
         XCTAssertTrue(h.device.config.ssh.keys(of: "admin").isEmpty)
     }
+
+    func testBannerTypedOverSeveralLinesKeepsItsTextAndRoundTrips() {
+        let h = Harness()
+        let out = h.type("enable", "configure terminal", "banner motd #", "Lab router", "", "end", "! not a comment#", "end")
+        XCTAssertTrue(out.contains("Device(config)#banner motd #\nEnter TEXT message.  End with the character '#'.\n"), out)
+        // The lines are text, without a prompt, `end` and `!` included, up to the delimiter.
+        XCTAssertEqual(h.device.config.banners.motd?.text, "\nLab router\n\nend\n! not a comment")
+        XCTAssertEqual(h.shell.mode, .privilegedExec)
+        let config = h.type("show running-config")
+        XCTAssertTrue(config.contains("banner motd #\nLab router\n\nend\n! not a comment#\n"), config)
+        let reloaded = Harness(startup: "banner motd #\nLab router\n\nend\n! not a comment#\nhostname R9\n")
+        XCTAssertEqual(reloaded.device.config.banners.motd?.text, "\nLab router\n\nend\n! not a comment")
+        XCTAssertEqual(reloaded.device.config.hostname, "R9")
+    }
 }
