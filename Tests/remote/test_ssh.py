@@ -66,7 +66,7 @@ def make_key(directory):
 class Router:
     """The emulator, headless, with SSH on (its folder kept for a restart)."""
 
-    def __init__(self, startup_config, directory=None):
+    def __init__(self, startup_config, directory=None, telnet=False):
         assert Path(BINARY).is_file(), f"{BINARY} is missing: build it first"
         self.directory = directory or tempfile.mkdtemp(prefix="flexvpn-ssh-")
         self.startup = Path(self.directory) / "startup-config"
@@ -74,8 +74,10 @@ class Router:
             self.startup.write_text(startup_config)
         self.port = free_port()
         self.log = open(Path(self.directory) / "stdout", "a+")
+        self.telnet_port = free_port() if telnet else None
+        extra = ["--telnet-port", str(self.telnet_port)] if telnet else []
         self.process = subprocess.Popen([BINARY, "--headless", "--startup-config", str(self.startup),
-                                         "--ssh-port", str(self.port)], stdout=self.log,
+                                         "--ssh-port", str(self.port)] + extra, stdout=self.log,
                                         stderr=subprocess.STDOUT, env=ENV)
         wait_listening(self.port)
 
@@ -315,6 +317,27 @@ def test_banners_login_before_auth_motd_and_exec_after(keyed):
         assert "banner exec ^CWelcome to R1^C\n" in shown
         assert "banner login ^CAuthorized access only^C\n" in shown
         assert "banner motd #\nMaintenance tonight\n#\n" in shown
+        client.sendline("exit")
+        client.expect(pexpect.EOF)
+    finally:
+        router.stop()
+
+
+def test_banners_on_telnet_motd_and_login_before_the_prompts_exec_after():
+    router = Router(BASE.replace("transport input ssh", "transport input all")
+                    + "banner login ^CLogin banner^C\nbanner motd #\nMOTD text\n#\nbanner exec ^CExec banner^C\n",
+                    telnet=True)
+    try:
+        time.sleep(0.3)
+        client = pexpect.spawn("telnet", ["127.0.0.1", str(router.telnet_port)], env=ENV, encoding="utf-8", timeout=15)
+        client.expect_exact("Username: ")
+        assert "\r\nMOTD text\r\n\r\nLogin banner\r\n\r\n\r\nUser Access Verification\r\n\r\n" in client.before
+        client.sendline("admin")
+        client.expect_exact("Password: ")
+        client.sendline("cisco")
+        client.expect_exact("R1#")
+        assert client.before.endswith("\r\nExec banner\r\n")
+        assert "MOTD" not in client.before
         client.sendline("exit")
         client.expect(pexpect.EOF)
     finally:
