@@ -8,6 +8,8 @@ extension IOSShell {
         switch question {
         case let .rsaModulus(name):
             return answerRSAModulus(line, name: name)
+        case let .rsaReplace(name):
+            return answerRSAReplace(line, name: name)
         case let .clearLine(target):
             let a = line.trimmingSpaces.lowercased()
             guard a.isEmpty || a == "y" || a == "yes" else { return "" }

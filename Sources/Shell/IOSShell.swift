@@ -70,6 +70,8 @@ public final class IOSShell: ConsoleShell {
         case clearLine(DeviceLine?)
         /// `crypto key generate rsa` without `modulus`: the key's size.
         case rsaModulus(name: String)
+        /// `crypto key generate rsa` without `modulus` when a key exists: replace it?
+        case rsaReplace(name: String)
     }
     var pending: Pending?
     /// A banner being typed over several lines (`banner motd ^C` … `^C`).
@@ -104,6 +106,7 @@ public final class IOSShell: ConsoleShell {
         case .eraseConfirm?: return "Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]"
         case .clearLine?: return "[confirm]"
         case .rsaModulus?: return "How many bits in the modulus [1024]: "
+        case .rsaReplace?: return "% Do you really want to replace them? [yes/no]: "
         // Levels 2-14 have only level 1's commands here, but IOS prompts with `#` above level 1.
         case nil: return promptHostname + (mode == .userExec && userExecLevel > 1 ? "#" : mode.promptSuffix)
         }

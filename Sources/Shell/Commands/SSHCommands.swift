@@ -104,25 +104,40 @@ extension IOSShell {
         let name = "\(device.config.hostname).\(domain)"
         var out = ""
         if let existing = device.config.ssh.rsaKeyName {
-            out += "% You already have RSA keys defined named \(existing).\n% They will be replaced.\n\n"
+            out += "% You already have RSA keys defined named \(existing).\n"
+            // Without `modulus` IOS asks before replacing them; with it, it goes ahead.
+            guard modulus != nil else {
+                ask(.rsaReplace(name: name))
+                return out
+            }
+            out += "% They will be replaced.\n\n"
         } else {
             out += "The name for the keys will be: \(name)\n"
         }
-        guard let modulus else {
-            out += "Choose the size of the key modulus in the range of 512 to 4096 for your\n"
-            out += "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
-            out += "  a few minutes.\n\n"
-            ask(.rsaModulus(name: name))
-            return out
-        }
+        guard let modulus else { return out + askModulus(name: name) }
         out += "% The key modulus size is \(modulus) bits\n"
         return out + finishRSAKey(name: name, modulus: modulus)
+    }
+
+    private func askModulus(name: String) -> String {
+        ask(.rsaModulus(name: name))
+        return "Choose the size of the key modulus in the range of 512 to 4096 for your\n"
+            + "  General Purpose Keys. Choosing a key modulus greater than 512 may take\n"
+            + "  a few minutes.\n\n"
+    }
+
+    func answerRSAReplace(_ line: String, name: String) -> String {
+        let answer = line.trimmingSpaces.lowercased()
+        guard !answer.isEmpty, "yes".hasPrefix(answer) else { return "" }
+        return askModulus(name: name)
     }
 
     func answerRSAModulus(_ line: String, name: String) -> String {
         let typed = line.trimmingSpaces
         let modulus = typed.isEmpty ? 1024 : Int(typed)
         guard let modulus, (512...4096).contains(modulus) else {
+            // Asked again, as IOS does at its numeric questions.
+            ask(.rsaModulus(name: name))
             return "% A decimal number between 512 and 4096.\n"
         }
         return finishRSAKey(name: name, modulus: modulus)
