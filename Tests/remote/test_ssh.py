@@ -171,6 +171,26 @@ def test_exec_with_a_key_runs_one_command_and_exits_0(keyed):
     assert refused.returncode != 0
 
 
+def test_an_unknown_channel_request_does_not_end_the_session(keyed):
+    # `ssh -A` asks for agent forwarding (auth-agent-req@openssh.com), a request the vty does not
+    # know: it is refused and the command still runs.
+    agent = subprocess.run(["ssh-agent", "-s"], capture_output=True, text=True, check=True).stdout
+    env = dict(ENV)
+    for part in agent.replace("\n", ";").split(";"):
+        if "=" in part and not part.strip().startswith("echo"):
+            name, value = part.strip().split("=", 1)
+            env[name] = value
+    try:
+        result = subprocess.run(["ssh", *SSH_OPTIONS, "-v", "-A", "-i", str(keyed.key), "-p", str(keyed.port),
+                                 "admin@127.0.0.1", "show privilege"], capture_output=True, text=True,
+                                timeout=20, env=env, stdin=subprocess.DEVNULL)
+        assert "Requesting authentication agent forwarding" in result.stderr
+        assert result.returncode == 0, result.stderr
+        assert "Current privilege level is 15" in result.stdout
+    finally:
+        subprocess.run(["kill", env["SSH_AGENT_PID"]])
+
+
 def test_exec_with_a_password_at_level_1():
     router = Router(BASE)
     try:
