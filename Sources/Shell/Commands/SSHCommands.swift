@@ -215,13 +215,13 @@ extension IOSCommands {
                 }
             },
             CommandDeclaration([.sshPubkeyUser], "key-string",
-                               ["Enter public key (the output of ssh-keygen, or its base64 key in pieces)"]) { ctx in
+                               ["Enter public key"]) { ctx in
                 guard case let .sshPubkeyUser(user) = ctx.shell.mode else { return }
                 ctx.shell.enter(.sshPubkeyData(user: user, text: ""))
             },
             CommandDeclaration([.sshPubkeyUser], "key-hash WORD$type WORD$hash [LINE$comment]",
-                               ["Enter public key hash (the MD5 of the key, as IOS shows it)", "Key type (ssh-rsa, ssh-ed25519, ecdsa-sha2-nistp256...)",
-                                "The key hash (32 hexadecimal digits)", "Key comment"], no: 1) { ctx in
+                               ["Enter public key hash", "Key type: ssh-rsa, ssh-ed25519, ecdsa-sha2-nistp256...",
+                                "Key hash: MD5 of the key, 32 hexadecimal digits", "Key comment"], no: 1) { ctx in
                 guard case let .sshPubkeyUser(user) = ctx.shell.mode, let type = ctx.string("type"),
                       let hash = ctx.string("hash") else { return }
                 guard hash.count == 32, hash.allSatisfy(\.isHexDigit) else {
