@@ -191,6 +191,28 @@ def test_an_unknown_channel_request_does_not_end_the_session(keyed):
         subprocess.run(["kill", env["SSH_AGENT_PID"]])
 
 
+def test_ecdsa_key_given_as_base64_pieces():
+    directory = tempfile.mkdtemp(prefix="flexvpn-ssh-")
+    try:
+        path = Path(directory) / "id_ecdsa"
+        subprocess.run(["ssh-keygen", "-q", "-t", "ecdsa", "-b", "256", "-N", "", "-f", str(path)], check=True)
+        blob = path.with_suffix(".pub").read_text().split()[1]
+        # As IOS users paste it: the base64 alone, cut into lines.
+        pieces = "".join(f"   {blob[i:i + 60]}\n" for i in range(0, len(blob), 60))
+        router = Router(BASE + f"ip ssh pubkey-chain\n username admin\n  key-string\n{pieces}  exit\n", directory)
+        try:
+            result = router.ssh("admin@127.0.0.1", "show ip ssh", key=path)
+            assert result.returncode == 0, result.stderr
+            assert "Authentication timeout: 120 secs; Authentication retries: 3" in result.stdout
+            digest = hashlib.md5(base64.b64decode(blob)).hexdigest().upper()
+            config = router.ssh("admin@127.0.0.1", "show running-config | include key-hash", key=path).stdout
+            assert f"key-hash ecdsa-sha2-nistp256 {digest}" in config
+        finally:
+            router.stop()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def test_exec_with_a_password_at_level_1():
     router = Router(BASE)
     try:
