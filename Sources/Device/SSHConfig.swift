@@ -72,6 +72,15 @@ public struct SSHConfig: Equatable, Sendable {
             && zip(a.pubkeyChain, b.pubkeyChain).allSatisfy { $0.user == $1.user && $0.keys == $1.keys }
     }
 
+    /// IOS's name for the protocol version served: `1.99` (both, the default), `2.0`, `1.5`.
+    public var versionText: String {
+        switch version {
+        case 2?: return "2.0"
+        case 1?: return "1.5"
+        default: return "1.99"
+        }
+    }
+
     /// The keys `user` may log in with.
     public func keys(of user: String) -> [SSHPublicKeyEntry] {
         pubkeyChain.first { $0.user == user }?.keys ?? []

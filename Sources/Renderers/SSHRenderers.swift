@@ -42,7 +42,7 @@ extension ShowRenderer {
         let ssh = device.config.ssh
         var out = ""
         // The emulator's SSH server runs whenever `--ssh-port` is given (see the README).
-        out += "SSH Enabled - version \(ssh.version == 2 ? "2.0" : "1.99")\n"
+        out += "SSH Enabled - version \(ssh.versionText)\n"
         out += "Authentication methods:publickey,keyboard-interactive,password\n"
         out += "Authentication Publickey Algorithms:ecdsa-sha2-nistp256,ssh-ed25519\n"
         out += "Hostkey Algorithms:\(hostKeyType)\n"

@@ -149,8 +149,8 @@ extension IOSShell {
         device.config.ssh.rsaKeyName = name
         let out = "% Generating \(modulus) bit RSA keys, keys will be non-exportable...\n[OK] (elapsed time was 0 seconds)\n"
         if first {
-            let version = device.config.ssh.version == 2 ? "2.0" : "1.99"
-            device.syslog(facility: "SSH", severity: 5, mnemonic: "ENABLED", "SSH \(version) has been enabled")
+            device.syslog(facility: "SSH", severity: 5, mnemonic: "ENABLED",
+                          "SSH \(device.config.ssh.versionText) has been enabled")
         }
         return out
     }
