@@ -82,7 +82,8 @@ class Router:
         wait_listening(self.port)
 
     def ssh(self, *args, key=None, timeout=20, input=None):
-        identity = ["-i", str(key)] if key else ["-o", "PasswordAuthentication=no"]
+        # BatchMode: never a password prompt on the tester's terminal.
+        identity = ["-o", "BatchMode=yes"] + (["-i", str(key)] if key else [])
         return subprocess.run(["ssh", *SSH_OPTIONS, *identity, "-p", str(self.port), *args],
                               capture_output=True, text=True, timeout=timeout, input=input)
 
