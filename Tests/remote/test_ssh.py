@@ -294,6 +294,35 @@ def test_unauthenticated_connection_closed_after_time_out():
         router.stop()
 
 
+def test_many_idle_unauthenticated_connections_are_timed_out_and_others_still_get_in():
+    directory = tempfile.mkdtemp(prefix="flexvpn-ssh-")
+    key, public = make_key(directory)
+    router = Router(BASE + f"ip ssh time-out 3\nip ssh pubkey-chain\n username admin\n  key-string\n   {public}\n  exit\n",
+                    directory)
+    idle = []
+    try:
+        for _ in range(300):
+            idle.append(socket.create_connection(("127.0.0.1", router.port), timeout=10))
+        # Held open before login, they take no vty line: a real client still gets in.
+        result = router.ssh("admin@127.0.0.1", "show users", key=key)
+        assert result.returncode == 0, result.stderr
+        time.sleep(4.5)
+        for s in idle:
+            s.settimeout(5)
+            data = b"x"
+            try:
+                while data:
+                    data = s.recv(65536)
+            except ConnectionResetError:
+                pass
+        assert router.ssh("admin@127.0.0.1", "show clock", key=key).returncode == 0
+    finally:
+        for s in idle:
+            s.close()
+        router.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
 def test_transport_input_telnet_refuses_ssh():
     router = Router(BASE.replace("transport input ssh", "transport input telnet"))
     try:
