@@ -16,6 +16,8 @@ let package = Package(
         // MODP Diffie-Hellman groups (IKEv2 groups 14 and 5) need modular exponentiation on 2048-bit numbers;
         // 6.0.1 is the release built and tested.
         .package(url: "https://github.com/attaswift/BigInt", "6.0.1"..<"6.1.0"),
+        // The vty lines' SSH server (Ed25519/ECDSA host keys, AES-GCM); 0.15.1 is the release built and tested.
+        .package(url: "https://github.com/apple/swift-nio-ssh", "0.15.1"..<"0.16.0"),
     ],
     targets: [
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
@@ -41,6 +43,8 @@ let package = Package(
             "Device", "Shell", "RADIUS", "CLineEdit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "FlexVPNEmu", dependencies: [
             "Shell", "Transport", "Device",

@@ -10,9 +10,12 @@ packages=(libedit-dev)
 python_packages=()
 if [ "${1:-}" = "--test" ]; then
     # faketime: the terminal tests also run with the clock on the 1st of a month.
-    # telnet: the remote-access tests drive a real telnet client to the vty lines.
-    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv telnet)
-    python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko)
+    # telnet, openssh-client: the remote-access tests drive real telnet and ssh clients to the
+    # vty lines (and ssh-keygen makes their throwaway keys).
+    packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv telnet openssh-client)
+    # scrapli's system transport runs OpenSSH's ssh; its asyncssh transport needs asyncssh.
+    # scrapli before 2026: the IOSXEDriver API (the 2026 rewrite has another).
+    python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko "scrapli<2026" asyncssh)
 fi
 
 missing=()
@@ -35,7 +38,10 @@ if [ ${#python_packages[@]} -gt 0 ]; then
     fi
     need=()
     for p in "${python_packages[@]}"; do
-        .venv/bin/python -c "import $p" 2>/dev/null || need+=("$p")
+        # `name<version`: the module is the name; the scrapli check asks for the old API.
+        module="${p%%[<>=]*}"
+        [ "$module" = scrapli ] && module="scrapli.driver.core"
+        .venv/bin/python -c "import $module" 2>/dev/null || need+=("$p")
     done
     if [ ${#need[@]} -gt 0 ]; then
         echo "installing (pip, into .venv): ${need[*]}"

@@ -66,6 +66,8 @@ public final class DeviceLine {
     public var user: String?
     /// The client's address (vty).
     public var peer: String?
+    /// How the client came in: `SSH`, `Telnet` (vty), nil for the console.
+    public var transportName: String?
     /// `terminal monitor`: log and debug lines are copied here (the console always gets them).
     public var monitor = false
     /// Where log lines for this line go.

@@ -191,6 +191,11 @@ public struct RunningConfig: Equatable, Sendable {
     public var consoleLine = LineConfig.consoleDefault
     /// `line vty 0 4` (five lines; `line vty 5 15` makes sixteen).
     public var vtyLines = Array(repeating: LineConfig.vtyDefault, count: 5)
+    /// `ip domain name`, `ip ssh …`, `crypto key generate rsa` (see SSHConfig.swift).
+    public var domainName: String?
+    public var ssh = SSHConfig()
+    /// `banner login|motd|exec`.
+    public var banners = Banners()
 
     public init() {}
 

@@ -9,7 +9,7 @@ struct Console: ParsableArguments {
     @Option(help: "The startup-config file that `write memory` saves and the emulator loads at start (default: $XDG_CONFIG_HOME or ~/.config, then flexvpn-emu/startup-config).")
     var startupConfig: String?
 
-    @Option(help: "The address every listener binds (the telnet server, the DAS; 0.0.0.0 for every interface).")
+    @Option(help: "The address every listener binds (the SSH and telnet servers, the DAS; 0.0.0.0 for every interface).")
     var listenAddress = "127.0.0.1"
 
     @Option(help: "The address the DAS alone listens on, instead of --listen-address.")
@@ -17,6 +17,9 @@ struct Console: ParsableArguments {
 
     @Option(help: "The telnet port of the vty lines (0 or absent: no telnet).")
     var telnetPort: Int = 0
+
+    @Option(help: "The SSH port of the vty lines (0 or absent: no SSH). The host key is kept beside the startup-config.")
+    var sshPort: Int = 0
 
     @Flag(help: "No console line: only the vty lines and the servers, until SIGTERM; log lines go to standard output.")
     var headless = false
@@ -42,6 +45,7 @@ struct Console: ParsableArguments {
             device = Device(startupStore: store)
         }
         guard (0...65535).contains(telnetPort) else { throw ValidationError("--telnet-port must be 0-65535") }
+        guard (0...65535).contains(sshPort) else { throw ValidationError("--ssh-port must be 0-65535") }
         let engine = Engine(device: device, options: .init(dasBindHost: dasAddress ?? listenAddress))
         let host = ConsoleHost(engine: engine)
         // The transports and timers exist before the configuration loads, so a scenario's or a
@@ -78,12 +82,30 @@ struct Console: ParsableArguments {
                 if headless { throw ExitCode(1) }
             }
         }
+        var ssh: SSHServer?
+        if sshPort != 0 {
+            do {
+                let key = try SSHHostKey.loadOrCreate(path: SSHHostKey.path(besideStartupConfig: store.path))
+                let server = SSHServer(engine: engine, hostKey: key)
+                do {
+                    _ = try server.start(host: listenAddress, port: sshPort)
+                    ssh = server
+                } catch {
+                    server.stop()
+                    throw error
+                }
+            } catch {
+                FileHandle.standardError.write(Data("% SSH: cannot listen on \(listenAddress) port \(sshPort): \(error)\n".utf8))
+                if headless { throw ExitCode(1) }
+            }
+        }
         if headless {
             host.runHeadless()
         } else {
             host.runConsole()
         }
         telnet?.stop()
+        ssh?.stop()
         try? das.stop().wait()
         _ = try? accounting.stop().wait()
         try? engine.shutdown()

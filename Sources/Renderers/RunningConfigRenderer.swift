@@ -70,10 +70,12 @@ public enum RunningConfigRenderer {
         if let tz = c.clockTimezone { emit("clock timezone \(tz.name) \(tz.hours) \(tz.minutes)") }
         emit("!")
         if !c.ipDomainLookup {
-            ["no ip domain lookup", "!"].forEach(emit)
+            emit("no ip domain lookup")
         } else if all {
-            ["ip domain lookup", "!"].forEach(emit)
+            emit("ip domain lookup")
         }
+        if let domain = c.domainName { emit("ip domain name \(domain)") }
+        if !c.ipDomainLookup || all || c.domainName != nil { emit("!") }
         if c.loginOnFailureLog || c.loginOnSuccessLog {
             if c.loginOnFailureLog { emit("login on-failure log") }
             if c.loginOnSuccessLog { emit("login on-success log") }
@@ -84,6 +86,11 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         accessListLines(c).forEach(emit)
+        let ssh = sshLines(c.ssh, all: all)
+        if !ssh.isEmpty {
+            ssh.forEach(emit)
+            emit("!")
+        }
         for server in c.radiusServers {
             emit("radius server \(server.name)")
             if let address = server.address {
@@ -93,6 +100,7 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         emit("!")
+        bannerLines(c.banners).forEach(emit)
         lineBlocks(c, all: all).forEach(emit)
         emit("!")
         emit("end")

@@ -6,6 +6,10 @@ import Renderers
 extension IOSShell {
     func answer(_ question: Pending, _ line: String) -> String {
         switch question {
+        case let .rsaModulus(name):
+            return answerRSAModulus(line, name: name)
+        case let .rsaReplace(name):
+            return answerRSAReplace(line, name: name)
         case let .clearLine(target):
             let a = line.trimmingSpaces.lowercased()
             guard a.isEmpty || a == "y" || a == "yes" else { return "" }
@@ -212,6 +216,11 @@ extension IOSShell {
         var report = ""
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            // A banner's lines are its text, blank or `!` lines included.
+            if bannerEntry != nil {
+                _ = execute(line, promptWidth: 0)
+                continue
+            }
             let trimmed = line.trimmingSpaces
             if trimmed.hasPrefix("! NVRAM config last updated at ") {
                 device.nvramStamp = String(trimmed.dropFirst("! NVRAM config last updated at ".count))
@@ -227,6 +236,8 @@ extension IOSShell {
                 report += "% \(source) line \(index + 1):\n\(trimmed)\n" + output
             }
         }
+        // A banner the file left open ends with it.
+        bannerEntry = nil
         mode = saved == .userExec || saved == .privilegedExec ? saved : .config
         pending = savedPending
         return report

@@ -68,8 +68,14 @@ public final class IOSShell: ConsoleShell {
         case eraseConfirm
         /// `clear line`: the line in use, or nil when nobody is on it.
         case clearLine(DeviceLine?)
+        /// `crypto key generate rsa` without `modulus`: the key's size.
+        case rsaModulus(name: String)
+        /// `crypto key generate rsa` without `modulus` when a key exists: replace it?
+        case rsaReplace(name: String)
     }
     var pending: Pending?
+    /// A banner being typed over several lines (`banner motd ^C` … `^C`).
+    var bannerEntry: BannerEntry?
 
     /// Whether the last command executed was refused: a parse error or a handler's `reject`.
     var lastCommandRejected = false
@@ -89,6 +95,8 @@ public final class IOSShell: ConsoleShell {
     // MARK: ConsoleShell
 
     public var prompt: String {
+        // A banner's text is typed without a prompt, as on IOS.
+        if bannerEntry != nil, pending == nil { return "" }
         switch pending {
         case .password?: return "Password: "
         case let .copyDestination(toStartup)?: return "Destination filename [\(toStartup ? "startup-config" : "running-config")]? "
@@ -97,6 +105,8 @@ public final class IOSShell: ConsoleShell {
         case .configureSource?: return "Configuring from terminal, memory, or network [terminal]? "
         case .eraseConfirm?: return "Erasing the nvram filesystem will remove all configuration files! Continue? [confirm]"
         case .clearLine?: return "[confirm]"
+        case .rsaModulus?: return "How many bits in the modulus [1024]: "
+        case .rsaReplace?: return "% Do you really want to replace them? [yes/no]: "
         // Levels 2-14 have only level 1's commands here, but IOS prompts with `#` above level 1.
         case nil: return promptHostname + (mode == .userExec && userExecLevel > 1 ? "#" : mode.promptSuffix)
         }
@@ -234,6 +244,9 @@ public final class IOSShell: ConsoleShell {
     func execute(_ line: String, promptWidth: Int) -> String {
         executing = (line, promptWidth)
         lastCommandRejected = false
+        // Free text: a banner's lines up to its delimiter, a key-string's lines up to `exit`.
+        if bannerEntry != nil { return continueBanner(line) }
+        if case let .sshPubkeyData(user, text) = mode { return keyStringLine(line, user: user, text: text) }
         if mode.isConfiguration, let rest = doRemainder(line) {
             let exec = registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel)
             let trimmed = String(rest.text.drop(while: { $0 == " " }))

@@ -13,6 +13,10 @@ public enum Mode: Equatable, Sendable {
     case line(LineRange)
     /// `ip access-list standard NAME`.
     case standardACL(name: String)
+    /// `ip ssh pubkey-chain`, its `username X`, and that user's `key-string` lines.
+    case sshPubkey
+    case sshPubkeyUser(String)
+    case sshPubkeyData(user: String, text: String)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -24,6 +28,9 @@ public enum Mode: Equatable, Sendable {
         case .serverGroupRadius: return .serverGroupRadius
         case .line: return .line
         case .standardACL: return .standardACL
+        case .sshPubkey: return .sshPubkey
+        case .sshPubkeyUser: return .sshPubkeyUser
+        case .sshPubkeyData: return .sshPubkeyData
         }
     }
 
@@ -37,6 +44,9 @@ public enum Mode: Equatable, Sendable {
         case .serverGroupRadius: return "(config-sg-radius)#"
         case .line: return "(config-line)#"
         case .standardACL: return "(config-std-nacl)#"
+        case .sshPubkey: return "(conf-ssh-pubkey)#"
+        case .sshPubkeyUser: return "(conf-ssh-pubkey-user)#"
+        case .sshPubkeyData: return "(conf-ssh-pubkey-data)#"
         }
     }
 
@@ -52,12 +62,16 @@ public enum Mode: Equatable, Sendable {
         case .serverGroupRadius: return "Server group configuration commands:"
         case .line: return "Line configuration commands:"
         case .standardACL: return "Standard Access List configuration commands:"
+        case .sshPubkey: return "SSH pubkey-chain configuration commands:"
+        case .sshPubkeyUser: return "SSH pubkey-chain user configuration commands:"
+        case .sshPubkeyData: return nil
         }
     }
 }
 
 public enum ModeKind: Hashable, Sendable {
     case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line, standardACL
+    case sshPubkey, sshPubkeyUser, sshPubkeyData
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.

@@ -17,7 +17,7 @@ public final class CommandRegistry: @unchecked Sendable {
     private var syntaxes: [SyntaxNode] = []
     private var graphs: [GrammarKey: CommandGraph] = [:]
     private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
-                                                     .standardACL]
+                                                     .standardACL, .sshPubkey, .sshPubkeyUser, .sshPubkeyData]
 
     public init(_ declarations: [CommandDeclaration]) {
         for declaration in declarations {

@@ -3,13 +3,13 @@ public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
-            + lineCommands + accessListCommands + loginCommands
+            + lineCommands + accessListCommands + loginCommands + sshCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
         let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
-                                        .standardACL]
+                                        .standardACL, .sshPubkey, .sshPubkeyUser]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()

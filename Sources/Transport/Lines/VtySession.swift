@@ -117,6 +117,7 @@ public final class VtySession: @unchecked Sendable {
                 return .refused
             }
             line.onClear = closeConnection
+            line.transportName = transport == .ssh ? "SSH" : "Telnet"
             let state = OwnerState(line: line, shell: IOSShell(device: device))
             state.shell.line = line
             return .ready(NIOLoopBoundBox(state, eventLoop: loop), config, line.number)
@@ -131,7 +132,12 @@ public final class VtySession: @unchecked Sendable {
                 state.console = nil
             }
         }
-        guard let login = logIn(config, vty: vty) else { return }
+        let banners = onOwner { device in device.config.banners } ?? Banners()
+        guard let login = logIn(config, vty: vty, banners: banners) else { return }
+        // `banner exec`: once the EXEC session starts (after `banner motd` over SSH, whose
+        // `banner login` went in the authentication itself).
+        if authenticatedUser != nil, let motd = banners.motd { out.write(motd.text + "\n") }
+        if let exec = banners.exec { out.write(exec.text + "\n") }
         let io = TerminalFDs(input: slaveFD, output: slaveFD)
         let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
         guard let console: TerminalConsole = onOwner({ _ in
@@ -170,7 +176,12 @@ public final class VtySession: @unchecked Sendable {
     /// `Password:` alone, as `Device.loginDialog` says, three tries, each decided by
     /// `Device.authenticateLogin` (the same decision an SSH transport calls). nil: the connection
     /// is to close.
-    private func logIn(_ config: LineConfig, vty: Int) -> Login? {
+    private func logIn(_ config: LineConfig, vty: Int, banners: Banners) -> Login? {
+        // Telnet: `banner motd` as the line connects, then `banner login` above the prompts.
+        if authenticatedUser == nil {
+            if let motd = banners.motd { out.write(motd.text + "\n") }
+            if config.login != .none, let login = banners.login { out.write(login.text + "\n") }
+        }
         let linePrivilege = config.privilegeLevel ?? 1
         if let user = authenticatedUser {
             // nil: the owner is gone; .some(nil): no such user any more.

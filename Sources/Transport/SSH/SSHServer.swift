@@ -1,0 +1,491 @@
+import Crypto
+import Device
+import NIOCore
+import NIOPosix
+import NIOSSH
+import Shell
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The SSH server of the vty lines (`--ssh-port`), on swift-nio-ssh. Authentication is IOS's
+/// `login local`: a `username`'s password or secret, or a key of its `ip ssh pubkey-chain` entry;
+/// `ip ssh authentication-retries` and `ip ssh time-out` bound the attempts and the time. A
+/// `shell` channel runs a vty line (`VtySession`) over a pseudo-terminal sized by `pty-req` and
+/// `window-change`; an `exec` channel runs one command on a fresh line and exits with status 0.
+/// The sockets run on a loop of their own, never on the device's.
+/// `@unchecked Sendable`: `listener` is guarded by `lock`.
+public final class SSHServer: @unchecked Sendable {
+    private let engine: Engine
+    private let hostKey: NIOSSHPrivateKey
+    private let group: MultiThreadedEventLoopGroup
+    private let lock = TerminalLock()
+    private var listener: (any Channel)?
+
+    public init(engine: Engine, hostKey: Curve25519.Signing.PrivateKey) {
+        self.engine = engine
+        self.hostKey = NIOSSHPrivateKey(ed25519Key: hostKey)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// What a new connection needs from the device: read on its owner when the client connects.
+    struct Settings: Sendable {
+        var timeout: Int
+        var retries: Int
+        var banner: String?
+        /// A vty is free and lets SSH in.
+        var admitted: Bool
+    }
+
+    /// Listens on `host`:`port` (0: a free port); returns the port bound.
+    public func start(host: String, port: Int) throws -> Int {
+        let engine = self.engine
+        let hostKey = self.hostKey
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                engine.submit { device in
+                    let c = device.config
+                    let used = device.lines.filter { $0.kind == .vty }.count
+                    let admitted = used < device.vtyCount
+                        && (0..<device.vtyCount).contains { device.vtyConfig($0).allowsTransport(.ssh) }
+                    return Settings(timeout: c.ssh.timeout, retries: c.ssh.authenticationRetries,
+                                    banner: device.sshLoginBanner, admitted: admitted)
+                }
+                .hop(to: channel.eventLoop)
+                .flatMapThrowing { settings in
+                    // Every vty in use, or none lets SSH in: IOS drops the connection at once.
+                    guard settings.admitted else { throw ChannelError.inputClosed }
+                    let connection = SSHConnection(engine: engine, channel: channel, settings: settings)
+                    var configuration = SSHServerConfiguration(
+                        hostKeys: [hostKey], userAuthDelegate: SSHAuthDelegate(connection: connection),
+                        banner: settings.banner.map { .init(message: $0, languageTag: "") })
+                    configuration.maxAuthAttempts = 64
+                    let handler = NIOSSHHandler(
+                        role: .server(configuration), allocator: channel.allocator,
+                        inboundChildChannelInitializer: { child, type in
+                            guard case .session = type else {
+                                return child.eventLoop.makeFailedFuture(SSHServerError.unsupportedChannel)
+                            }
+                            // The client's EOF (`ssh host 'cmd' < /dev/null`) must not end an exec
+                            // before its output is written.
+                            return child.setOption(ChannelOptions.allowRemoteHalfClosure, value: true).flatMapThrowing {
+                                try child.pipeline.syncOperations.addHandler(SSHSessionHandler(connection: connection))
+                            }
+                        })
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try channel.pipeline.syncOperations.addHandler(SSHConnectionGuard(connection: connection))
+                }
+                .flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }
+            }
+        let server = try bootstrap.bind(host: host, port: port).wait()
+        lock.withLock { listener = server }
+        return server.localAddress?.port ?? port
+    }
+
+    /// Stops listening and closes every connection's loop.
+    public func stop() {
+        let server = lock.withLock { () -> (any Channel)? in
+            defer { listener = nil }
+            return listener
+        }
+        try? server?.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+}
+
+enum SSHServerError: Error {
+    case unsupportedChannel
+}
+
+/// One SSH connection's state, on its channel's loop: who authenticated, failures so far.
+/// `@unchecked Sendable`: its mutable state is touched on the connection's loop only.
+final class SSHConnection: @unchecked Sendable {
+    let engine: Engine
+    let channel: any Channel
+    let settings: SSHServer.Settings
+    let peer: String
+    var user: String?
+    var failures = 0
+
+    init(engine: Engine, channel: any Channel, settings: SSHServer.Settings) {
+        self.engine = engine
+        self.channel = channel
+        self.settings = settings
+        peer = channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// A failed password: true when it was the last one `ip ssh authentication-retries` allows
+    /// (at least one), and the connection is to close instead of asking again.
+    func failed() -> Bool {
+        failures += 1
+        return failures >= max(settings.retries, 1)
+    }
+}
+
+/// Authentication as `login local`: the password (or secret) of a `username`, or one of the
+/// user's `ip ssh pubkey-chain` keys. Rejected keys do not count as retries (clients offer each
+/// key they hold before asking for a password).
+final class SSHAuthDelegate: NIOSSHServerUserAuthenticationDelegate {
+    private let connection: SSHConnection
+
+    init(connection: SSHConnection) {
+        self.connection = connection
+    }
+
+    var supportedAuthenticationMethods: NIOSSHAvailableUserAuthenticationMethods { [.publicKey, .password] }
+
+    func requestReceived(request: NIOSSHUserAuthenticationRequest,
+                         responsePromise: EventLoopPromise<NIOSSHUserAuthenticationOutcome>) {
+        let name = request.username
+        let connection = self.connection
+        let check: EventLoopFuture<Bool>
+        let isPassword: Bool
+        switch request.request {
+        case let .password(password):
+            let typed = password.password
+            isPassword = true
+            check = connection.engine.submit { device in device.authenticateLocalUser(name, password: typed) != nil }
+        case let .publicKey(key):
+            isPassword = false
+            let blob = SSHKeyBlob.of(key.publicKey)
+            check = connection.engine.submit { device in device.authenticateSSHPublicKey(name, blob: blob) != nil }
+        default:
+            responsePromise.succeed(.failure)
+            return
+        }
+        check.hop(to: responsePromise.futureResult.eventLoop).whenComplete { result in
+            if case .success(true) = result {
+                connection.user = name
+                responsePromise.succeed(.success)
+            } else {
+                // The last try allowed: the connection closes (the client asks no more).
+                if isPassword, connection.failed() { connection.channel.close(promise: nil) }
+                responsePromise.succeed(.failure)
+            }
+        }
+    }
+}
+
+enum SSHKeyBlob {
+    /// A public key's SSH wire form (what `key-hash` hashes).
+    static func of(_ key: NIOSSHPublicKey) -> [UInt8] {
+        let text = String(openSSHPublicKey: key)
+        let words = text.split(separator: " ")
+        guard words.count >= 2, let data = base64Decode(String(words[1])) else { return [] }
+        return data
+    }
+
+    private static func base64Decode(_ text: String) -> [UInt8]? {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        var table = [Int](repeating: -1, count: 256)
+        for (i, c) in alphabet.enumerated() { table[Int(c)] = i }
+        var out: [UInt8] = []
+        var buffer = 0
+        var bits = 0
+        for c in text.utf8 where c != UInt8(ascii: "=") {
+            let v = table[Int(c)]
+            guard v >= 0 else { return nil }
+            buffer = (buffer << 6) | v
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((buffer >> bits) & 0xFF))
+            }
+        }
+        return out
+    }
+}
+
+/// Closes a connection that has not authenticated within `ip ssh time-out` seconds, and ends
+/// the connection on a protocol error (a bad client never hurts the router).
+final class SSHConnectionGuard: ChannelInboundHandler {
+    typealias InboundIn = Any
+
+    private let connection: SSHConnection
+    private var timer: Scheduled<Void>?
+
+    init(connection: SSHConnection) {
+        self.connection = connection
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let connection = self.connection
+        let channel = context.channel
+        timer = context.eventLoop.scheduleTask(in: .seconds(Int64(connection.settings.timeout))) {
+            if connection.user == nil { channel.close(promise: nil) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// One `session` channel: `pty-req`, `window-change`, `env` and then `shell` (a vty line over a
+/// pseudo-terminal) or `exec` (one command). Other requests are refused; the connection stays.
+final class SSHSessionHandler: ChannelDuplexHandler {
+    typealias InboundIn = SSHChannelData
+    typealias OutboundIn = SSHChannelData
+    typealias OutboundOut = SSHChannelData
+
+    private let connection: SSHConnection
+    private var size: (columns: Int, rows: Int)?
+    private var masterFD: Int32 = -1
+    private var master: (any Channel)?
+    private var early: [UInt8] = []
+    private var session: VtySession?
+    private var running = false
+    private var closed = false
+
+    init(connection: SSHConnection) {
+        self.connection = connection
+    }
+
+    private static func clamp(_ columns: Int, _ rows: Int) -> (columns: Int, rows: Int) {
+        (min(max(columns, 10), TelnetServer.maximumWindow), min(max(rows, 2), TelnetServer.maximumWindow))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case let pty as SSHChannelRequestEvent.PseudoTerminalRequest:
+            if pty.terminalCharacterWidth > 0, pty.terminalRowHeight > 0 {
+                size = Self.clamp(pty.terminalCharacterWidth, pty.terminalRowHeight)
+            }
+            reply(context, pty.wantReply, ok: !running)
+        case let request as SSHChannelRequestEvent.ShellRequest:
+            guard !running else { return reply(context, request.wantReply, ok: false) }
+            running = true
+            reply(context, request.wantReply, ok: true)
+            startShell(context: context)
+        case let request as SSHChannelRequestEvent.ExecRequest:
+            guard !running else { return reply(context, request.wantReply, ok: false) }
+            running = true
+            reply(context, request.wantReply, ok: true)
+            runExec(context: context, command: request.command)
+        case let change as SSHChannelRequestEvent.WindowChangeRequest:
+            guard change.terminalCharacterWidth > 0, change.terminalRowHeight > 0 else { return }
+            let (columns, rows) = Self.clamp(change.terminalCharacterWidth, change.terminalRowHeight)
+            size = (columns, rows)
+            if masterFD >= 0, !closed {
+                var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+                _ = ioctl(masterFD, UInt(TIOCSWINSZ), &ws)
+                session?.resize(columns: columns, rows: rows)
+            }
+        case let env as SSHChannelRequestEvent.EnvironmentRequest:
+            // Accepted and ignored (LANG, TERM…): IOS has no environment.
+            reply(context, env.wantReply, ok: true)
+        case let request as SSHChannelRequestEvent.SubsystemRequest:
+            // No sftp/netconf subsystem on the vty: refused, the connection stays.
+            reply(context, request.wantReply, ok: false)
+        case is SSHChannelRequestEvent.SignalRequest, is SSHChannelRequestEvent.LocalFlowControlRequest:
+            return
+        case ChannelEvent.inputClosed:
+            // The client's EOF: an exec has what it needs; a shell line stays until `exit`,
+            // the client's close or `exec-timeout`, as on IOS.
+            return
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    private func reply(_ context: ChannelHandlerContext, _ wantReply: Bool, ok: Bool) {
+        guard wantReply else { return }
+        if ok {
+            context.triggerUserOutboundEvent(ChannelSuccessEvent(), promise: nil)
+        } else {
+            context.triggerUserOutboundEvent(ChannelFailureEvent(), promise: nil)
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let message = unwrapInboundIn(data)
+        guard case .channel = message.type, case let .byteBuffer(buffer) = message.data else { return }
+        var bytes = Array(buffer.readableBytesView)
+        // A NUL (NAPALM's liveness probe) is no key.
+        bytes.removeAll { $0 == 0 }
+        guard !bytes.isEmpty, !closed else { return }
+        if let master {
+            master.writeAndFlush(master.allocator.buffer(bytes: bytes), promise: nil)
+        } else if early.count < 4096 {
+            early += bytes
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        master?.close(promise: nil)
+        master = nil
+        session = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: shell
+
+    private func startShell(context: ChannelHandlerContext) {
+        let channel = context.channel
+        guard let user = connection.user else {
+            context.close(promise: nil)
+            return
+        }
+        var masterSide: Int32 = -1
+        var slave: Int32 = -1
+        let (columns, rows) = size ?? (80, 24)
+        var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&masterSide, &slave, nil, nil, &ws) == 0 else {
+            context.close(promise: nil)
+            return
+        }
+        _ = fcntl(masterSide, F_SETFD, FD_CLOEXEC)
+        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        masterFD = masterSide
+        let masterCopy = masterSide
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        let outstanding = NIOLoopBoundBox(0, eventLoop: loop)
+        NIOPipeBootstrap(group: loop)
+            .channelInitializer { pty in
+                pty.eventLoop.makeCompletedFuture {
+                    try pty.pipeline.syncOperations.addHandler(SSHPtyMasterHandler(ssh: channel, outstanding: outstanding))
+                }
+            }
+            .takingOwnershipOfDescriptor(inputOutput: masterSide)
+            .whenComplete { result in
+                let handler = bound.value
+                switch result {
+                case let .success(pty):
+                    if handler.closed {
+                        pty.close(promise: nil)
+                        return
+                    }
+                    handler.master = pty
+                    if !handler.early.isEmpty {
+                        pty.writeAndFlush(pty.allocator.buffer(bytes: handler.early), promise: nil)
+                        handler.early = []
+                    }
+                case .failure:
+                    closeDescriptor(masterCopy)
+                    channel.close(promise: nil)
+                }
+            }
+        // `exit`, `clear line` or a refused line end the whole connection, as on IOS.
+        let parent = channel.parent ?? channel
+        let session = VtySession(engine: connection.engine, slaveFD: slave, peer: connection.peer, transport: .ssh,
+                                 authenticatedUser: user, closeConnection: { parent.close(promise: nil) })
+        self.session = session
+        if let size { session.resize(columns: size.columns, rows: size.rows) }
+        session.start()
+    }
+
+    // MARK: exec
+
+    /// `ssh router 'show version'`: the command runs on a line of its own at the user's
+    /// privilege level, with no paging; its output, then exit status 0 and the channel closes.
+    private func runExec(context: ChannelHandlerContext, command: String) {
+        let channel = context.channel
+        guard let user = connection.user else {
+            context.close(promise: nil)
+            return
+        }
+        let peer = connection.peer
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        connection.engine.submit { device -> String? in
+            guard let line = device.allocateVty(peer: peer) else { return nil }
+            defer { device.removeLine(line) }
+            let config = device.vtyConfig(line.number)
+            guard config.allowsTransport(.ssh),
+                  let found = device.config.users.first(where: { $0.name == user }) else { return nil }
+            line.transportName = "SSH"
+            let shell = IOSShell(device: device)
+            shell.line = line
+            shell.beginVtySession(user: user, privilege: found.privilege ?? config.privilegeLevel ?? 1, config: config)
+            shell.terminalLength = 0
+            return shell.submit(command)
+        }
+        .hop(to: context.eventLoop)
+        .whenComplete { result in
+            let handler = bound.value
+            guard !handler.closed, case let .success(output?) = result else {
+                channel.close(promise: nil)
+                return
+            }
+            var text: [UInt8] = []
+            text.reserveCapacity(output.utf8.count + 64)
+            for byte in output.utf8 {
+                if byte == UInt8(ascii: "\n") { text.append(UInt8(ascii: "\r")) }
+                text.append(byte)
+            }
+            let data = SSHChannelData(type: .channel, data: .byteBuffer(channel.allocator.buffer(bytes: text)))
+            channel.writeAndFlush(data).whenComplete { _ in
+                channel.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
+            }
+        }
+    }
+}
+
+/// The pty's master side of an SSH shell: what the line writes goes to the SSH channel, at most
+/// `TelnetServer.outputLimit` bytes unread by the client before the connection is dropped.
+/// When the line ends (its slave side closes) the channel closes too.
+final class SSHPtyMasterHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let ssh: any Channel
+    private let outstanding: NIOLoopBoundBox<Int>
+
+    init(ssh: any Channel, outstanding: NIOLoopBoundBox<Int>) {
+        self.ssh = ssh
+        self.outstanding = outstanding
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let buffer = unwrapInboundIn(data)
+        let count = buffer.readableBytes
+        outstanding.value += count
+        if outstanding.value > TelnetServer.outputLimit {
+            (ssh.parent ?? ssh).close(promise: nil)
+            context.close(promise: nil)
+            return
+        }
+        let outstanding = self.outstanding
+        ssh.writeAndFlush(SSHChannelData(type: .channel, data: .byteBuffer(buffer))).whenComplete { _ in
+            outstanding.value -= count
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let ssh = self.ssh
+        ssh.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
+            ssh.close(promise: nil)
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+/// `close(2)`, out of reach of the handlers' own `close` methods.
+private func closeDescriptor(_ fd: Int32) {
+    _ = close(fd)
+}
