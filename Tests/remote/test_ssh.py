@@ -230,6 +230,26 @@ def test_exec_with_a_password_at_level_1():
         router.stop()
 
 
+def test_passwords_follow_the_aaa_login_method_list():
+    # With aaa new-model an SSH password goes through the vty's login method list, as a telnet
+    # login does: `none` lets a wrong password in, `aaa authorization exec default local` gives
+    # the user's own level.
+    router = Router(BASE + "aaa new-model\naaa authentication login default none\n"
+                    "aaa authorization exec default local\n")
+    try:
+        child = pexpect.spawn("ssh", SSH_OPTIONS + ["-o", "PreferredAuthentications=password", "-p", str(router.port),
+                                                    "admin@127.0.0.1", "show privilege"],
+                              env=ENV, encoding="utf-8", timeout=15)
+        child.expect("password:")
+        child.sendline("not-the-secret")
+        child.expect(pexpect.EOF)
+        assert "Current privilege level is 15" in child.before
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        router.stop()
+
+
 def test_interactive_shell_with_a_key_pty_size_and_window_change(keyed):
     client = keyed.spawn(key=keyed.key)
     client.expect_exact("R1#")

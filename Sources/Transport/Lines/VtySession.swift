@@ -43,6 +43,8 @@ public final class VtySession: @unchecked Sendable {
     private let closeConnection: @Sendable () -> Void
     /// A user the transport authenticated already (SSH): no login prompts on the line.
     private let authenticatedUser: String?
+    /// The privilege a transport's login method granted (SSH under AAA); nil: the `username`'s.
+    private let authenticatedPrivilege: Int?
     /// The router's port the client connected to (`%SEC_LOGIN`'s `[localport: 23]`).
     private let localPort: Int
     private let lock = TerminalLock()
@@ -59,11 +61,12 @@ public final class VtySession: @unchecked Sendable {
     /// a user the transport itself authenticated (SSH), who gets no login prompts; nil: the line's
     /// `login` decides (telnet).
     public init(engine: Engine, slaveFD: Int32, peer: String, transport: LineConfig.Transport,
-                authenticatedUser: String? = nil, localPort: Int = 0,
+                authenticatedUser: String? = nil, authenticatedPrivilege: Int? = nil, localPort: Int = 0,
                 closeConnection: @escaping @Sendable () -> Void) {
         self.engine = engine
         self.localPort = localPort
         self.authenticatedUser = authenticatedUser
+        self.authenticatedPrivilege = authenticatedPrivilege
         self.slaveFD = slaveFD
         self.peer = peer
         self.transport = transport
@@ -183,6 +186,10 @@ public final class VtySession: @unchecked Sendable {
             if config.login != .none, let login = banners.login { out.write(login.text + "\n") }
         }
         let linePrivilege = config.privilegeLevel ?? 1
+        if let user = authenticatedUser, let privilege = authenticatedPrivilege {
+            // A login method granted it (AAA: RADIUS's `shell:priv-lvl`, `aaa authorization exec`).
+            return Login(user: user, privilege: privilege)
+        }
         if let user = authenticatedUser {
             // nil: the owner is gone; .some(nil): no such user any more.
             let found = onOwner { device in device.config.users.first { $0.name == user }.map { $0.privilege } }

@@ -114,6 +114,9 @@ final class SSHConnection: @unchecked Sendable {
     let settings: SSHServer.Settings
     let peer: String
     var user: String?
+    /// The privilege a login method granted (AAA: `aaa authorization exec`, RADIUS's
+    /// `shell:priv-lvl`); nil: the local `username`'s, else the line's.
+    var privilege: Int?
     var failures = 0
 
     init(engine: Engine, channel: any Channel, settings: SSHServer.Settings) {
@@ -151,9 +154,8 @@ final class SSHAuthDelegate: NIOSSHServerUserAuthenticationDelegate {
         let isPassword: Bool
         switch request.request {
         case let .password(password):
-            let typed = password.password
             isPassword = true
-            check = connection.engine.submit { device in device.authenticateLocalUser(name, password: typed) != nil }
+            check = Self.checkPassword(name, password.password, connection: connection)
         case let .publicKey(key):
             isPassword = false
             let blob = SSHKeyBlob.of(key.publicKey)
@@ -171,6 +173,39 @@ final class SSHAuthDelegate: NIOSSHServerUserAuthenticationDelegate {
                 if isPassword, connection.failed() { connection.channel.close(promise: nil) }
                 responsePromise.succeed(.failure)
             }
+        }
+    }
+}
+
+extension SSHAuthDelegate {
+    /// Without AAA: the `username`'s password or secret (`login local`). With `aaa new-model`:
+    /// the login method list of the vty line the client would take (`aaa authentication login`,
+    /// RADIUS included), the same decision a telnet login gets, `%SEC_LOGIN` lines included.
+    static func checkPassword(_ name: String, _ typed: String, connection: SSHConnection) -> EventLoopFuture<Bool> {
+        let engine = connection.engine
+        let peer = connection.peer
+        let port = connection.channel.localAddress?.port ?? 22
+        // (accepted, the privilege a method granted).
+        let verdict = engine.eventLoop.flatSubmit { () -> EventLoopFuture<(Bool, Int?)> in
+            let device = engine.deviceOnLoop
+            guard device.config.aaaNewModel else {
+                // The session takes the `username`'s privilege (or the line's) itself.
+                return engine.eventLoop.makeSucceededFuture((device.authenticateLocalUser(name, password: typed) != nil, nil))
+            }
+            let vty = device.vtyLineAdmitting(peer: peer).number ?? 0
+            let promise = engine.eventLoop.makePromise(of: (Bool, Int?).self)
+            device.authenticateLogin(LoginAttempt(user: name, password: typed, vty: vty, peer: peer, localPort: port)) {
+                if case let .granted(grant) = $0 {
+                    promise.succeed((true, grant.privilege))
+                } else {
+                    promise.succeed((false, nil))
+                }
+            }
+            return promise.futureResult
+        }
+        return verdict.hop(to: connection.channel.eventLoop).map { accepted, privilege in
+            if accepted { connection.privilege = privilege }
+            return accepted
         }
     }
 }
@@ -389,7 +424,8 @@ final class SSHSessionHandler: ChannelDuplexHandler {
         // `exit`, `clear line` or a refused line end the whole connection, as on IOS.
         let parent = channel.parent ?? channel
         let session = VtySession(engine: connection.engine, slaveFD: slave, peer: connection.peer, transport: .ssh,
-                                 authenticatedUser: user, closeConnection: { parent.close(promise: nil) })
+                                 authenticatedUser: user, authenticatedPrivilege: connection.privilege,
+                                 closeConnection: { parent.close(promise: nil) })
         self.session = session
         if let size { session.resize(columns: size.columns, rows: size.rows) }
         session.start()
@@ -406,17 +442,21 @@ final class SSHSessionHandler: ChannelDuplexHandler {
             return
         }
         let peer = connection.peer
+        let granted = connection.privilege
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         connection.engine.submit { device -> String? in
             guard let line = device.allocateVty(peer: peer) else { return nil }
             defer { device.removeLine(line) }
             let config = device.vtyConfig(line.number)
-            guard config.allowsTransport(.ssh),
-                  let found = device.config.users.first(where: { $0.name == user }) else { return nil }
+            guard config.allowsTransport(.ssh) else { return nil }
+            // A login method's grant (AAA), else the local `username`'s privilege, else the line's.
+            let local = device.config.users.first(where: { $0.name == user })
+            guard granted != nil || local != nil else { return nil }
             line.transportName = "SSH"
             let shell = IOSShell(device: device)
             shell.line = line
-            shell.beginVtySession(user: user, privilege: found.privilege ?? config.privilegeLevel ?? 1, config: config)
+            shell.beginVtySession(user: user, privilege: granted ?? local?.privilege ?? config.privilegeLevel ?? 1,
+                                  config: config)
             shell.terminalLength = 0
             return shell.submit(command)
         }
