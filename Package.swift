@@ -15,6 +15,8 @@ let package = Package(
         // 4.5: the release whose _CryptoExtras (KDF.Scrypt, for type 9 secrets) was built and tested.
         .package(url: "https://github.com/apple/swift-crypto", "4.5.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        // Deque: the log buffer's ring (already in the graph through swift-nio).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
@@ -23,7 +25,8 @@ let package = Package(
         // Release builds skip the run-time exclusivity checks on the DAS hot path (the session table's
         // indexes are class storage, checked on every access); debug builds, which run the tests, keep them.
         .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto"),
-                                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                                               .product(name: "_CryptoExtras", package: "swift-crypto"),
+                                               .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // show outputs, running-config and debug lines, rendered from the model.
         .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
