@@ -26,13 +26,19 @@ public enum Fuzz {
 
     /// A fresh router, optionally loaded with a shipped scenario (`seed-example`: the seeds'
     /// device, its dynamic-author client 9.45.15.144 with key `cisco`, and three sessions).
+    /// The scenario is read once per process and applied to each router as a replay's
+    /// `! replay: scenario NAME` applies it.
     public static func router(scenario: String? = nil) -> (shell: IOSShell, device: Device) {
         var settings = ReplaySettings()
-        if let scenario { settings.values["scenario"] = scenario }
+        let loaded = scenario.map { name in
+            guard let scenario = shippedScenarios[name] else { fatalError("no scenario \(name)") }
+            return scenario
+        }
+        if let seed = loaded?.deterministicSeed { settings.values["seed"] = String(seed) }
         let session = IOSShell.replaySession(settings)
         guard let shell = session.shell as? IOSShell else { fatalError("replay sessions run an IOSShell") }
-        let sink = DiscardingConsole()
-        session.attach(sink)
+        if let loaded { _ = shell.apply(loaded) }
+        session.attach(DiscardingConsole())
         return (shell, shell.device)
     }
 
@@ -41,6 +47,11 @@ public enum Fuzz {
         for line in lines { _ = shell.submit(line) }
     }
 }
+
+/// The shipped scenarios, read once.
+private let shippedScenarios: [String: Scenario] = Dictionary(uniqueKeysWithValues: Scenario.bundledNames.compactMap { name in
+    (try? Scenario.load(name)).map { (name, $0) }
+})
 
 /// A console that drops what the router logs (the targets look for traps, not for text).
 public final class DiscardingConsole: ConsoleSink {
