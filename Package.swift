@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "flexvpn-emu", targets: ["FlexVPNEmu"]),
         .executable(name: "flexvpn-bench", targets: ["Benchmarks"]),
+        // The emulator's pure code as one library, for the fuzz targets' own package (Fuzz/).
+        .library(name: "FlexVPNCore", targets: ["RADIUS", "Device", "Renderers", "Shell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -18,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt", "6.0.1"..<"6.1.0"),
         // The vty lines' SSH server (Ed25519/ECDSA host keys, AES-GCM); 0.15.1 is the release built and tested.
         .package(url: "https://github.com/apple/swift-nio-ssh", "0.15.1"..<"0.16.0"),
+        // Deque: the log buffer's ring (already in the graph through swift-nio).
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
@@ -26,7 +30,8 @@ let package = Package(
         // Release builds skip the run-time exclusivity checks on the DAS hot path (the session table's
         // indexes are class storage, checked on every access); debug builds, which run the tests, keep them.
         .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto"),
-                                               .product(name: "_CryptoExtras", package: "swift-crypto")],
+                                               .product(name: "_CryptoExtras", package: "swift-crypto"),
+                                               .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
         // Pure IKEv2 values: messages, payloads, key exchange, key derivation, SK protection, proposal choice. No I/O.
         .target(name: "IKEv2", dependencies: [.product(name: "Crypto", package: "swift-crypto"),

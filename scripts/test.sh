@@ -46,6 +46,7 @@ if stage "build" swift build --build-tests; then
     stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing
+    stage "fuzz targets (libFuzzer, 20 s each, fixed seed)" env FLEXVPN_FUZZ_SEED=1 scripts/fuzz.sh all 20
 fi
 
 echo

@@ -1,3 +1,4 @@
+import DequeModule
 import RADIUS
 
 /// Where the device's asynchronous console output goes: log messages and debug lines. The shell
@@ -109,8 +110,10 @@ public final class Device {
     public private(set) var bootTime: Double
 
     public var debug = DebugFlags()
-    /// Messages kept by `logging buffered`, oldest first.
-    public private(set) var logBuffer: [String] = []
+    /// Messages kept by `logging buffered`, oldest first. Bound: after each message the lines
+    /// hold at most the configured size in bytes (each line's UTF-8 bytes plus its line break);
+    /// the oldest go first. A ring, so a debug flood into a full buffer costs O(1) per line.
+    public private(set) var logBuffer = Deque<String>()
     public private(set) var logBufferBytes = 0
     /// Whether log and debug lines go to the console (`logging console`, on by default).
     public var consoleLogging = true

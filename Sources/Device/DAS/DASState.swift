@@ -20,6 +20,9 @@ public final class DASState {
         public var badMessageAuthenticator = 0
         public var staleEventTimestamp = 0
         public var duplicatesDropped = 0
+        /// Replies that left the retransmission cache before their window ended, to make room
+        /// (the cache was full by count or by bytes).
+        public var retransmissionCacheEvictions = 0
         public init() {}
     }
 
@@ -38,12 +41,20 @@ public final class DASState {
     public var retransmissionWindow: Double = 30
     /// Largest number of cached replies; the oldest go first.
     public var retransmissionCapacity = 65_536 {
-        didSet { cache = RetransmissionCache(capacity: retransmissionCapacity) }
+        didSet { cache = RetransmissionCache(capacity: retransmissionCapacity, byteCapacity: retransmissionByteCapacity) }
+    }
+    /// Largest total size of the cached replies, in octets; the oldest go first. A reply is at most
+    /// 4,096 octets (Proxy-State is echoed), so without this 65,536 replies could hold 256 MiB, and
+    /// with `ignore server-key` any spoofed source could fill it. 16 MiB keeps every reply of the
+    /// window for 20-octet ACKs (65,536 × 20 = 1.25 MiB) and the newest 4,096 at the largest size.
+    /// The cache's whole footprint is this plus about 80 bytes per entry slot (ring and index).
+    public var retransmissionByteCapacity = 16 << 20 {
+        didSet { cache = RetransmissionCache(capacity: retransmissionCapacity, byteCapacity: retransmissionByteCapacity) }
     }
     /// Event-Timestamp tolerance in seconds (RFC 5176 §3.5 recommends 300).
     public var eventTimestampWindow: Double = 300
 
-    var cache = RetransmissionCache(capacity: 65_536)
+    var cache = RetransmissionCache(capacity: 65_536, byteCapacity: 16 << 20)
     /// Clients by address, derived from the running config; nil after a config change.
     var clientTable: [UInt32: Client]?
     struct Client {
@@ -57,6 +68,8 @@ public final class DASState {
     public init() {}
 
     public var cachedReplies: Int { cache.count }
+    /// Octets of the cached replies (at most `retransmissionByteCapacity`).
+    public var cachedReplyBytes: Int { cache.bytes }
 
     public func clearRetransmissionCache() { cache.removeAll() }
 
@@ -80,8 +93,9 @@ public final class DASState {
 }
 
 /// Replies already sent, keyed by what makes a request a retransmission (RFC 5176 §2.3, RFC 5080
-/// §2.2.2: source address and port, Identifier, and the Request Authenticator). Bounded in size and
-/// age; the oldest entries leave first. Entries sit in a ring in arrival order, found through a
+/// §2.2.2: source address and port, Identifier, and the Request Authenticator). Bounded in count,
+/// in reply octets and in age; the oldest entries leave first, and a reply larger than the whole
+/// byte bound is not cached. Entries sit in a ring in arrival order, found through a
 /// `SlotHashIndex` of ring positions.
 struct RetransmissionCache {
     struct Key: Equatable {
@@ -103,17 +117,21 @@ struct RetransmissionCache {
     private var index: SlotHashIndex
     private var head = 0
     private var used = 0
+    private let byteCapacity: Int
+    /// Octets of the cached replies.
+    private(set) var bytes = 0
     private let hasher = SlotHasher(seed: 0x2545_F491_4F6C_DD1D)
 
-    init(capacity: Int) {
+    init(capacity: Int, byteCapacity: Int) {
         ring = Array(repeating: nil, count: max(1, capacity))
         index = SlotHashIndex(capacity: max(1, capacity))
+        self.byteCapacity = max(0, byteCapacity)
     }
 
     var count: Int { used }
 
     mutating func removeAll() {
-        self = RetransmissionCache(capacity: ring.count)
+        self = RetransmissionCache(capacity: ring.count, byteCapacity: byteCapacity)
     }
 
     private func hash(_ key: Key) -> UInt32 {
@@ -128,14 +146,23 @@ struct RetransmissionCache {
         return position.flatMap { ring[Int($0)]?.reply }
     }
 
-    mutating func insert(_ reply: [UInt8], for key: Key, now: Double, window: Double) {
+    /// Returns the number of older entries evicted to make room.
+    @discardableResult
+    mutating func insert(_ reply: [UInt8], for key: Key, now: Double, window: Double) -> Int {
         expire(now: now, window: window)
-        if used == ring.count { evictOldest() }
+        guard reply.count <= byteCapacity else { return 0 }
+        var evicted = 0
+        while used > 0, used == ring.count || bytes + reply.count > byteCapacity {
+            evictOldest()
+            evicted += 1
+        }
         let position = (head + used) % ring.count
         let h = hash(key)
         ring[position] = Entry(key: key, hash: h, time: now, reply: reply)
         index.insert(h, Int32(position))
         used += 1
+        bytes += reply.count
+        return evicted
     }
 
     private mutating func expire(now: Double, window: Double) {
@@ -145,7 +172,10 @@ struct RetransmissionCache {
     }
 
     private mutating func evictOldest() {
-        if let oldest = ring[head] { index.remove(oldest.hash, Int32(head)) }
+        if let oldest = ring[head] {
+            index.remove(oldest.hash, Int32(head))
+            bytes -= oldest.reply.count
+        }
         ring[head] = nil
         head = (head + 1) % ring.count
         used -= 1

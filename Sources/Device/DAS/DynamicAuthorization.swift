@@ -43,7 +43,8 @@ public enum DASErrorCause: UInt32, Sendable {
 // - `domain stripping`: a User-Name `user@domain` also matches a session named `user` (the
 //   delimiter from `domain delimiter`, default `@`; left to right unless `right-to-left`).
 // - Duplicates are recognised after the authenticators verify, so a forged copy never gets the
-//   cached reply; the cache keeps 65,536 replies for 30 s.
+//   cached reply; the cache keeps 65,536 replies (16 MiB of them at most) for 30 s, dropping the
+//   oldest first when full (counted in `statistics.retransmissionCacheEvictions`).
 // - A CoA-Request is answered CoA-NAK 405 Unsupported Service until CoA is implemented.
 // - Reply attributes: Reply-Message, Error-Cause, every Proxy-State in request order, then a
 //   Message-Authenticator when the request carried one.
@@ -142,7 +143,8 @@ extension Device {
                 "RADIUS: \(attribute.type) \(attribute.encodedLength) " + hexString(attribute.value)
             })
         }
-        das.cache.insert(bytes, for: key, now: hostNow, window: das.retransmissionWindow)
+        das.statistics.retransmissionCacheEvictions += das.cache.insert(bytes, for: key, now: hostNow,
+                                                                        window: das.retransmissionWindow)
         return bytes
     }
 

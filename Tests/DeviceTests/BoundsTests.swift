@@ -1,0 +1,113 @@
+import XCTest
+import Device
+import RADIUS
+
+/// Queues and caches that outside input can grow hold to their documented bound and the router
+/// keeps serving when they are full (issue 13, "State that survives faults").
+final class BoundsTests: XCTestCase {
+    /// A spoofed source (`ignore server-key`) floods the DAS with requests whose replies are as
+    /// large as a reply can be (Proxy-State echoed): the cache holds at most its byte bound,
+    /// drops the oldest, and a real client is still answered, its retransmission from the cache.
+    func testRetransmissionCacheFilledWithLargestRepliesStaysWithinItsByteBound() throws {
+        let f = DASFixture { $0.ignoreServerKey = true }
+        let das = f.device.das
+        XCTAssertEqual(das.retransmissionByteCapacity, 16 << 20)
+        XCTAssertEqual(das.retransmissionCapacity, 65_536)
+        // 15 Proxy-States of 253 octets and one of 128: a 4,020-octet request, a 4,065-octet NAK.
+        let proxyStates = (0..<15).map { RADIUSAttribute(type: 33, value: [UInt8](repeating: UInt8($0), count: 253)) }
+            + [RADIUSAttribute(type: 33, value: [UInt8](repeating: 0xEE, count: 128))]
+        let spoofed = IPv4Address(9, 45, 15, 144)
+        var replyBytes = 0
+        var largest = 0
+        let flood = 5_000
+        var firstRequest: [UInt8] = []
+        for i in 0..<flood {
+            var packet = RADIUSPacket(code: .disconnectRequest, identifier: UInt8(truncatingIfNeeded: i),
+                                      attributes: [audit("none-\(i)")] + proxyStates)
+            // Any authenticator will do with `ignore server-key`: a flood needs no key.
+            packet.authenticator = (0..<16).map { UInt8(truncatingIfNeeded: i >> ($0 % 4 * 8)) ^ UInt8($0) }
+            let request = packet.encode()
+            if i == 0 { firstRequest = request }
+            let reply = try XCTUnwrap(f.send(request, from: spoofed, port: UInt16(10_000 + i % 50_000)))
+            replyBytes += reply.count
+            largest = max(largest, reply.count)
+            XCTAssertLessThanOrEqual(das.cachedReplyBytes, das.retransmissionByteCapacity)
+        }
+        XCTAssertGreaterThan(largest, 4_000)
+        XCTAssertGreaterThan(replyBytes, das.retransmissionByteCapacity, "the flood is larger than the bound")
+        XCTAssertEqual(das.cachedReplyBytes / largest, das.retransmissionByteCapacity / largest,
+                       "the cache is full: the newest replies fill it")
+        XCTAssertLessThan(das.cachedReplies, flood)
+        XCTAssertEqual(das.statistics.retransmissionCacheEvictions, flood - das.cachedReplies)
+
+        // The oldest reply is gone: its retransmission is answered anew (a NAK, nothing cached).
+        let answered = das.statistics.duplicatesAnswered
+        _ = f.send(firstRequest, from: spoofed, port: 10_000)
+        XCTAssertEqual(das.statistics.duplicatesAnswered, answered, "the oldest reply was evicted")
+
+        // A real client is served, and its retransmission gets the cached ACK byte for byte.
+        let session = f.device.connectSession(userName: "alice")
+        let request = f.request(id: 9, [audit(session.auditSessionId)])
+        let ack = try XCTUnwrap(f.exchange(request, port: 1_645))
+        XCTAssertEqual(ack.code, .disconnectACK)
+        XCTAssertTrue(f.device.sessions.isEmpty)
+        XCTAssertEqual(f.send(request, port: 1_645), ack.encode())
+        XCTAssertEqual(das.statistics.duplicatesAnswered, answered + 1)
+        XCTAssertLessThanOrEqual(das.cachedReplyBytes, das.retransmissionByteCapacity)
+    }
+
+    /// The byte bound and the count bound each evict the oldest; a reply larger than the whole
+    /// byte bound is answered but not cached.
+    func testRetransmissionCacheByteBoundEvictsOldestFirst() throws {
+        let f = DASFixture()
+        let das = f.device.das
+        // A NAK for one Proxy-State of 100 octets: 20 + 21 (Reply-Message) + 6 (Error-Cause) + 102.
+        let state = RADIUSAttribute(type: 33, value: [UInt8](repeating: 7, count: 100))
+        let requests = (1...4).map { f.request(id: UInt8($0), [audit("none"), state]) }
+        let replySize = try XCTUnwrap(f.send(requests[0], port: 7)).count
+        das.retransmissionByteCapacity = 3 * replySize
+        for request in requests { _ = f.send(request, port: 7) }
+        XCTAssertEqual(das.cachedReplies, 3)
+        XCTAssertEqual(das.cachedReplyBytes, 3 * replySize)
+        XCTAssertEqual(das.statistics.retransmissionCacheEvictions, 1)
+        _ = f.send(requests[3], port: 7)
+        XCTAssertEqual(das.statistics.duplicatesAnswered, 1, "the newest is cached")
+        _ = f.send(requests[0], port: 7)
+        XCTAssertEqual(das.statistics.duplicatesAnswered, 1, "the oldest was evicted")
+
+        das.retransmissionByteCapacity = replySize - 1
+        XCTAssertNotNil(f.send(requests[1], port: 8), "answered")
+        XCTAssertEqual(das.cachedReplies, 0, "too large to cache")
+        XCTAssertNotNil(f.send(requests[1], port: 8))
+        XCTAssertEqual(das.statistics.duplicatesAnswered, 1)
+    }
+
+    /// A debug flood into a full log buffer: the buffer keeps the newest lines within its
+    /// configured size, in order. With a buffer of 2 MB (about 25,000 lines) and 100,000 more
+    /// lines, removing the oldest line by shifting every other one (the former array) would move
+    /// about 30 GB; the ring drops it in place.
+    func testLogBufferFloodKeepsNewestLinesWithinItsSize() {
+        let device = Device(time: ManualTimeSource(), random: SeededRandom(seed: 1))
+        device.config.timestampsDebug = nil
+        let size = 2_000_000
+        device.config.loggingBufferedSize = size
+        let total = 125_000
+        for i in 0..<total {
+            device.debugLog("RADIUS(\(String(i, radix: 16))): flood line \(i) " + String(repeating: "x", count: 50))
+            if i % 10_000 == 0 { XCTAssertLessThanOrEqual(device.logBufferBytes, size) }
+        }
+        XCTAssertLessThanOrEqual(device.logBufferBytes, size)
+        XCTAssertEqual(device.logBufferBytes, device.logBuffer.reduce(0) { $0 + $1.utf8.count + 1 })
+        let lastLength = device.logBuffer.last.map { $0.utf8.count + 1 } ?? 0
+        XCTAssertGreaterThan(device.logBufferBytes + lastLength, size, "full: one more line would not fit")
+        XCTAssertEqual(device.logBuffer.last, "RADIUS(\(String(total - 1, radix: 16))): flood line \(total - 1) "
+                           + String(repeating: "x", count: 50))
+        // Oldest first, consecutive, ending at the newest.
+        let first = total - device.logBuffer.count
+        XCTAssertGreaterThan(first, 0)
+        for (offset, line) in device.logBuffer.enumerated() where offset % 997 == 0 {
+            XCTAssertTrue(line.contains(" flood line \(first + offset) "), line)
+        }
+        XCTAssertEqual(device.bufferMessagesLogged, total)
+    }
+}
