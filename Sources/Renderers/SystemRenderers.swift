@@ -68,6 +68,22 @@ public enum SystemRenderer {
     /// output): every queue, the configured `aaa authorization network` and `aaa accounting
     /// network` lists under their NET queues, then the permanent lists. Command queues (one per
     /// privilege level 0-15) follow, as IOS prints them.
+    /// `show hosts`: the resolver's settings and the host cache. The emulator resolves no names
+    /// (no `ip name-server`, no `ip host`), so the cache is always empty; without a name server
+    /// IOS asks the broadcast address.
+    public static func hosts(_ device: Device, emit: (String) -> Void) {
+        let c = device.config
+        emit(c.domainName.map { "Default domain is " + $0 } ?? "Default Domain is not set")
+        emit(c.ipDomainLookup ? "Name/address lookup uses domain service" : "Name/address lookup uses static mappings")
+        emit("Name servers are 255.255.255.255")
+        emit("")
+        emit("Codes: UN - unknown, EX - expired, OK - OK, ?? - revalidate")
+        emit("       temp - temporary, perm - permanent")
+        emit("       NA - Not Applicable None - Not defined")
+        emit("")
+        emit("Host                      Port  Flags      Age Type   Address(es)")
+    }
+
     public static func methodLists(_ device: Device, emit: (String) -> Void) {
         let c = device.config
         func methods(_ list: AAAMethodList) -> String {
