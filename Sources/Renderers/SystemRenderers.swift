@@ -84,6 +84,21 @@ public enum SystemRenderer {
         emit("Host                      Port  Flags      Age Type   Address(es)")
     }
 
+    /// `show inventory` of a CSR1000v: the chassis (its serial number is `show version`'s
+    /// processor board ID), the route processor and the embedded services processor, as 17.3 prints them.
+    public static func inventory(emit: (String) -> Void) {
+        emit(#"NAME: "Chassis", DESCR: "Cisco CSR1000V Chassis""#)
+        emit("PID: CSR1000V          , VID: V00  , SN: 9SAGBHTUEE9")
+        emit("")
+        emit(#"NAME: "module R0", DESCR: "Cisco CSR1000V Route Processor""#)
+        emit("PID: CSR1000V          , VID: V00  , SN: JAB1303001C")
+        emit("")
+        emit(#"NAME: "module F0", DESCR: "Cisco CSR1000V Embedded Services Processor""#)
+        emit("PID: CSR1000V          , VID:      , SN:            ")
+        emit("")
+        emit("")
+    }
+
     public static func methodLists(_ device: Device, emit: (String) -> Void) {
         let c = device.config
         func methods(_ list: AAAMethodList) -> String {

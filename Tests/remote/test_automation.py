@@ -174,7 +174,7 @@ def test_napalm_ios_get_facts_get_config_and_cli():
         router.stop()
 
 
-def test_ntc_templates_parse_show_users_and_show_version_from_a_live_vty():
+def test_ntc_templates_parse_show_users_version_and_inventory_from_a_live_vty():
     import netmiko   # netmiko's use_textfsm reads ntc-templates' cisco_ios templates
     router = SSHRouter(ROUTER + "username oper password 0 operpass\n")
     try:
@@ -201,6 +201,12 @@ def test_ntc_templates_parse_show_users_and_show_version_from_a_live_vty():
             assert record["hardware"] == ["CSR1000V"]
             assert record["config_register"] == "0x2102"
             assert record["serial"] and record["serial"][0]
+
+            inventory = device.send_command("show inventory", use_textfsm=True)
+            assert [(i["name"], i["pid"]) for i in inventory] == [
+                ("Chassis", "CSR1000V"), ("module R0", "CSR1000V"), ("module F0", "CSR1000V")], inventory
+            # The chassis's serial number is show version's processor board ID.
+            assert inventory[0]["sn"] == record["serial"][0]
         finally:
             device.disconnect()
         watcher.sendline("exit")

@@ -91,6 +91,10 @@ extension IOSCommands {
                                privilege: 1, pipe: true) { ctx in
                 SystemRenderer.hosts(ctx.device) { ctx.print($0) }
             },
+            CommandDeclaration([.exec], "show inventory", [HelpText.show, "Show the physical inventory"],
+                               privilege: 1, pipe: true) { ctx in
+                SystemRenderer.inventory { ctx.print($0) }
+            },
             CommandDeclaration([.exec], "show clock [detail]",
                                [HelpText.show, "Display the system clock", "Display detailed information"], privilege: 1,
                                pipe: true) { ctx in
