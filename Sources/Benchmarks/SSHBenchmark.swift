@@ -27,6 +27,7 @@ struct SSHBenchmark {
         var idleLines = 50
         var tableSessions = 20
         var dasLoad = true
+        var secret = false
 
         static let usage = """
               ssh options:
@@ -36,6 +37,7 @@ struct SSHBenchmark {
               --idle N              idle shells for the memory figure (default 50)
               --sessions N          VPN sessions in the table, listed by each command (default 20)
               --das-load yes|no     Disconnect-Requests to the DAS meanwhile (default yes)
+              --secret yes|no       the user's password as a type 9 (scrypt) secret, not type 0 (default no)
             """
 
         init(parsing arguments: [String]) throws {
@@ -62,6 +64,7 @@ struct SSHBenchmark {
                 case "--idle": idleLines = try number()
                 case "--sessions": tableSessions = try number()
                 case "--das-load": dasLoad = value == "yes"
+                case "--secret": secret = value == "yes"
                 default: throw DASBenchmark.Options.BadOption(description: "unknown option \(flag)")
                 }
             }
@@ -76,10 +79,11 @@ struct SSHBenchmark {
         let device = Device(random: SeededRandom(seed: 2014))
         let engine = Engine(device: device)
         let tableSessions = options.tableSessions
+        let user = options.secret ? "username admin privilege 15 secret cisco" : "username admin privilege 15 password 0 cisco"
         engine.sync { device in
             let shell = IOSShell(device: device)
             for line in ["enable", "configure terminal", "hostname R1",
-                         "username admin privilege 15 password 0 cisco",
+                         user,
                          "aaa new-model", "aaa authorization exec default local",
                          "aaa server radius dynamic-author", "client 127.0.0.1 server-key \(DASBenchmark.secret)",
                          "port 0", "end"] {
@@ -118,7 +122,8 @@ struct SSHBenchmark {
         defer { try? clients.syncShutdownGracefully() }
         let loop = clients.next()
 
-        print("flexvpn-bench ssh: swift-nio-ssh clients in this process -> SSHServer on 127.0.0.1 (password login,")
+        print("flexvpn-bench ssh: swift-nio-ssh clients in this process -> SSHServer on 127.0.0.1 (password login, "
+              + (options.secret ? "type 9 secret," : "type 0 password,"))
         print("  pty 80x24, terminal length 0), \(tableSessions) VPN sessions listed by each `show aaa sessions`, "
               + "\(lines) vty lines")
 
@@ -168,7 +173,8 @@ struct SSHBenchmark {
         let open = engine.sync { device in device.lines.filter { $0.kind == .vty }.count }
         print("memory: \(idle.count) idle shells at their prompt (\(open) vty lines in use): RSS "
               + "\(grouped(before / 1024)) -> \(grouped(after / 1024)) KiB, "
-              + "\(grouped(max(0, after - before) / max(1, idle.count) / 1024)) KiB per line (server and client side)")
+              + "\(grouped(max(0, after - before) / max(1, idle.count) / 1024)) KiB per line (server and client side;"
+              + " the kernel's pty and socket buffers are not in the RSS)")
         for shell in idle { try? shell.close().wait() }
         print("notes: the load generator, the SSH clients and the router share this process and the machine's cores;")
         print("  latency is from the command's Enter to the next prompt, with the whole output read.")
