@@ -25,6 +25,7 @@ from conftest import DAS_CONFIG, ENV, SSHRouter, command, free_port
 ROUTER = """hostname R1
 enable secret cisco
 username admin privilege 15 secret cisco
+username oper password 0 operpass
 line vty 0 4
  login local
  transport input ssh
@@ -32,13 +33,19 @@ line vty 0 4
 
 # As the README shows them (the port is the router's).
 INVENTORY = """[routers]
-r1 ansible_host=127.0.0.1 ansible_port={port}
+r1 ansible_host=127.0.0.1 ansible_port={port} ansible_user=admin ansible_password=cisco
 
-[routers:vars]
+[operators]
+r1-oper ansible_host=127.0.0.1 ansible_port={port} ansible_user=oper ansible_password=operpass
+
+[operators:vars]
+ansible_become=true
+ansible_become_method=enable
+ansible_become_password=cisco
+
+[all:vars]
 ansible_connection=ansible.netcommon.network_cli
 ansible_network_os=cisco.ios.ios
-ansible_user=admin
-ansible_password=cisco
 ansible_host_key_checking=false
 ansible_python_interpreter="{{{{ ansible_playbook_python }}}}"
 """
@@ -84,6 +91,15 @@ PLAYBOOK = """- name: Facts and show commands
           - client 192.168.0.5 server-key cisco
           - port 1812
         save_when: modified
+
+- name: A privilege-1 user becomes privileged with enable
+  hosts: operators
+  gather_facts: false
+  tasks:
+    - name: Privilege after become
+      cisco.ios.ios_command:
+        commands:
+          - show privilege
 """
 
 
@@ -105,9 +121,11 @@ def test_ansible_ios_facts_command_and_config_idempotent():
                                 capture_output=True, text=True, timeout=240)
         assert result.stdout.strip().startswith("{"), result.stdout + result.stderr
         report = json.loads(result.stdout)
-        tasks = {task["task"]["name"]: task["hosts"]["r1"] for play in report["plays"] for task in play["tasks"]}
-        assert report["stats"]["r1"]["failures"] == 0 and report["stats"]["r1"]["unreachable"] == 0, \
-            json.dumps(tasks, indent=1)[:6000]
+        tasks = {task["task"]["name"]: next(iter(task["hosts"].values()))
+                 for play in report["plays"] for task in play["tasks"]}
+        for host in ("r1", "r1-oper"):
+            assert report["stats"][host]["failures"] == 0 and report["stats"][host]["unreachable"] == 0, \
+                json.dumps(tasks, indent=1)[:6000]
 
         facts = tasks["Facts (gather_subset min)"]["ansible_facts"]
         assert facts["ansible_net_hostname"] == "R1"
@@ -131,6 +149,8 @@ def test_ansible_ios_facts_command_and_config_idempotent():
         for name in ("AAA on, again", "The dynamic-author block, again"):
             assert tasks[name]["changed"] is False, tasks[name]
             assert tasks[name].get("updates", []) == []
+        # become (enable, answering `Password:` with the enable secret) from privilege 1.
+        assert tasks["Privilege after become"]["stdout"] == ["Current privilege level is 15"]
         # save_when: modified wrote the startup-config.
         saved = router.startup.read_text()
         assert "aaa server radius dynamic-author\n client 192.168.0.5 server-key cisco\n port 1812\n" in saved
@@ -164,10 +184,10 @@ def test_napalm_ios_get_facts_get_config_and_cli():
             assert "hostname R1" in config["startup"]
             assert config["candidate"] == ""
 
-            out = device.cli(["show clock", "show privilege", "show nonsense"])
+            out = device.cli(["show clock", "show privilege"])
             assert "Current privilege level is 15" in out["show privilege"]
             assert ":" in out["show clock"]
-            assert "% Invalid input detected at '^' marker." in out["show nonsense"]
+            assert "% Invalid input detected at '^' marker." in device.cli(["show nonsense"])["show nonsense"]
         finally:
             device.close()
     finally:
