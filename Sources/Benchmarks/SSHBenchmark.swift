@@ -145,22 +145,8 @@ struct SSHBenchmark {
               + "p99 \(fixed(loginTimes[min(loginTimes.count - 1, loginTimes.count * 99 / 100)], 1)) ms")
         usleep(300_000)   // let the closed lines go
 
-        // The DAS load: one socket, one request in flight, the next sent as each reply comes.
-        var generator: LoadGenerator?
-        if options.dasLoad {
-            generator = try? LoadGenerator(port: dasPort, sockets: 1, outstanding: 1, sessionCount: tableSessions,
-                                           secret: DASBenchmark.secret, offload: false,
-                                           auditSessionId: DASBenchmark.auditSessionId)
-            try? generator?.start()
-        }
-        defer { generator?.stop() }
-
-        print("shells | commands/s | p50 ms | p99 ms | max ms | DAS req/s meanwhile | process CPU % | bytes/command")
-        for count in options.concurrency {
-            measureCommands(count: count, port: port, loop: loop, generator: generator)
-        }
-
-        // Memory per idle line: RSS growth over N idle shells.
+        // Memory per idle line: RSS growth over N idle shells, measured before the command runs
+        // (whose freed memory the allocator would keep and hand back to these lines).
         usleep(500_000)
         let before = residentBytes() ?? 0
         var idle: [BenchShell] = []
@@ -176,6 +162,23 @@ struct SSHBenchmark {
               + "\(grouped(max(0, after - before) / max(1, idle.count) / 1024)) KiB per line (server and client side;"
               + " the kernel's pty and socket buffers are not in the RSS)")
         for shell in idle { try? shell.close().wait() }
+        usleep(300_000)
+
+        // The DAS load: one socket, one request in flight, the next sent as each reply comes.
+        var generator: LoadGenerator?
+        if options.dasLoad {
+            generator = try? LoadGenerator(port: dasPort, sockets: 1, outstanding: 1, sessionCount: tableSessions,
+                                           secret: DASBenchmark.secret, offload: false,
+                                           auditSessionId: DASBenchmark.auditSessionId)
+            try? generator?.start()
+        }
+        defer { generator?.stop() }
+
+        print("shells | commands/s | p50 ms | p99 ms | max ms | DAS req/s meanwhile | process CPU % | bytes/command")
+        for count in options.concurrency {
+            measureCommands(count: count, port: port, loop: loop, generator: generator)
+        }
+
         print("notes: the load generator, the SSH clients and the router share this process and the machine's cores;")
         print("  latency is from the command's Enter to the next prompt, with the whole output read.")
     }
