@@ -59,6 +59,10 @@ let package = Package(
             "Shell", "Transport", "Device", "RADIUS",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            // `flexvpn-bench ssh`: swift-nio-ssh's client against the vty lines' server.
+            .product(name: "NIOSSH", package: "swift-nio-ssh"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),

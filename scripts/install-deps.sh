@@ -16,6 +16,9 @@ if [ "${1:-}" = "--test" ]; then
     # scrapli's system transport runs OpenSSH's ssh; its asyncssh transport needs asyncssh.
     # scrapli before 2026: the IOSXEDriver API (the 2026 rewrite has another).
     python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko "scrapli<2026" asyncssh)
+    # Ansible (the `ansible` package bundles the cisco.ios and ansible.netcommon collections;
+    # network_cli connects with ansible-pylibssh) and NAPALM's ios driver.
+    python_packages+=(ansible ansible-pylibssh napalm)
 fi
 
 missing=()
@@ -41,6 +44,8 @@ if [ ${#python_packages[@]} -gt 0 ]; then
         # `name<version`: the module is the name; the scrapli check asks for the old API.
         module="${p%%[<>=]*}"
         [ "$module" = scrapli ] && module="scrapli.driver.core"
+        [ "$module" = ansible ] && module="ansible_collections.cisco.ios"
+        [ "$module" = ansible-pylibssh ] && module="pylibsshext"
         .venv/bin/python -c "import $module" 2>/dev/null || need+=("$p")
     done
     if [ ${#need[@]} -gt 0 ]; then

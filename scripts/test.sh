@@ -42,7 +42,7 @@ dated_terminal_tests() {
 }
 
 if stage "build" swift build --build-tests; then
-    stage "terminal, parser and remote-access tests (pytest: pexpect in a pty, ntc-templates, telnet, ssh, netmiko, scrapli)" terminal_tests
+    stage "terminal, parser and remote-access tests (pytest: pexpect in a pty, ntc-templates, telnet, ssh, netmiko, scrapli, Ansible, NAPALM)" terminal_tests
     stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing

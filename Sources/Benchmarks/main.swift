@@ -4,6 +4,8 @@
 //   flexvpn-bench show
 //   flexvpn-bench das [--sessions 10000,1000000] [--seconds 3] [--warmup 1]
 //                     [--sockets 4] [--outstanding 8] [--baseline yes|no]
+//   flexvpn-bench ssh [--concurrency 1,10,50] [--seconds 3] [--logins 30] [--idle 50]
+//                     [--sessions 20] [--das-load yes|no]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
 
@@ -22,8 +24,18 @@ case "das":
         print(DASBenchmark.Options.usage)
         exitCode(2)
     }
+case "ssh":
+    do {
+        let options = try SSHBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        SSHBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench ssh: \(error)")
+        print(SSHBenchmark.Options.usage)
+        exitCode(2)
+    }
 default:
-    print("usage: flexvpn-bench console | show | das [options]")
+    print("usage: flexvpn-bench console | show | das [options] | ssh [options]")
     print(DASBenchmark.Options.usage)
+    print(SSHBenchmark.Options.usage)
     exitCode(arguments.isEmpty ? 0 : 2)
 }

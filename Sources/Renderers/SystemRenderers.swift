@@ -68,6 +68,37 @@ public enum SystemRenderer {
     /// output): every queue, the configured `aaa authorization network` and `aaa accounting
     /// network` lists under their NET queues, then the permanent lists. Command queues (one per
     /// privilege level 0-15) follow, as IOS prints them.
+    /// `show hosts`: the resolver's settings and the host cache. The emulator resolves no names
+    /// (no `ip name-server`, no `ip host`), so the cache is always empty; without a name server
+    /// IOS asks the broadcast address.
+    public static func hosts(_ device: Device, emit: (String) -> Void) {
+        let c = device.config
+        emit(c.domainName.map { "Default domain is " + $0 } ?? "Default Domain is not set")
+        emit(c.ipDomainLookup ? "Name/address lookup uses domain service" : "Name/address lookup uses static mappings")
+        emit("Name servers are 255.255.255.255")
+        emit("")
+        emit("Codes: UN - unknown, EX - expired, OK - OK, ?? - revalidate")
+        emit("       temp - temporary, perm - permanent")
+        emit("       NA - Not Applicable None - Not defined")
+        emit("")
+        emit("Host                      Port  Flags      Age Type   Address(es)")
+    }
+
+    /// `show inventory` of a CSR1000v: the chassis (its serial number is `show version`'s
+    /// processor board ID), the route processor and the embedded services processor, as 17.3 prints them.
+    public static func inventory(emit: (String) -> Void) {
+        emit(#"NAME: "Chassis", DESCR: "Cisco CSR1000V Chassis""#)
+        emit("PID: CSR1000V          , VID: V00  , SN: 9SAGBHTUEE9")
+        emit("")
+        emit(#"NAME: "module R0", DESCR: "Cisco CSR1000V Route Processor""#)
+        emit("PID: CSR1000V          , VID: V00  , SN: JAB1303001C")
+        emit("")
+        emit(#"NAME: "module F0", DESCR: "Cisco CSR1000V Embedded Services Processor""#)
+        emit("PID: CSR1000V          , VID:      , SN:            ")
+        emit("")
+        emit("")
+    }
+
     public static func methodLists(_ device: Device, emit: (String) -> Void) {
         let c = device.config
         func methods(_ list: AAAMethodList) -> String {

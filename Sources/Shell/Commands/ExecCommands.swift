@@ -86,6 +86,15 @@ extension IOSCommands {
                                [HelpText.show, "System hardware and software status"], privilege: 1, pipe: true) { ctx in
                 ctx.output += ShowRenderer.version(ctx.device)
             },
+            CommandDeclaration([.exec], "show hosts",
+                               [HelpText.show, "IP domain-name, lookup style, nameservers, and host table"],
+                               privilege: 1, pipe: true) { ctx in
+                SystemRenderer.hosts(ctx.device) { ctx.print($0) }
+            },
+            CommandDeclaration([.exec], "show inventory", [HelpText.show, "Show the physical inventory"],
+                               privilege: 1, pipe: true) { ctx in
+                SystemRenderer.inventory { ctx.print($0) }
+            },
             CommandDeclaration([.exec], "show clock [detail]",
                                [HelpText.show, "Display the system clock", "Display detailed information"], privilege: 1,
                                pipe: true) { ctx in
