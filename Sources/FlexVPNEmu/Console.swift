@@ -31,6 +31,7 @@ struct Console: ParsableArguments {
     var scenario: String?
 
     func run() throws {
+        raiseOpenFileLimit()
         let store = FileStartupConfigStore(path: startupConfig ?? FileStartupConfigStore.defaultPath)
         let loaded: Scenario?
         do {
@@ -110,4 +111,16 @@ struct Console: ParsableArguments {
         _ = try? accounting.stop().wait()
         try? engine.shutdown()
     }
+}
+
+/// Every vty connection, SSH or telnet, holds a socket (and a logged-in one a pty pair); the
+/// usual soft limit of 1,024 descriptors would refuse connections long before the router should.
+/// The soft limit goes up to the hard one (at most 65,536).
+private func raiseOpenFileLimit() {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+    let wanted = min(limit.rlim_max, 65_536)
+    guard limit.rlim_cur < wanted else { return }
+    limit.rlim_cur = wanted
+    _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
 }

@@ -17,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -320,8 +321,11 @@ def test_many_idle_unauthenticated_connections_are_timed_out_and_others_still_ge
     router = Router(BASE + f"ip ssh time-out 3\nip ssh pubkey-chain\n username admin\n  key-string\n   {public}\n  exit\n",
                     directory)
     idle = []
+    # This test holds 1,000 sockets itself: its own soft limit must allow them.
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
     try:
-        for _ in range(300):
+        for _ in range(1000):
             idle.append(socket.create_connection(("127.0.0.1", router.port), timeout=10))
         # Held open before login, they take no vty line: a real client still gets in.
         result = router.ssh("admin@127.0.0.1", "show users", key=key)
