@@ -544,3 +544,28 @@ def test_netmiko_cisco_ios_telnet(router):
     finally:
         device.disconnect()
     assert "client 192.168.0.5 server-key cisco" in router.startup.read_text()
+
+
+def test_scrapli_iosxe_over_telnet():
+    from scrapli.driver.core import IOSXEDriver   # installed by scripts/install-deps.sh --test
+    # scrapli opens by acquiring privileged EXEC: `enable` with the enable secret.
+    router = Router("enable secret cisco\n" + LOGIN_LOCAL)
+    try:
+        drive_scrapli_over_telnet(IOSXEDriver, router)
+    finally:
+        router.close()
+
+
+def drive_scrapli_over_telnet(IOSXEDriver, router):
+    with IOSXEDriver(host="127.0.0.1", port=router.port, auth_username="oper", auth_password="operpass",
+                     auth_secondary="cisco", transport="telnet", timeout_ops=20) as conn:
+        response = conn.send_command("show version")
+        assert "Cisco IOS XE Software" in response.result and not response.failed
+        assert "--More--" not in response.result
+        conn.acquire_priv("privilege_exec")
+        assert "Current privilege level is 15" in conn.send_command("show privilege").result
+        response = conn.send_configs(["aaa new-model", "aaa server radius dynamic-author",
+                                      "client 192.168.0.5 server-key cisco", "port 1812"])
+        assert not response.failed, response.result
+        assert "client 192.168.0.5 server-key cisco" in conn.send_command(
+            "show running-config | section dynamic-author").result
