@@ -52,7 +52,11 @@ extension IOSCommands {
             CommandDeclaration([.config], "line {<0-16>$abs [<1-16>$absLast] | console$con <0-0>$cfirst | vty <0-15>$first [<1-15>$last]}",
                                ["Configure a terminal line", "First Line number", "Last Line number",
                                 "Primary terminal line", "First Line number",
-                                "Virtual terminal", "First Line number", "Last Line number"]) { ctx in
+                                "Virtual terminal", "First Line number", "Last Line number"], no: 2) { ctx in
+                if ctx.form != .set {
+                    removeVtyLines(ctx)
+                    return
+                }
                 if let abs = ctx.int("abs"), abs == 0, ctx.int("absLast") ?? 0 == 0 {
                     ctx.shell.enter(.line(LineRange(console: true, first: 0, last: 0)))
                     return
@@ -180,5 +184,20 @@ extension IOSCommands {
                 ctx.shell.ask(.clearLine(target))
             },
         ]
+    }
+
+    /// `no line vty N [M]`: vty N and every vty above it go, as on IOS; vty 0-4 always stay.
+    private static func removeVtyLines(_ ctx: CommandContext) {
+        guard !ctx.has("con"), let first = ctx.int("first") ?? ctx.int("abs").map({ $0 - 1 }), first >= 0 else {
+            ctx.reject("%Invalid line range")
+            return
+        }
+        guard first >= 5 else {
+            ctx.reject("% Can't delete last 5 VTY lines")
+            return
+        }
+        if first < ctx.device.config.vtyLines.count {
+            ctx.device.config.vtyLines.removeSubrange(first...)
+        }
     }
 }
