@@ -193,9 +193,8 @@ public final class LineDiscipline: ConsoleSink {
     }
 
     private func help() {
-        output += "?\n"
-        let text = call { shell.help(for: buffer) }
-        output += text
+        let buffer = self.buffer
+        output += call { LineEcho.help(shell, for: buffer) }
         afterCommand()
     }
 
@@ -225,7 +224,7 @@ public final class LineDiscipline: ConsoleSink {
     }
 
     private func controlZ() {
-        output += "^Z\n"
+        output += LineEcho.controlZ
         let line = buffer
         buffer = ""
         output += call { shell.controlZ(line) }
@@ -235,7 +234,7 @@ public final class LineDiscipline: ConsoleSink {
     /// Ctrl-C: the typed line is abandoned (IOS echoes `^C`), and so is a question; in a
     /// configuration mode the line returns to privileged EXEC.
     private func interrupt() {
-        output += "^C\n"
+        output += LineEcho.interrupt
         buffer = ""
         output += call { shell.interrupt() }
         afterCommand()
@@ -277,8 +276,7 @@ public final class LineDiscipline: ConsoleSink {
 
     /// IOS's form: the log lines start on a new line, then the prompt and partial line come again.
     private func flushLogs() {
-        output += "\n"
-        for line in pendingLogs { output += line + "\n" }
+        output += LineEcho.logBlock(pendingLogs)
         pendingLogs.removeAll()
         output += currentLine
     }

@@ -271,9 +271,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         switch action {
         case .help:
             let line = currentLine(editor)
-            guard let help = ask({ $0.help(for: line.text) }) else { return Int32(CLE_EOF) }
-            var text = "?\n" + help
-            if !text.hasSuffix("\n") { text += "\n" }
+            guard let text = ask({ LineEcho.help($0, for: line.text) }) else { return Int32(CLE_EOF) }
             printBelowLine(line, text)
             cle_cursor_to_end(editor)
             return Int32(CLE_REDISPLAY)
@@ -292,7 +290,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             // The shell runs after cle_gets returns, outside libedit; see run().
             let line = currentLine(editor)
             out.write(line.tail)
-            out.write("^Z\n")
+            out.write(LineEcho.controlZ)
             pendingControlZ = line.text
             return Int32(CLE_NEWLINE)
 
@@ -306,7 +304,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             }
             if resize { cle_resize(editor) }
             guard !lines.isEmpty else { return Int32(resize ? CLE_REDISPLAY : CLE_NORM) }
-            printBelowLine(currentLine(editor), "\n" + Self.text(of: lines))
+            printBelowLine(currentLine(editor), LineEcho.logBlock(lines))
             return Int32(CLE_REDISPLAY)
 
         case .interrupt:
@@ -314,7 +312,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             // cle_gets returns (see run()).
             let line = currentLine(editor)
             out.write(line.tail)
-            out.write("^C\n")
+            out.write(LineEcho.interrupt)
             pendingInterrupt = true
             return Int32(CLE_NEWLINE)
 
@@ -442,7 +440,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                     defer { pending.lines = [] }
                     return pending.lines
                 }
-                if !lines.isEmpty { out.write("\n" + Self.text(of: lines) + prompt) }
+                if !lines.isEmpty { out.write(LineEcho.logBlock(lines) + prompt) }
                 continue
             }
             // One byte at a time: whatever was typed after Enter stays for the next reader.
