@@ -280,9 +280,7 @@ final class SSHSessionHandler: ChannelDuplexHandler {
 
     private let connection: SSHConnection
     private var size: (columns: Int, rows: Int)?
-    private var masterFD: Int32 = -1
-    private var master: (any Channel)?
-    private var early: [UInt8] = []
+    private var pty: VtyPty?
     private var session: VtySession?
     private var running = false
     private var closed = false
@@ -316,9 +314,8 @@ final class SSHSessionHandler: ChannelDuplexHandler {
             guard change.terminalCharacterWidth > 0, change.terminalRowHeight > 0 else { return }
             let (columns, rows) = Self.clamp(change.terminalCharacterWidth, change.terminalRowHeight)
             size = (columns, rows)
-            if masterFD >= 0, !closed {
-                var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
-                _ = ioctl(masterFD, UInt(TIOCSWINSZ), &ws)
+            if let pty, !closed {
+                pty.resize(columns: columns, rows: rows)
                 session?.resize(columns: columns, rows: rows)
             }
         case let env as SSHChannelRequestEvent.EnvironmentRequest:
@@ -353,18 +350,13 @@ final class SSHSessionHandler: ChannelDuplexHandler {
         var bytes = Array(buffer.readableBytesView)
         // A NUL (NAPALM's liveness probe) is no key.
         bytes.removeAll { $0 == 0 }
-        guard !bytes.isEmpty, !closed else { return }
-        if let master {
-            master.writeAndFlush(master.allocator.buffer(bytes: bytes), promise: nil)
-        } else if early.count < 4096 {
-            early += bytes
-        }
+        guard !closed else { return }
+        pty?.type(bytes)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
-        master?.close(promise: nil)
-        master = nil
+        pty?.close()
         session = nil
         context.fireChannelInactive()
     }
@@ -381,49 +373,19 @@ final class SSHSessionHandler: ChannelDuplexHandler {
             context.close(promise: nil)
             return
         }
-        var masterSide: Int32 = -1
-        var slave: Int32 = -1
         let (columns, rows) = size ?? (80, 24)
-        var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
-        guard openpty(&masterSide, &slave, nil, nil, &ws) == 0 else {
+        guard let pty = VtyPty.open(columns: columns, rows: rows) else {
             context.close(promise: nil)
             return
         }
-        _ = fcntl(masterSide, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
-        masterFD = masterSide
-        let masterCopy = masterSide
-        let loop = context.eventLoop
-        let bound = NIOLoopBound(self, eventLoop: loop)
-        let outstanding = NIOLoopBoundBox(0, eventLoop: loop)
-        NIOPipeBootstrap(group: loop)
-            .channelInitializer { pty in
-                pty.eventLoop.makeCompletedFuture {
-                    try pty.pipeline.syncOperations.addHandler(SSHPtyMasterHandler(ssh: channel, outstanding: outstanding))
-                }
-            }
-            .takingOwnershipOfDescriptor(inputOutput: masterSide)
-            .whenComplete { result in
-                let handler = bound.value
-                switch result {
-                case let .success(pty):
-                    if handler.closed {
-                        pty.close(promise: nil)
-                        return
-                    }
-                    handler.master = pty
-                    if !handler.early.isEmpty {
-                        pty.writeAndFlush(pty.allocator.buffer(bytes: handler.early), promise: nil)
-                        handler.early = []
-                    }
-                case .failure:
-                    closeDescriptor(masterCopy)
-                    channel.close(promise: nil)
-                }
-            }
+        self.pty = pty
+        let outstanding = NIOLoopBoundBox(0, eventLoop: context.eventLoop)
+        pty.attach(on: context.eventLoop,
+                   handler: { SSHPtyMasterHandler(ssh: channel, outstanding: outstanding) },
+                   failed: { channel.close(promise: nil) })
         // `exit`, `clear line` or a refused line end the whole connection, as on IOS.
         let parent = channel.parent ?? channel
-        let session = VtySession(engine: connection.engine, slaveFD: slave, peer: connection.peer, transport: .ssh,
+        let session = VtySession(engine: connection.engine, slaveFD: pty.slaveFD, peer: connection.peer, transport: .ssh,
                                  authenticatedUser: user, authenticatedPrivilege: connection.privilege,
                                  closeConnection: { parent.close(promise: nil) })
         self.session = session
@@ -523,9 +485,4 @@ final class SSHPtyMasterHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         context.close(promise: nil)
     }
-}
-
-/// `close(2)`, out of reach of the handlers' own `close` methods.
-private func closeDescriptor(_ fd: Int32) {
-    _ = close(fd)
 }

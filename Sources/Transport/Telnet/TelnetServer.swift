@@ -65,12 +65,8 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
 
     private let engine: Engine
     private var decoder = TelnetDecoder()
-    private var masterFD: Int32 = -1
-    private var master: (any Channel)?
-    /// Keys that arrived before the master channel was ready.
-    private var early: [UInt8] = []
+    private var pty: VtyPty?
     private var session: VtySession?
-    private var closed = false
 
     init(engine: Engine) {
         self.engine = engine
@@ -79,47 +75,17 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: Telnet.greeting)), promise: nil)
-        var master: Int32 = -1
-        var slave: Int32 = -1
-        var size = winsize(ws_row: 24, ws_col: 80, ws_xpixel: 0, ws_ypixel: 0)
-        guard openpty(&master, &slave, nil, nil, &size) == 0 else {
+        guard let pty = VtyPty.open(columns: 80, rows: 24) else {
             context.close(promise: nil)
             return
         }
-        _ = fcntl(master, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
-        masterFD = master
-        let masterCopy = master
+        self.pty = pty
         let peer = channel.remoteAddress?.ipAddress ?? "unknown"
-        let loop = context.eventLoop
-        let bound = NIOLoopBound(self, eventLoop: loop)
-        let outstanding = NIOLoopBoundBox(0, eventLoop: loop)
-        NIOPipeBootstrap(group: loop)
-            .channelInitializer { pty in
-                pty.eventLoop.makeCompletedFuture {
-                    try pty.pipeline.syncOperations.addHandler(PtyMasterHandler(telnet: channel, outstanding: outstanding))
-                }
-            }
-            .takingOwnershipOfDescriptor(inputOutput: master)
-            .whenComplete { result in
-                let handler = bound.value
-                switch result {
-                case let .success(pty):
-                    if handler.closed {
-                        pty.close(promise: nil)
-                        return
-                    }
-                    handler.master = pty
-                    if !handler.early.isEmpty {
-                        pty.writeAndFlush(pty.allocator.buffer(bytes: handler.early), promise: nil)
-                        handler.early = []
-                    }
-                case .failure:
-                    close(masterCopy)
-                    channel.close(promise: nil)
-                }
-            }
-        let session = VtySession(engine: engine, slaveFD: slave, peer: peer, transport: .telnet,
+        let outstanding = NIOLoopBoundBox(0, eventLoop: context.eventLoop)
+        pty.attach(on: context.eventLoop,
+                   handler: { PtyMasterHandler(telnet: channel, outstanding: outstanding) },
+                   failed: { channel.close(promise: nil) })
+        let session = VtySession(engine: engine, slaveFD: pty.slaveFD, peer: peer, transport: .telnet,
                                  localPort: channel.localAddress?.port ?? 0,
                                  closeConnection: { channel.close(promise: nil) })
         self.session = session
@@ -134,26 +100,17 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
         }
         // 0 is "unknown" (RFC 1073): keep the size there is. Sizes are kept within what libedit can
         // draw without a huge screen buffer (it allocates rows x columns).
-        if let size = output.windowSize, size.columns > 0, size.rows > 0, masterFD >= 0, !closed {
+        if let size = output.windowSize, size.columns > 0, size.rows > 0, let pty, !pty.closed {
             let columns = min(max(size.columns, 10), TelnetServer.maximumWindow)
             let rows = min(max(size.rows, 2), TelnetServer.maximumWindow)
-            var ws = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
-            _ = ioctl(masterFD, UInt(TIOCSWINSZ), &ws)
+            pty.resize(columns: columns, rows: rows)
             session?.resize(columns: columns, rows: rows)
         }
-        guard !output.data.isEmpty else { return }
-        if let master {
-            master.writeAndFlush(master.allocator.buffer(bytes: output.data), promise: nil)
-        } else if early.count < 4096 {
-            early += output.data
-        }
+        pty?.type(output.data)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closed = true
-        // Closing the master side ends the line: its reads on the slave side fail.
-        master?.close(promise: nil)
-        master = nil
+        pty?.close()
         session = nil
         context.fireChannelInactive()
     }
