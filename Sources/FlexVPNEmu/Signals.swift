@@ -1,0 +1,39 @@
+import Foundation
+
+/// How the process answers signals (README, "State that survives faults"):
+/// - SIGPIPE is ignored everywhere: a reader that went away (a piped console's standard output,
+///   a vty socket closed mid-write) is a failed write, never the end of the router.
+/// - With a console, SIGTERM ends the process at once with status 0, saving nothing, after
+///   putting the terminal back as it was found; SIGHUP (the console's terminal closed) ends it
+///   the same way, as end of input does.
+/// - Headless, SIGHUP is ignored (the router keeps serving); SIGTERM and SIGINT are handled by
+///   `ConsoleHost.runHeadless`, which returns so the servers close their sockets.
+enum ProcessSignals {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func install(headless: Bool) {
+        signal(SIGPIPE, SIG_IGN)
+        if headless {
+            signal(SIGHUP, SIG_IGN)
+            return
+        }
+        var saved = termios()
+        let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
+        let original = saved
+        sources = [SIGTERM, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if isTerminal {
+                    var settings = original
+                    tcsetattr(STDIN_FILENO, TCSANOW, &settings)
+                }
+                fflush(nil)
+                // The process ends here: the kernel closes every socket and the pty pairs.
+                _exit(0)
+            }
+            source.resume()
+            return source
+        }
+    }
+}
