@@ -9,8 +9,7 @@ import Foundation
 /// - Headless, SIGHUP is ignored (the router keeps serving); SIGTERM and SIGINT are handled by
 ///   `ConsoleHost.runHeadless`, which returns so the servers close their sockets.
 enum ProcessSignals {
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
+    /// Called before any other thread exists, so every thread made later inherits the mask.
     static func install(headless: Bool) {
         signal(SIGPIPE, SIG_IGN)
         if headless {
@@ -20,20 +19,26 @@ enum ProcessSignals {
         var saved = termios()
         let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
         let original = saved
-        sources = [SIGTERM, SIGHUP].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if isTerminal {
-                    var settings = original
-                    tcsetattr(STDIN_FILENO, TCSANOW, &settings)
-                }
-                fflush(nil)
-                // The process ends here: the kernel closes every socket and the pty pairs.
-                _exit(0)
+        // SIGTERM and SIGHUP are blocked in every thread and taken by one that waits for them:
+        // libedit's own handlers (EL_SIGNAL, the console's editor) never see them, since they
+        // re-raise a signal to the whole process group with the disposition they found.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGHUP)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        let waited = set
+        Thread.detachNewThread {
+            var signals = waited
+            var number: Int32 = 0
+            while sigwait(&signals, &number) != 0 {}
+            if isTerminal {
+                var settings = original
+                tcsetattr(STDIN_FILENO, TCSANOW, &settings)
             }
-            source.resume()
-            return source
+            fflush(nil)
+            // The process ends here: the kernel closes every socket and the pty pairs.
+            _exit(0)
         }
     }
 }
