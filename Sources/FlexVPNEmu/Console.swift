@@ -32,6 +32,7 @@ struct Console: ParsableArguments {
 
     func run() throws {
         raiseOpenFileLimit()
+        ProcessSignals.install(headless: headless)
         let store = FileStartupConfigStore(path: startupConfig ?? FileStartupConfigStore.defaultPath)
         let loaded: Scenario?
         do {
@@ -68,7 +69,7 @@ struct Console: ParsableArguments {
         let das = DASServer(engine: engine)
         das.start()
         let report = loaded.map(host.apply) ?? host.loadStartupConfig()
-        if !report.isEmpty { FileHandle.standardOutput.write(Data(report.utf8)) }
+        if !report.isEmpty { try? FileHandle.standardOutput.write(contentsOf: Data(report.utf8)) }
         // A port already in use is logged before the first prompt (held until the console attaches).
         _ = try? das.settled().wait()
         var telnet: TelnetServer?

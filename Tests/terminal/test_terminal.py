@@ -937,3 +937,37 @@ def test_reload_confirm_takes_one_key(console):
     console.wait_tail(r"Device#reload", r"Proceed with reload\? \[confirm\]")
     console.send("y")                     # one key confirms
     console.wait_tail(r"Press RETURN to get started!", r"", r"Device>")
+
+
+def emulator_pid(console):
+    """The emulator's process id under the check_tty wrapper shell (its only child)."""
+    shell = console.child.pid
+    children = Path(f"/proc/{shell}/task/{shell}/children").read_text().split()
+    assert len(children) == 1, children
+    return int(children[0])
+
+
+def test_sigterm_saves_nothing_exits_zero_and_leaves_the_tty_as_found():
+    c = Console(check_tty=True)
+    try:
+        c.wait_tail(r"Device>")
+        enable(c)
+        c.send("configure terminal\rhostname CHANGED\r")
+        c.wait_tail(r"CHANGED\(config\)#")
+        os.kill(emulator_pid(c), signal.SIGTERM)
+        c.wait_tail(r".*tty as found, status 0", r"")
+        assert (Path(c.directory) / "startup-config").read_text() == ""
+    finally:
+        c.close()
+
+
+def test_closing_the_terminal_ends_the_console_as_end_of_input_does():
+    # The kernel sends SIGHUP to the console's process when its terminal closes: status 0, as
+    # at end of input, not death by the signal.
+    c = Console()
+    try:
+        c.wait_tail(r"Device>")
+        c.child.close(force=True)
+        assert c.child.signalstatus is None and c.child.exitstatus == 0, (c.child.signalstatus, c.child.exitstatus)
+    finally:
+        c.close()

@@ -109,6 +109,8 @@ public final class ConsoleHost: Sendable {
 /// `--headless`: the device's log lines, one per line on standard output.
 final class StandardOutputSink: ConsoleSink, @unchecked Sendable {
     func deviceLog(_ line: String) {
-        FileHandle.standardOutput.write(Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+        // A reader that went away (EPIPE, SIGPIPE being ignored) or a closed terminal (EIO) loses
+        // the line; the router keeps serving.
+        try? FileHandle.standardOutput.write(contentsOf: Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
     }
 }
