@@ -37,7 +37,10 @@ dated_terminal_tests() {
     local when
     for when in "2027-01-01 00:00:00" "2026-12-31 23:59:30"; do
         echo "-- clock from $when"
-        FLEXVPN_FAKETIME="$when" python -m pytest -q Tests/terminal || return 1
+        # The two signal tests stay out: under the `faketime` wrapper the signals would reach the
+        # wrapper, not the emulator (they check no date).
+        FLEXVPN_FAKETIME="$when" python -m pytest -q Tests/terminal \
+            -k "not test_sigterm_saves_nothing and not test_closing_the_terminal" || return 1
     done
 }
 
