@@ -13,8 +13,8 @@ lines), headless, SSH on a port of 127.0.0.1 of its own. Once every router answe
 (the time until then is the start time), the benchmark waits a few seconds, then reads for each
 router its resident set (RSS) and proportional set (PSS: the binary's pages shared between
 routers counted once) from /proc/PID/smaps_rollup, its CPU time over an idle interval, and the
-machine's MemAvailable before and after (what the routers cost the machine, kernel included).
-For containers it adds each one's conmon (podman's monitor process). Only loopback and the
+machine's MemAvailable at the start, which divided by the PSS gives the memory bound. For
+containers it adds each one's conmon (podman's monitor process). Only loopback and the
 containers' own network namespaces carry packets.
 """
 
@@ -97,17 +97,18 @@ def cpu_seconds(pid):
     return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def report(kind, pids, extra_pids, ready, before_kib, idle_seconds):
+def report(kind, pids, extra_pids, ready, available_kib, idle_seconds):
     time.sleep(3)
     cpu_start = {pid: cpu_seconds(pid) for pid in pids}
     time.sleep(idle_seconds)
     cpu = sum(cpu_seconds(pid) - cpu_start[pid] for pid in pids) / idle_seconds
-    after_kib = mem_available_kib()
     rss = [memory_kib(pid)[0] for pid in pids]
     pss = [memory_kib(pid)[1] for pid in pids]
     extra = [memory_kib(pid)[1] for pid in extra_pids]
     count = len(pids)
-    machine_each = (before_kib - after_kib) / count
+    # What one more router costs: its PSS (and its conmon's); the kernel's socket and namespace
+    # memory is not in it.
+    each = statistics.median(pss) + (statistics.median(extra) if extra else 0)
     starts = sorted(ready.values())
     print(f"\n{kind}: {count} routers, {SESSIONS} sessions each, all answering SSH")
     print(f"  start to SSH answering: median {statistics.median(starts):.2f} s, last {starts[-1]:.2f} s (all started at once)")
@@ -115,11 +116,9 @@ def report(kind, pids, extra_pids, ready, before_kib, idle_seconds):
     print(f"  router PSS each: median {statistics.median(pss) / 1024:.1f} MiB")
     if extra:
         print(f"  conmon PSS each: median {statistics.median(extra) / 1024:.2f} MiB")
-    print(f"  machine memory each (MemAvailable drop / routers): {machine_each / 1024:.1f} MiB")
     print(f"  idle CPU, all routers together: {cpu * 100:.2f} % of one core ({cpu * 100 / count:.3f} % each)")
-    limit = int(before_kib * 0.9 / machine_each) if machine_each > 0 else 0
-    print(f"  memory bound on this machine (90 % of the {before_kib / 1048576:.1f} GiB available at start): about {limit} routers")
-    return machine_each
+    print(f"  memory bound: {int(available_kib * 0.9 / each)} routers in 90 % of the "
+          f"{available_kib / 1048576:.1f} GiB available at start, at {each / 1024:.1f} MiB each")
 
 
 def run_processes(count, binary, idle_seconds):
