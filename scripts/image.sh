@@ -6,7 +6,9 @@
 #   2. a build context with that binary and the router's user (uid 10001) in /etc/passwd;
 #   3. `podman build -f deploy/image/Containerfile` (FROM scratch), in Docker's manifest format,
 #      the one that keeps HEALTHCHECK (OCI's image config has no health check);
-#   4. `podman save --format oci-archive` to .build-image/flexvpn-emu-VERSION.oci.tar.
+#   4. `podman save --format oci-archive` to .build-image/flexvpn-emu-VERSION.oci.tar, and
+#      `--format docker-archive` to .build-image/flexvpn-emu-VERSION.docker.tar (the OCI archive
+#      has no HEALTHCHECK: OCI's image configuration has no field for it; the Docker one keeps it).
 # VERSION is `git describe --tags --always --dirty` unless FLEXVPN_IMAGE_VERSION says otherwise.
 # Prints each step's duration, the image's size and the archive's path.
 set -euo pipefail
@@ -18,6 +20,7 @@ version=${FLEXVPN_IMAGE_VERSION:-$(git describe --tags --always --dirty 2>/dev/n
 scratch=.build-image
 context=$scratch/context
 archive=$scratch/flexvpn-emu-$version.oci.tar
+docker_archive=$scratch/flexvpn-emu-$version.docker.tar
 
 elapsed() { echo "$(( $(date +%s%N) / 1000000 - $1 )) ms"; }
 now() { echo $(( $(date +%s%N) / 1000000 )); }
@@ -52,11 +55,12 @@ podman build --quiet --format docker --file deploy/image/Containerfile \
     --tag flexvpn-emu:latest --tag "flexvpn-emu:$version" "$context"
 echo "podman build: $(elapsed "$start")"
 
-# 4. The archive.
+# 4. The archives.
 start=$(now)
-rm -f "$archive"
+rm -f "$archive" "$docker_archive"
 podman save --quiet --format oci-archive --output "$archive" "flexvpn-emu:$version"
-echo "podman save: $(elapsed "$start")"
+echo "podman save (OCI archive): $(elapsed "$start")"
+podman save --quiet --format docker-archive --output "$docker_archive" "flexvpn-emu:$version"
 
 echo "image: flexvpn-emu:latest, flexvpn-emu:$version ($(podman image inspect --format '{{.Size}}' flexvpn-emu:latest) bytes)"
-echo "archive: $archive ($(stat -c %s "$archive") bytes)"
+echo "archives: $archive ($(stat -c %s "$archive") bytes), $docker_archive ($(stat -c %s "$docker_archive") bytes)"

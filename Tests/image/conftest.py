@@ -60,8 +60,9 @@ def image():
     version = podman("image", "inspect", "--format", '{{index .Labels "org.opencontainers.image.version"}}',
                      "flexvpn-emu:latest").stdout.strip()
     archive = ROOT / ".build-image" / f"flexvpn-emu-{version}.oci.tar"
-    assert archive.is_file(), result.stdout
-    return {"version": version, "archive": archive, "log": result.stdout}
+    docker_archive = ROOT / ".build-image" / f"flexvpn-emu-{version}.docker.tar"
+    assert archive.is_file() and docker_archive.is_file(), result.stdout
+    return {"version": version, "archive": archive, "docker_archive": docker_archive, "log": result.stdout}
 
 
 class Router:

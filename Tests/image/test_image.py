@@ -4,9 +4,12 @@ check, a radclient Disconnect-Request answered, and `podman stop` (SIGTERM) endi
 under 2 s with what `write memory` saved intact in the volume."""
 
 import json
+import shutil
 import stat
 import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import pexpect
 
@@ -26,24 +29,41 @@ def test_the_image_runs_headless_as_a_non_root_user_with_its_ports_volume_and_he
     env = dict(entry.split("=", 1) for entry in config["Env"])
     assert env["FLEXVPN_HEADLESS"] == "1" and env["FLEXVPN_SSH_PORT"] == "2222"
     assert env["FLEXVPN_STARTUP_CONFIG"] == "/config/startup-config"
-    assert info["HealthCheck"]["Test"] == ["CMD", "/usr/local/bin/flexvpn-emu", "health"]
+    assert info["Healthcheck"]["Test"] == ["CMD", "/usr/local/bin/flexvpn-emu", "health"]
     # Both tags name the same image.
     versioned = podman("image", "inspect", "--format", "{{.Id}}", f"flexvpn-emu:{image['version']}").stdout
     assert versioned.strip() == info["Id"]
 
 
-def test_the_oci_archive_loads_into_an_empty_store_with_its_configuration(image, tmp_path):
+def test_the_oci_archive_loads_into_an_empty_store_with_its_configuration(image):
     inspected = json.loads(subprocess.run(["skopeo", "inspect", "--config", f"oci-archive:{image['archive']}"],
                                           capture_output=True, text=True, env=ENV, check=True).stdout)
     assert inspected["config"]["Entrypoint"] == ["/usr/local/bin/flexvpn-emu"]
     assert set(inspected["config"]["ExposedPorts"]) == {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp"}
-    # A store of its own: the machine's images are not touched.
-    store = ["--root", str(tmp_path / "root"), "--runroot", str(tmp_path / "run"), "--storage-driver", "vfs"]
-    loaded = podman(*store, "load", "--input", str(image["archive"]))
-    assert f"flexvpn-emu:{image['version']}" in loaded.stdout, loaded.stdout
-    config = json.loads(podman(*store, "image", "inspect", f"flexvpn-emu:{image['version']}").stdout)[0]["Config"]
+    config = loaded_config(image["archive"], image["version"])["Config"]
     assert config["User"] == "10001:10001"
     assert config["Entrypoint"] == ["/usr/local/bin/flexvpn-emu"]
+    assert set(config["Volumes"]) == {"/config"}
+
+
+def test_the_docker_archive_loads_with_its_health_check(image):
+    loaded = loaded_config(image["docker_archive"], image["version"])
+    assert loaded["Config"]["User"] == "10001:10001"
+    assert loaded["Healthcheck"]["Test"] == ["CMD", "/usr/local/bin/flexvpn-emu", "health"]
+
+
+def loaded_config(archive, version):
+    """`podman load` of `archive` into a store of its own (the machine's images are not touched);
+    the loaded image's configuration."""
+    # podman wants a run root of at most 50 characters.
+    folder = Path(tempfile.mkdtemp(prefix="fx-", dir="/tmp"))
+    try:
+        store = ["--root", str(folder / "root"), "--runroot", str(folder / "run"), "--storage-driver", "vfs"]
+        loaded = podman(*store, "load", "--input", str(archive))
+        assert f"flexvpn-emu:{version}" in loaded.stdout, loaded.stdout
+        return json.loads(podman(*store, "image", "inspect", f"flexvpn-emu:{version}").stdout)[0]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_ssh_login_and_a_command(router):
