@@ -92,6 +92,13 @@ def memory_kib(pid):
     return fields["Rss"], fields["Pss"]
 
 
+def threads(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("Threads:"):
+            return int(line.split()[1])
+    return 0
+
+
 def cpu_seconds(pid):
     parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
@@ -111,9 +118,11 @@ def report(kind, pids, extra_pids, ready, available_kib, idle_seconds):
     each = statistics.median(pss) + (statistics.median(extra) if extra else 0)
     starts = sorted(ready.values())
     print(f"\n{kind}: {count} routers, {SESSIONS} sessions each, all answering SSH")
-    print(f"  start to SSH answering: median {statistics.median(starts):.2f} s, last {starts[-1]:.2f} s (all started at once)")
+    print(f"  from the first start to SSH answering (started one after another, without waiting): "
+          f"median {statistics.median(starts):.2f} s, all {starts[-1]:.2f} s")
     print(f"  router RSS each: median {statistics.median(rss) / 1024:.1f} MiB (min {min(rss) / 1024:.1f}, max {max(rss) / 1024:.1f})")
     print(f"  router PSS each: median {statistics.median(pss) / 1024:.1f} MiB")
+    print(f"  threads each: median {statistics.median(threads(pid) for pid in pids)}")
     if extra:
         print(f"  conmon PSS each: median {statistics.median(extra) / 1024:.2f} MiB")
     print(f"  idle CPU, all routers together: {cpu * 100:.2f} % of one core ({cpu * 100 / count:.3f} % each)")

@@ -129,6 +129,7 @@ def test_sigterm_ends_the_router_in_under_2_s_with_the_saved_configuration_intac
         started = time.monotonic()
         podman("stop", "--time", "10", router.name)
         stopped = time.monotonic() - started
+        print(f"\npodman stop (SIGTERM) to exited: {stopped:.2f} s")
         assert stopped < 2.0, f"podman stop took {stopped:.2f} s"
         state = json.loads(podman("inspect", router.name).stdout)[0]["State"]
         assert state["ExitCode"] == 0, state
