@@ -70,7 +70,7 @@ class Router:
     host (bind-mounted with :U, so the container's user owns it) and its ports published on free
     ports of 127.0.0.1."""
 
-    def __init__(self, startup_config=None, directory=None):
+    def __init__(self, startup_config=None, directory=None, environment=()):
         self.directory = Path(directory or tempfile.mkdtemp(prefix="flexvpn-image-"))
         if startup_config is not None:
             (self.directory / "startup-config").write_text(startup_config)
@@ -81,7 +81,7 @@ class Router:
         started = time.monotonic()
         # --read-only: the router writes nowhere but its volume (Kubernetes' readOnlyRootFilesystem).
         podman("run", "--detach", "--read-only", "--name", self.name,
-               "--volume", f"{self.directory}:/config:U",
+               "--volume", f"{self.directory}:/config:U", *[f"--env={e}" for e in environment],
                "--publish", f"127.0.0.1:{self.ssh_port}:2222/tcp",
                "--publish", f"127.0.0.1:{self.telnet_port}:2323/tcp",
                "--publish", f"127.0.0.1:{self.das_port}:3799/udp",

@@ -149,3 +149,17 @@ def test_sigterm_ends_the_router_in_under_2_s_with_the_saved_configuration_intac
             again.remove(keep_directory=True)
     finally:
         router.remove()
+
+
+def test_a_scenario_in_the_volume_named_by_its_variable_starts_the_router(image):
+    directory = Path(tempfile.mkdtemp(prefix="flexvpn-image-"))
+    lines = EXAMPLE_CONFIG.read_text().replace("hostname R1", "hostname SCEN")
+    (directory / "lab-scenario").write_text(lines + "lab session connect bob peer 192.168.202.9\n")
+    router = Router(directory=directory, environment=["FLEXVPN_SCENARIO=/config/lab-scenario"])
+    try:
+        output, status = router.ssh("show aaa sessions")
+        assert status == 0 and "User Name: bob" in output, output
+        output, _ = router.ssh("show running-config | include hostname")
+        assert "hostname SCEN" in output, output
+    finally:
+        router.remove()
