@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Installs what flexvpn-emu needs on Debian: libedit-dev to build; with --test also the real
-# RADIUS peers and tools the test suite talks to (apt-get), and the Python test tools in a
-# virtual environment, .venv/ in the repository. Skips what is already there. Needs root or sudo
-# for apt-get.
+# Installs what flexvpn-emu needs on Debian: libedit-dev to build; with --image also what
+# scripts/image.sh needs (podman, runc, skopeo, and the static archives a static binary links:
+# libedit's libbsd, libmd and libtinfo); with --test all of that, the real RADIUS peers and tools
+# the test suite talks to (apt-get), and the Python test tools in a virtual environment, .venv/
+# in the repository. Skips what is already there. Needs root or sudo for apt-get.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(libedit-dev)
 python_packages=()
+if [ "${1:-}" = "--image" ] || [ "${1:-}" = "--test" ]; then
+    # runc: podman's default crun cannot run on hosts with hybrid cgroups.
+    packages+=(podman runc skopeo libbsd-dev libmd-dev libncurses-dev)
+fi
 if [ "${1:-}" = "--test" ]; then
     # faketime: the terminal tests also run with the clock on the 1st of a month.
     # telnet, openssh-client: the remote-access tests drive real telnet and ssh clients to the
@@ -19,6 +24,10 @@ if [ "${1:-}" = "--test" ]; then
     # Ansible (the `ansible` package bundles the cisco.ios and ansible.netcommon collections;
     # network_cli connects with ansible-pylibssh) and NAPALM's ios driver.
     python_packages+=(ansible ansible-pylibssh napalm)
+    # The deploy files' schema checks: containerlab's topology against the JSON schema in
+    # deploy/containerlab/, the Kubernetes manifests with kubernetes-validate (its wheel carries
+    # the Kubernetes schemas, so it works offline).
+    python_packages+=(jsonschema pyyaml kubernetes-validate)
 fi
 
 missing=()
@@ -46,6 +55,8 @@ if [ ${#python_packages[@]} -gt 0 ]; then
         [ "$module" = scrapli ] && module="scrapli.driver.core"
         [ "$module" = ansible ] && module="ansible_collections.cisco.ios"
         [ "$module" = ansible-pylibssh ] && module="pylibsshext"
+        [ "$module" = pyyaml ] && module="yaml"
+        [ "$module" = kubernetes-validate ] && module="kubernetes_validate"
         .venv/bin/python -c "import $module" 2>/dev/null || need+=("$p")
     done
     if [ ${#need[@]} -gt 0 ]; then

@@ -2,7 +2,8 @@
 # The whole test suite: installs the tools it needs, builds, then runs every stage even when an
 # earlier one fails — the terminal tests (pytest, in a real pty), the same terminal tests with
 # the clock on the 1st of a month and across a new year (libfaketime), the transcripts replayed
-# through the built binary, the Swift tests — and prints each stage's verdict at the end.
+# through the built binary, the Swift tests, the deploy files' schema checks, the container
+# image — and prints each stage's verdict at the end.
 # Exits non-zero if any stage failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,12 @@ if stage "build" swift build --build-tests; then
     stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing
+    stage "deploy files: containerlab topology against its schema, Kubernetes manifests (kubernetes-validate)" \
+        python -m pytest -q Tests/deploy
+    # Builds the image (static release binary, podman build), then checks containers of it from the
+    # host; fails, never skips, when podman cannot run.
+    stage "container image (podman: build, SSH login, radclient disconnect, SIGTERM, OCI archive)" \
+        python -m pytest -q -s Tests/image
     stage "fuzz targets (libFuzzer, 20 s each, fixed seed)" env FLEXVPN_FUZZ_SEED=1 scripts/fuzz.sh all 20
 fi
 

@@ -262,7 +262,7 @@ final class BenchShell: Sendable {
     /// (then turns paging off).
     static func open(port: Int, on loop: any EventLoop) -> EventLoopFuture<BenchShell> {
         ClientBootstrap(group: loop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let configuration = SSHClientConfiguration(

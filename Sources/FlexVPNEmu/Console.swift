@@ -21,7 +21,7 @@ struct Console: ParsableArguments {
     @Option(help: "The SSH port of the vty lines (0 or absent: no SSH). The host key is kept beside the startup-config.")
     var sshPort: Int = 0
 
-    @Flag(help: "No console line: only the vty lines and the servers, until SIGTERM; log lines go to standard output.")
+    @Flag(inversion: .prefixedNo, help: "No console line: only the vty lines and the servers, until SIGTERM; log lines go to standard output.")
     var headless = false
 
     @Option(help: "Run on a clock that moves only when told, with this random seed.")

@@ -11,12 +11,40 @@ struct FlexVPNEmu: ParsableCommand {
         discussion: """
             With no subcommand, starts the console: libedit when standard input is a terminal, \
             else a piped console that echoes what it reads and exits at end of input.
+
+            \(EnvironmentOptions.helpText)
             """,
-        subcommands: [Replay.self])
+        subcommands: [Replay.self, Health.self])
 
     @OptionGroup var console: Console
 
     func run() throws { try console.run() }
+
+    /// swift-argument-parser's `main`, with the options the environment supplies appended first.
+    static func main() {
+        let typed = Array(CommandLine.arguments.dropFirst())
+        let resolution: EnvironmentOptions.Resolution
+        do {
+            resolution = try EnvironmentOptions.resolve(arguments: typed, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            exit(withError: ValidationError("\(error)"))
+        }
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot(resolution.arguments)
+        } catch {
+            // A bad value from a variable is reported under its option's name: say where it came from.
+            if exitCode(for: error) != .success, !resolution.used.isEmpty {
+                FileHandle.standardError.write(Data("From the environment: \(resolution.used.joined(separator: " "))\n".utf8))
+            }
+            exit(withError: error)
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 struct Replay: ParsableCommand {

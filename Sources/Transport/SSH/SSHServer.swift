@@ -47,7 +47,9 @@ public final class SSHServer: @unchecked Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
+            // A TCP-level option: `socketOption(.tcp_nodelay)` would be SOL_SOCKET level, i.e. SO_DEBUG,
+            // which needs CAP_NET_ADMIN and made every connection of a non-root router close at once.
+            .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 engine.submit { device in
                     let c = device.config
