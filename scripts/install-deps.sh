@@ -19,6 +19,9 @@ if [ "${1:-}" = "--test" ]; then
     # Ansible (the `ansible` package bundles the cisco.ios and ansible.netcommon collections;
     # network_cli connects with ansible-pylibssh) and NAPALM's ios driver.
     python_packages+=(ansible ansible-pylibssh napalm)
+    # The training-lab tests: lab reports validated against their JSON schema; lab files read
+    # for their reference solutions.
+    python_packages+=(jsonschema pyyaml)
 fi
 
 missing=()
@@ -46,6 +49,7 @@ if [ ${#python_packages[@]} -gt 0 ]; then
         [ "$module" = scrapli ] && module="scrapli.driver.core"
         [ "$module" = ansible ] && module="ansible_collections.cisco.ios"
         [ "$module" = ansible-pylibssh ] && module="pylibsshext"
+        [ "$module" = pyyaml ] && module="yaml"
         .venv/bin/python -c "import $module" 2>/dev/null || need+=("$p")
     done
     if [ ${#need[@]} -gt 0 ]; then

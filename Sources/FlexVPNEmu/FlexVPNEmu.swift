@@ -12,7 +12,7 @@ struct FlexVPNEmu: ParsableCommand {
             With no subcommand, starts the console: libedit when standard input is a terminal, \
             else a piped console that echoes what it reads and exits at end of input.
             """,
-        subcommands: [Replay.self])
+        subcommands: [Replay.self, Labs.self])
 
     @OptionGroup var console: Console
 
