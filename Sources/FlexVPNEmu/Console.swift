@@ -57,6 +57,8 @@ struct Console: ParsableArguments {
         } catch {
             throw ValidationError("\(error)")
         }
+        // A lab loads a given --startup-config first (a class's users and vty lines).
+        let labBase = labDefinition != nil && startupConfig != nil ? (try? store.load()) ?? nil : nil
         let device: Device
         if let seed = deterministic ?? loaded?.deterministicSeed {
             device = Device(time: ManualTimeSource(), random: SeededRandom(seed: seed), startupStore: store)
@@ -87,7 +89,7 @@ struct Console: ParsableArguments {
         das.start()
         let report: String
         if let labDefinition {
-            report = startLab(labDefinition, engine: engine, store: store)
+            report = startLab(labDefinition, engine: engine, base: labBase)
         } else {
             report = loaded.map(host.apply) ?? host.loadStartupConfig()
         }
@@ -128,7 +130,7 @@ struct Console: ParsableArguments {
         } else {
             host.runConsole()
         }
-        engine.sync { device in LabSession.current(device)?.finish() }
+        engine.sync { device in _ = LabSession.current(device)?.finish() }
         telnet?.stop()
         ssh?.stop()
         try? das.stop().wait()
@@ -141,8 +143,7 @@ extension Console {
     /// Starts the lab on the device; returns what the console shows before its first prompt (the
     /// lab's story and tasks). A given `--startup-config` (a class's users and vty lines) loads
     /// first, under the lab's state.
-    private func startLab(_ definition: LabDefinition, engine: Engine, store: FileStartupConfigStore) -> String {
-        let base = startupConfig != nil ? (try? store.load()) ?? nil : nil
+    private func startLab(_ definition: LabDefinition, engine: Engine, base: String?) -> String {
         let name = student ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
         let reportPath = labReport
         let headless = self.headless

@@ -75,24 +75,24 @@ final class LabFileTests: XCTestCase {
     func testMalformedFilesAreRefusedWithTheirLine() {
         XCTAssertEqual(error("title: [unclosed\n"), "t.yaml:2: not valid YAML: did not find expected ',' or ']'")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    checks:\n      - session-vanished: {user: bob}\n"),
-                       "t.yaml:8: unknown check 'session-vanished' (the checks are: config-has, config-lacks, config-saved, "
+                       "t.yaml:9: unknown check 'session-vanished' (the checks are: config-has, config-lacks, config-saved, "
                        + "session-exists, session-gone, das-reply, stop-sent, command-used, show-matches)")
         XCTAssertEqual(error("title: T\nstory: S\ncolour: red\n" + scenario + "tasks: []\n"),
                        "t.yaml:3: the lab: unknown key 'colour' (expected one of: title, summary, story, scenario, events, tasks, solution)")
         XCTAssertEqual(error("title: T\n" + scenario + "tasks: []\n"), "t.yaml:1: the lab: 'story' is missing")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    checks:\n      - command-used: {pattern: 'show ('}\n"),
-                       "t.yaml:8: pattern: 'show (' is not a valid regular expression")
+                       "t.yaml:9: pattern: 'show (' is not a valid regular expression")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    checks:\n      - show-matches: {command: show lunch, pattern: x}\n"),
-                       "t.yaml:8: command: the router does not take the command 'show lunch'")
+                       "t.yaml:9: command: the router does not take the command 'show lunch'")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    requires: [b]\n    checks: [config-saved]\n"),
-                       "t.yaml:7: task 1: requires 'b', which is not an earlier task's id")
+                       "t.yaml:8: task 1: requires 'b', which is not an earlier task's id")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    points: lots\n    checks: [config-saved]\n"),
-                       "t.yaml:7: points must be a whole number from 0 to 1000")
+                       "t.yaml:8: points must be a whole number from 0 to 1000")
         XCTAssertEqual(error("title: T\nstory: S\nscenario: |\n  hostname R1\n  no such command\n  end\ntasks:\n  - title: A\n    checks: [config-saved]\n"),
-                       "t.yaml:3: scenario does not load:\n% scenario t, line 2:\nno such command\n"
-                       + "^\n% Invalid input detected at '^' marker.")
+                       "t.yaml:5: the scenario's line 2 does not load:\n% scenario t line 2:\nno such command\n"
+                       + "    ^\n% Invalid input detected at '^' marker.")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "events:\n  - at: 5\n    run: lab fly\ntasks:\n  - title: A\n    checks: [config-saved]\n"),
-                       "t.yaml:7: run: the router does not take the command 'lab fly'")
+                       "t.yaml:8: run: the router does not take the command 'lab fly'")
     }
 
     func testALabThatDoesNotLoadStartsNothing() {
@@ -132,11 +132,11 @@ final class LabGradingTests: XCTestCase {
         let out = h.type("lab check")
         XCTAssertEqual(out, """
             Lab das-setup: 0 of 4 tasks passed, 0 of 100 points
-             1  open    Turn AAA on                                           0/10
+             1  open    Turn AAA on                                             0/10
                   Hint: In global configuration mode (configure terminal), one command turns AAA on.
-             2  open    192.168.0.5 is a DAS client with its key              0/20
+             2  open    192.168.0.5 is a DAS client with its key                0/20
                   Hint: aaa server radius dynamic-author enters the DAS's own mode.
-             3  open    The DAS listens on UDP port 1812                      0/20
+             3  open    The DAS listens on UDP port 1812                        0/20
                   Hint: The port is set in the dynamic-author mode too.
              4  open    The RADIUS server's Disconnect-Request is acknowledged  0/50
                   Hint: A request with the wrong key is dropped without an answer; check the key is cisco.
@@ -263,9 +263,9 @@ final class LabReportTests: XCTestCase {
     func testClassTableTextCSVAndJUnit() throws {
         let reports = [report("alice", [true, true, true]), report("bob <b>", [true, false, false])]
         XCTAssertEqual(LabClassTable.text(reports), """
-            Student  Lab             Points  Percent  T1    T2    T3
+            Student  Lab             Points   Percent  T1    T2    T3
             alice    reauthenticate  100/100  100%     pass  pass  pass
-            bob <b>  reauthenticate  20/100  20%      pass  -     -
+            bob <b>  reauthenticate  20/100   20%      pass  -     -
             2 reports, 1 complete
 
             """)

@@ -47,7 +47,7 @@ public struct LabFileError: Error, CustomStringConvertible, Equatable {
 public enum LabFile {
     /// Parses and validates a lab file's text. `file` names it in errors; `name` is the lab's name.
     public static func parse(_ text: String, name: String, file: String) throws -> LabDefinition {
-        var reader = Reader(file: file)
+        let reader = Reader(file: file)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -220,8 +220,14 @@ private struct Reader {
         shell.recordsLabEvents = false
         let report = shell.apply(scenario)
         guard report.isEmpty else {
-            // A block scalar's text starts on the line after its key.
-            throw fail(node, "scenario does not load:\n" + report.trimmingCharacters(in: .newlines))
+            // The report names the scenario's own line (`% scenario t line 2:`); a block scalar's
+            // text starts on the line after its key, so that is the file's line key + N.
+            let text = report.trimmingCharacters(in: .newlines)
+            if case let .scalar(scalar) = node, scalar.style == .literal || scalar.style == .folded,
+               let match = text.firstMatch(of: /line (\d+):/), let n = Int(match.1), let key = node.mark?.line {
+                throw LabFileError(file: file, line: key + n, message: "the scenario's line \(n) does not load:\n" + text)
+            }
+            throw fail(node, "the scenario does not load:\n" + text)
         }
         return scenario
     }

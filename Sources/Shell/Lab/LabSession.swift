@@ -256,8 +256,9 @@ public final class LabSession {
         for (index, task) in definition.tasks.enumerated() {
             let state = stateWord(index)
             let earned = states[index].passed ? task.points : 0
-            out += String(format: "%2d  %-7@ %@  %d/%d\n", index + 1, state, task.title.padding(toLength: width, withPad: " ", startingAt: 0),
-                          earned, task.points)
+            let number = index < 9 ? " \(index + 1)" : "\(index + 1)"
+            out += number + "  " + state.padding(toLength: 7, withPad: " ", startingAt: 0) + " "
+                + task.title.padding(toLength: width, withPad: " ", startingAt: 0) + "  \(earned)/\(task.points)\n"
             if state == "open", let hint = task.hints.first { out += "      Hint: \(hint)\n" }
         }
         return out
