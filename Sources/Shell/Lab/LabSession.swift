@@ -77,8 +77,12 @@ public final class LabSession {
         shell.startSession()
         shell.setPrivilege(15)
         if let baseConfiguration { _ = shell.applyConfiguration(baseConfiguration, source: "startup-config") }
-        // The file was checked at load: its starting state applies cleanly.
+        // The file was checked at load: its starting state applies cleanly. What setting it up
+        // logs (`clock set`'s CLOCKUPDATE) is the lab's past, not shown (as at start).
+        let logging = device.consoleLogging
+        device.consoleLogging = false
         _ = shell.apply(definition.scenario)
+        device.consoleLogging = logging
         device.unsavedConfigChanges = false
         startTime = device.now
         device.labEvents.removeAll()
@@ -153,7 +157,11 @@ public final class LabSession {
 
     private func schedule(_ action: LabEventRule.Action, after seconds: Double) {
         guard let scheduler = device.accounting.scheduler else { return }
-        timers.append(scheduler.schedule(after: seconds) { [weak self] in self?.perform(action) })
+        // A timed action changes state without a student's event (a reconnected session): grade after it.
+        timers.append(scheduler.schedule(after: seconds) { [weak self] in
+            self?.perform(action)
+            self?.grade()
+        })
     }
 
     private func perform(_ action: LabEventRule.Action) {
