@@ -279,7 +279,7 @@ final class LabReportTests: XCTestCase {
         XCTAssertTrue(junit.contains("<testsuites name=\"flexvpn-emu labs\" tests=\"6\" failures=\"2\">"))
         XCTAssertTrue(junit.contains("<testsuite name=\"bob &lt;b&gt;/reauthenticate\" tests=\"3\" failures=\"2\">"))
         XCTAssertTrue(junit.contains("<testcase classname=\"reauthenticate.alice\" name=\"2. Disconnect, &quot;now&quot;\" time=\"120\"/>"))
-        XCTAssertTrue(junit.contains("<failure message=\"open\">0 of 30 points, 2 checks, 1 hints</failure>"))
+        XCTAssertTrue(junit.contains("<failure message=\"open\">0 of 30 points; attempts 2, hints 1</failure>"))
     }
 
     func testReportRoundTripsThroughJSON() throws {

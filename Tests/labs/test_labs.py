@@ -212,7 +212,7 @@ def test_class_script_serves_one_router_per_student(folder):
         assert started.returncode == 0, started.stderr
         roster = (folder / "roster.txt").read_text().splitlines()
         assert len(roster) == 2
-        passwords = {line.split()[0]: line.split()[5] for line in roster}
+        passwords = {line.split()[0]: line.split()[6] for line in roster}
 
         async def session(user, port, commands):
             deadline = time.monotonic() + 20

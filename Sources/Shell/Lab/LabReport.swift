@@ -141,8 +141,8 @@ public enum LabClassTable {
                     out += head + "/>\n"
                 } else {
                     out += head + ">\n"
-                    out += "      <failure message=\"\(task.state)\">\(task.points) of \(task.maxPoints) points, "
-                        + "\(task.attempts) checks, \(task.hintsUsed) hints</failure>\n"
+                    out += "      <failure message=\"\(task.state)\">\(task.points) of \(task.maxPoints) points; "
+                        + "attempts \(task.attempts), hints \(task.hintsUsed)</failure>\n"
                     out += "    </testcase>\n"
                 }
             }
