@@ -39,10 +39,13 @@ start() {
         mkdir -p "$home"
         local password
         password=$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')
-        # The student's login and the vty lines; the lab's state loads on top of this.
+        # The student's login and the vty lines; the lab's state loads on top of this. The vty
+        # lines' privilege level 15 lands the student at `#` with or without the lab's AAA.
         cat >"$home/startup-config" <<CONFIG
+enable secret $password
 username $student privilege 15 secret $password
 line vty 0 4
+ privilege level 15
  login local
  transport input ssh
 CONFIG

@@ -206,7 +206,7 @@ def test_class_script_serves_one_router_per_student(folder):
 
     base = random.randint(20000, 40000)
     env = dict(ENV, FLEXVPN_BINARY=BINARY, BASE_PORT=str(base))
-    started = subprocess.run([str(ROOT / "scripts" / "class.sh"), "start", "das-setup", str(folder), "ann", "ben"],
+    started = subprocess.run([str(ROOT / "scripts" / "class.sh"), "start", "reauthenticate", str(folder), "ann", "ben"],
                              capture_output=True, text=True, env=env, timeout=60)
     try:
         assert started.returncode == 0, started.stderr
@@ -229,18 +229,24 @@ def test_class_script_serves_one_router_per_student(folder):
                 return [(await conn.run(c)).stdout for c in commands]
 
         ann = asyncio.run(session("ann", base, ["show lab"]))
-        assert ann[0].startswith("Lab das-setup: Configure the Dynamic Authorization Server")
-        # ben grades his lab over SSH: his report counts the check, ann's does not.
+        assert ann[0].startswith("Lab reauthenticate: Enforce reauthentication")
+        # ben, at `#` over SSH despite the lab's AAA, looks the session up, then disconnects it
+        # with radclient from this machine to his router's own DAS address (router 2: 127.0.1.2).
+        ben = asyncio.run(session("ben", base + 1, ["show aaa user 41"]))
+        assert "L2L433010101ZO2L4C0A8CA02ZH119404ZP37" in ben[0]
+        reply = subprocess.run(["radclient", "-x", "-r", "1", "-t", "3", "127.0.1.2:3799", "disconnect", "cisco"],
+                               input='User-Name = "pskuser2.g1.engdt.com"\n', capture_output=True, text=True,
+                               timeout=30).stdout
+        assert "Received Disconnect-ACK" in reply
         ben = asyncio.run(session("ben", base + 1, ["lab check"]))
-        assert "Lab das-setup: 0 of 4 tasks passed, 0 of 100 points" in ben[0]
+        assert "Lab reauthenticate: 2 of 3 tasks passed, 70 of 100 points" in ben[0]
     finally:
         stopped = subprocess.run([str(ROOT / "scripts" / "class.sh"), "stop", str(folder)],
                                  capture_output=True, text=True, env=env, timeout=60)
     assert stopped.returncode == 0, stopped.stderr
-    assert stopped.stdout.splitlines()[1].startswith("ann ")
-    assert stopped.stdout.splitlines()[2].startswith("ben ")
-    for student, attempts in (("ann", 0), ("ben", 1)):
+    assert stopped.stdout.splitlines()[1].split()[:3] == ["ann", "reauthenticate", "0/100"]
+    assert stopped.stdout.splitlines()[2].split()[:3] == ["ben", "reauthenticate", "70/100"]
+    for student, points in (("ann", 0), ("ben", 70)):
         report = json.loads((folder / "reports" / f"{student}.json").read_text())
         jsonschema.validate(report, SCHEMA)
-        assert report["final"] and report["student"] == student
-        assert report["tasks"][0]["attempts"] == attempts
+        assert report["final"] and report["student"] == student and report["points"] == points
