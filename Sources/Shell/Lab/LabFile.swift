@@ -41,7 +41,8 @@ public struct LabFileError: Error, CustomStringConvertible, Equatable {
     public var file: String
     public var line: Int
     public var message: String
-    public var description: String { "\(file):\(line): \(message)" }
+    /// `FILE:LINE: message`; without a line (the file cannot be read) `FILE: message`.
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
 
 public enum LabFile {
