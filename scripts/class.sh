@@ -42,6 +42,9 @@ start() {
         # The student's login and the vty lines; the lab's state loads on top of this. The vty
         # lines' privilege level 15 lands the student at `#` with or without the lab's AAA.
         cat >"$home/startup-config" <<CONFIG
+banner motd #
+Training lab: type show lab for the exercise, lab check to grade it, lab hint for help.
+#
 enable secret $password
 username $student privilege 15 secret $password
 line vty 0 4

@@ -229,7 +229,7 @@ def test_class_script_serves_one_router_per_student(folder):
                 return [(await conn.run(c)).stdout for c in commands]
 
         ann = asyncio.run(session("ann", base, ["show lab"]))
-        assert ann[0].startswith("Lab reauthenticate: Enforce reauthentication")
+        assert "Lab reauthenticate: Enforce reauthentication" in ann[0]
         # ben, at `#` over SSH despite the lab's AAA, looks the session up, then disconnects it
         # with radclient from this machine to his router's own DAS address (router 2: 127.0.1.2).
         ben = asyncio.run(session("ben", base + 1, ["show aaa user 41"]))
