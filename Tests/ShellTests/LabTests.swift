@@ -212,18 +212,28 @@ final class LabGradingTests: XCTestCase {
     func testFreeResourcesNeedsOnePod() throws {
         let h = try LabHarness("free-resources")
         h.type("configure terminal\naaa server radius dynamic-author\nauth-type any\nend")
-        h.type("lab pod user-name pskuser4.g2.engdt.com")
-        h.type("lab pod user-name pskuser5.g2.engdt.com user-name pskuser6.g2.engdt.com")
-        // Freed, but with two PODs.
-        XCTAssertEqual(h.states, ["passed", "passed", "open"])
-        h.type("lab reset")
-        XCTAssertEqual(h.states, ["open", "open", "waiting"])
-        XCTAssertEqual(h.device.sessions.count, 5)
-        XCTAssertNil(h.device.config.dynamicAuthor?.authType == .any ? 1 : nil)
-        h.type("configure terminal\naaa server radius dynamic-author\nauth-type any\nend")
         h.type("lab pod user-name pskuser4.g2.engdt.com user-name pskuser5.g2.engdt.com user-name pskuser6.g2.engdt.com")
-        XCTAssertEqual(h.states, ["passed", "passed", "passed"])
-        XCTAssertEqual(h.device.sessions.count, 2)
+        XCTAssertEqual(h.states, ["passed", "passed", "open", "open"])
+        h.type("lab pod user-name pskuser7.g1.engdt.com")
+        // Freed, but with two PODs.
+        XCTAssertEqual(h.states, ["passed", "passed", "passed", "open"])
+        h.type("lab reset")
+        XCTAssertEqual(h.states, ["open", "open", "open", "waiting"])
+        XCTAssertEqual(h.device.sessions.count, 6)
+        XCTAssertEqual(h.device.config.dynamicAuthor?.authType, .all)
+        h.type("configure terminal\naaa server radius dynamic-author\nauth-type any\nend")
+        h.type("lab pod user-name pskuser4.g2.engdt.com user-name pskuser5.g2.engdt.com user-name pskuser6.g2.engdt.com user-name pskuser7.g1.engdt.com")
+        XCTAssertEqual(h.states, ["passed", "passed", "passed", "passed"])
+        XCTAssertEqual(h.device.sessions.all.compactMap(\.userName), ["pskuser1.g1.engdt.com", "pskuser2.g1.engdt.com"])
+    }
+
+    func testOlderThanFollowsTheClock() throws {
+        let h = try LabHarness("free-resources")
+        // Nothing is disconnected, but after 8 hours every session is older than the limit.
+        h.type("lab clock advance 28800")
+        h.type("lab check")
+        XCTAssertEqual(h.states, ["open", "open", "open", "waiting"])
+        XCTAssertEqual(LabChecks.matchingSessions(h.device, LabSessionFilter(olderThan: 28800)), 6)
     }
 
     func testTroubleshootSolution() throws {

@@ -5,12 +5,7 @@ import Renderers
 /// Evaluates the check vocabulary against the device: its running-config and startup-config, its
 /// live sessions, and the events it recorded (`LabEventLog`) since a task opened.
 enum LabChecks {
-    static func regex(_ pattern: String) -> Regex<AnyRegexOutput>? { try? Regex(pattern) }
-
-    static func text(_ text: String, matches pattern: String) -> Bool {
-        guard let regex = regex(pattern) else { return false }
-        return text.contains(regex)
-    }
+    static func text(_ text: String, matches pattern: LabPattern) -> Bool { pattern.matches(text) }
 
     static func session(_ session: Session, matches filter: LabSessionFilter, now: Double) -> Bool {
         if let older = filter.olderThan, now - session.startTime < older { return false }
@@ -70,7 +65,7 @@ enum LabChecks {
         return matcher.matches(client: client, request: request, reply: reply, errorCause: cause, ended: ended)
     }
 
-    static func commandMatches(_ pattern: String, _ event: LabEventLog.Event) -> Bool {
+    static func commandMatches(_ pattern: LabPattern, _ event: LabEventLog.Event) -> Bool {
         guard case let .command(text, _) = event else { return false }
         return self.text(text, matches: pattern)
     }
@@ -84,7 +79,7 @@ enum LabChecks {
 
     /// A running-config line, compared without indentation; inside `section` (a top-level line)
     /// when given.
-    static func configHolds(_ device: Device, line: String?, pattern: String?, section: String?) -> Bool {
+    static func configHolds(_ device: Device, line: String?, pattern: LabPattern?, section: String?) -> Bool {
         var header: String?
         var found = false
         RunningConfigRenderer.body(device) { text in

@@ -73,7 +73,7 @@ public struct LabIdentification: Sendable, Equatable {
 public struct LabSessionFilter: Sendable, Equatable {
     public var user: String?
     /// A regular expression the user name must contain a match of.
-    public var userPattern: String?
+    public var userPattern: LabPattern?
     public var auditSessionId: String?
     public var peer: IPv4Address?
     public var framedIP: IPv4Address?
@@ -112,7 +112,7 @@ public struct LabDASMatcher: Sendable, Equatable {
 
 /// An event a `command-used … before:` must precede.
 public enum LabEventMatcher: Sendable, Equatable {
-    case command(pattern: String)
+    case command(pattern: LabPattern)
     case dasReply(LabDASMatcher)
 }
 
@@ -121,7 +121,7 @@ public enum LabEventMatcher: Sendable, Equatable {
 public enum LabCheck: Sendable, Equatable {
     /// `config-has` / `config-lacks`: a running-config line (compared without its indentation),
     /// or a regular expression, optionally only inside a section (`aaa server radius dynamic-author`).
-    case configHas(line: String?, pattern: String?, section: String?, present: Bool)
+    case configHas(line: String?, pattern: LabPattern?, section: String?, present: Bool)
     /// `config-saved`: the startup-config holds what the running-config would save.
     case configSaved
     /// `session-exists` (at least `count`, or exactly `count` when `exactly`) / `session-gone`.
@@ -132,11 +132,30 @@ public enum LabCheck: Sendable, Equatable {
     /// `stop-sent`: an accounting Stop left for a matching session (with this Acct-Terminate-Cause).
     case stopSent(LabSessionFilter, terminateCause: UInt32?)
     /// `command-used`: a command matching `pattern` was run (before the first `before` event, if given).
-    case commandUsed(pattern: String, before: LabEventMatcher?)
+    case commandUsed(pattern: LabPattern, before: LabEventMatcher?)
     /// `show-matches`: a show command's output has a line matching `pattern` (`absent`: has none).
-    case showMatches(command: String, pattern: String, absent: Bool)
+    case showMatches(command: String, pattern: LabPattern, absent: Bool)
 
     /// The names a lab file may use, for error messages.
     public static let names = ["config-has", "config-lacks", "config-saved", "session-exists", "session-gone",
                                "das-reply", "stop-sent", "command-used", "show-matches"]
+}
+
+/// A regular expression of a lab file, compiled once when the file loads (grading runs after
+/// every event, so it must not compile patterns again). `Regex` is not `Sendable`; a compiled one
+/// is only read, and only on the device's serial owner, after the file was loaded.
+public struct LabPattern: @unchecked Sendable, Equatable {
+    public let text: String
+    let regex: Regex<AnyRegexOutput>
+
+    /// Nil when `text` is not a valid regular expression.
+    public init?(_ text: String) {
+        guard let regex = try? Regex(text) else { return nil }
+        self.text = text
+        self.regex = regex
+    }
+
+    public static func == (a: LabPattern, b: LabPattern) -> Bool { a.text == b.text }
+
+    func matches(_ subject: String) -> Bool { subject.contains(regex) }
 }

@@ -163,10 +163,10 @@ private struct Reader {
         return try items.map { try string($0, what) }
     }
 
-    func pattern(_ node: Node, _ what: String) throws -> String {
+    func pattern(_ node: Node, _ what: String) throws -> LabPattern {
         let text = try string(node, what)
-        guard (try? Regex(text)) != nil else { throw fail(node, "\(what): '\(text)' is not a valid regular expression") }
-        return text
+        guard let pattern = LabPattern(text) else { throw fail(node, "\(what): '\(text)' is not a valid regular expression") }
+        return pattern
     }
 
     /// An EXEC command the router's grammar takes (in privileged EXEC, with AAA on).
