@@ -4,7 +4,8 @@ extension IOSShell {
     /// A fresh device and shell for one transcript: a clock that moves only when told (IOS's
     /// Mar 1 1993 epoch, or `! replay: clock EPOCH-SECONDS`), a seeded random source
     /// (`! replay: seed N`, else the scenario's seed, else 1), an in-memory startup-config
-    /// (`write memory` then `reload` works), and optionally `! replay: scenario NAME|PATH`.
+    /// (`write memory` then `reload` works), and optionally `! replay: scenario NAME|PATH` or
+    /// `! replay: lab NAME|PATH` (a training lab, graded live).
     public static func replaySession(_ settings: ReplaySettings) -> ReplaySession {
         let lab = settings["lab"].flatMap { try? LabFile.load($0) }
         let scenario = lab?.scenario ?? settings["scenario"].flatMap { try? Scenario.load($0) }
