@@ -163,6 +163,37 @@ def test_wrong_key_is_silent_and_grades_nothing(folder):
     assert report["points"] == 0 and report["tasks"][0]["attempts"] == 1
 
 
+def test_timed_event_on_the_real_clock_grades_without_the_student(folder):
+    """A lab on the host's clock: its event fires from the engine's timer 1 s after the start,
+    the task passes with no command typed, and the report says so before the program ends."""
+    lab_file = folder / "timed.yaml"
+    lab_file.write_text("""title: Timed
+story: A client connects after a second.
+scenario: |
+  hostname R1
+  end
+events:
+  - at: 1
+    run: lab session connect bob peer 192.168.202.9
+tasks:
+  - title: bob is connected
+    checks:
+      - session-exists: {user: bob, peer: 192.168.202.9}
+""")
+    lab = PipedLab(lab_file, folder)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if lab.report.exists() and json.loads(lab.report.read_text())["points"] == 1:
+            break
+        time.sleep(0.1)
+    report = json.loads(lab.report.read_text())
+    assert report["tasks"][0]["state"] == "passed" and report["tasks"][0]["passed_after_seconds"] >= 1
+    assert "%LAB-5-TASK_PASSED: Task 1 (bob is connected) passed, 1 points (1 of 1)" in lab.output
+    final = lab.finish()
+    jsonschema.validate(final, SCHEMA)
+    assert final["lab"] == "timed" and final["final"]
+
+
 def test_malformed_lab_file_starts_nothing(folder):
     bad = folder / "broken.yaml"
     bad.write_text("title: Broken\nstory: x\nscenario: seed-example\ntasks:\n  - title: A\n    checks:\n"
