@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssh", "0.15.1"..<"0.16.0"),
         // Deque: the log buffer's ring (already in the graph through swift-nio).
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // Lab files (Sources/Shell/Lab): YAML a trainer edits by hand, read with line numbers for errors.
+        .package(url: "https://github.com/jpsim/Yams", "6.2.2"..<"7.0.0"),
     ],
     targets: [
         // Pure RADIUS values: packets, attributes, dictionary, authenticators. No I/O.
@@ -40,7 +42,13 @@ let package = Package(
         // show outputs, running-config and debug lines, rendered from the model.
         .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
         // The IOS command grammar, the command table, modes, and transcript replay.
-        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS"]),
+        // The bundled training labs are YAML files compiled into the binary (embedInCode), so the
+        // executable needs no resource bundle beside it.
+        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS", .product(name: "Yams", package: "Yams")],
+                resources: [.embedInCode("Lab/Bundled/das-setup.yaml"), .embedInCode("Lab/Bundled/reauthenticate.yaml"),
+                            .embedInCode("Lab/Bundled/new-policy.yaml"), .embedInCode("Lab/Bundled/free-resources.yaml"),
+                            .embedInCode("Lab/Bundled/troubleshoot.yaml"),
+                            .embedInCode("Lab/lab-report.schema.json")]),
         // libedit's variadic calls wrapped for Swift.
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         // Sockets and terminals: SwiftNIO UDP for the DAS and accounting, libedit for the console.

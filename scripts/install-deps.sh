@@ -28,6 +28,8 @@ if [ "${1:-}" = "--test" ]; then
     # deploy/containerlab/, the Kubernetes manifests with kubernetes-validate (its wheel carries
     # the Kubernetes schemas, so it works offline).
     python_packages+=(jsonschema pyyaml kubernetes-validate)
+    # The training-lab tests validate lab reports against their JSON schema (jsonschema, above)
+    # and read lab files for their reference solutions (pyyaml).
 fi
 
 missing=()

@@ -157,6 +157,8 @@ public final class Device {
     public var onSessionConnected: ((Session) -> Void)?
     /// RADIUS accounting (Accounting/): requests in flight, per-session records, server counters.
     public let accounting = AccountingState()
+    /// What a training lab grades (Labs/): DAS answers, Stops sent, commands run.
+    public let labEvents = LabEventLog()
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {

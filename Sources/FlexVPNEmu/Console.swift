@@ -30,16 +30,35 @@ struct Console: ParsableArguments {
     @Option(help: "Start from a scenario: a shipped name (seed-example) or a scenario file.")
     var scenario: String?
 
+    @Option(help: "Start a training lab: a bundled name (`flexvpn-emu labs` lists them) or a lab file.")
+    var lab: String?
+
+    @Option(help: "With --lab: write the student's result here (JSON) after every change and at exit, atomically.")
+    var labReport: String?
+
+    @Option(help: "With --lab: the student's name in the report (default: the login name).")
+    var student: String?
+
     func run() throws {
         raiseOpenFileLimit()
         ProcessSignals.install(headless: headless)
         let store = FileStartupConfigStore(path: startupConfig ?? FileStartupConfigStore.defaultPath)
-        let loaded: Scenario?
+        // A lab file with an error stops here, before anything starts.
+        let labDefinition: LabDefinition?
         do {
-            loaded = try scenario.map(Scenario.load)
+            labDefinition = try lab.map(LabFile.load)
         } catch {
             throw ValidationError("\(error)")
         }
+        guard labDefinition == nil || scenario == nil else { throw ValidationError("give --lab or --scenario, not both") }
+        let loaded: Scenario?
+        do {
+            loaded = try labDefinition?.scenario ?? scenario.map(Scenario.load)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        // A lab loads a given --startup-config first (a class's users and vty lines).
+        let labBase = labDefinition != nil && startupConfig != nil ? (try? store.load()) ?? nil : nil
         let device: Device
         if let seed = deterministic ?? loaded?.deterministicSeed {
             device = Device(time: ManualTimeSource(), random: SeededRandom(seed: seed), startupStore: store)
@@ -68,7 +87,12 @@ struct Console: ParsableArguments {
         }
         let das = DASServer(engine: engine)
         das.start()
-        let report = loaded.map(host.apply) ?? host.loadStartupConfig()
+        let report: String
+        if let labDefinition {
+            report = startLab(labDefinition, engine: engine, base: labBase)
+        } else {
+            report = loaded.map(host.apply) ?? host.loadStartupConfig()
+        }
         if !report.isEmpty { try? FileHandle.standardOutput.write(contentsOf: Data(report.utf8)) }
         // A port already in use is logged before the first prompt (held until the console attaches).
         _ = try? das.settled().wait()
@@ -106,11 +130,39 @@ struct Console: ParsableArguments {
         } else {
             host.runConsole()
         }
+        engine.sync { device in _ = LabSession.current(device)?.finish() }
         telnet?.stop()
         ssh?.stop()
         try? das.stop().wait()
         _ = try? accounting.stop().wait()
         try? engine.shutdown()
+    }
+}
+
+extension Console {
+    /// Starts the lab on the device; returns what the console shows before its first prompt (the
+    /// lab's story and tasks). A given `--startup-config` (a class's users and vty lines) loads
+    /// first, under the lab's state.
+    private func startLab(_ definition: LabDefinition, engine: Engine, base: String?) -> String {
+        let name = student ?? ProcessInfo.processInfo.environment["USER"] ?? NSUserName()
+        let reportPath = labReport
+        let headless = self.headless
+        return engine.sync { device in
+            // The report is written as the startup-config is: a temporary file, fsync, rename.
+            let writer = reportPath.map { path in
+                let file = FileStartupConfigStore(path: path)
+                return { (json: String) in
+                    do {
+                        try file.save(json)
+                    } catch {
+                        FileHandle.standardError.write(Data("% Lab: cannot write the report \(path): \(error)\n".utf8))
+                    }
+                }
+            }
+            let session = LabSession.start(definition, on: device, student: name, baseConfiguration: base,
+                                           reportWriter: writer)
+            return headless ? "" : session.show() + "\nType `show lab` to read this again, `lab check` to grade, `lab hint` for help.\n\n"
+        }
     }
 }
 

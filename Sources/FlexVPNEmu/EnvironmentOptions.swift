@@ -27,6 +27,9 @@ enum EnvironmentOptions {
         Variable(name: "FLEXVPN_HEADLESS", option: "headless", isFlag: true),
         Variable(name: "FLEXVPN_DETERMINISTIC", option: "deterministic"),
         Variable(name: "FLEXVPN_SCENARIO", option: "scenario"),
+        Variable(name: "FLEXVPN_LAB", option: "lab"),
+        Variable(name: "FLEXVPN_LAB_REPORT", option: "lab-report"),
+        Variable(name: "FLEXVPN_STUDENT", option: "student"),
     ]
 
     /// Subcommands that take the console's options (and so their variables).

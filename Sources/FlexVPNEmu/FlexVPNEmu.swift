@@ -14,7 +14,7 @@ struct FlexVPNEmu: ParsableCommand {
 
             \(EnvironmentOptions.helpText)
             """,
-        subcommands: [Replay.self, Health.self])
+        subcommands: [Replay.self, Health.self, Labs.self])
 
     @OptionGroup var console: Console
 

@@ -81,6 +81,11 @@ public final class IOSShell: ConsoleShell {
     var lastCommandRejected = false
     /// While a startup-config or scenario loads: IOS's per-command warnings stay quiet.
     var loadingConfiguration = false
+    /// Whether this shell's commands are a student's, for a lab to grade; false for the lab's own
+    /// shell (its starting state, timed events and `show` checks).
+    public var recordsLabEvents = true
+    /// The line's short name in lab events: `con0`, `vty0`.
+    var labLineName: String { line?.shortName ?? "con0" }
 
     let registry: CommandRegistry
 
@@ -333,6 +338,9 @@ public final class IOSShell: ConsoleShell {
             device.noteConfigChange(by: lineName)
             if mode.isConfiguration { configChangedInConfigMode = true }
         }
+        if recordsLabEvents, !context.rejected {
+            device.recordLabEvent(.command(text: LabCommandText.canonical(captures), line: labLineName))
+        }
         return context.finish()
     }
 
@@ -385,6 +393,7 @@ public final class IOSShell: ConsoleShell {
     func leaveConfiguration() {
         mode = .privilegedExec
         device.syslog(facility: "SYS", severity: 5, mnemonic: "CONFIG_I", "Configured from \(configuredFrom)")
+        if recordsLabEvents { device.recordLabEvent(.configured(line: labLineName)) }
     }
 
     func finish() { isFinished = true }

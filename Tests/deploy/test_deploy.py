@@ -21,9 +21,6 @@ CLAB = ROOT / "deploy" / "containerlab"
 KUBE = ROOT / "deploy" / "kubernetes"
 BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
 IMAGE_PORTS = {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp"}
-# The training labs' --lab-report (issue 12, built on its own branch) names this variable; the
-# Kubernetes manifests set it already so each router's report lands in the shared volume.
-PENDING_VARIABLES = {"FLEXVPN_LAB_REPORT"}
 # The Kubernetes release whose schemas the manifests are checked against (kubernetes-validate's wheel).
 KUBERNETES_VERSION = "1.32.0"
 
@@ -144,7 +141,7 @@ def test_the_statefulset_runs_the_image_with_its_config_volume_reports_and_start
     ports = {f"{p['containerPort']}/{p['protocol'].lower()}" for p in router["ports"]}
     assert ports <= IMAGE_PORTS
     env = {e["name"] for e in router["env"] if e["name"].startswith("FLEXVPN_")}
-    assert env - known_variables() <= PENDING_VARIABLES, env - known_variables()
+    assert env <= known_variables(), env - known_variables()
     mounts = {m["mountPath"]: m["name"] for m in router["volumeMounts"]}
     assert mounts["/config"] in {t["metadata"]["name"] for t in statefulset["spec"]["volumeClaimTemplates"]}
     reports = next(v for v in pod["volumes"] if v["name"] == mounts["/reports"])

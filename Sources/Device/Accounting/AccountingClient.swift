@@ -203,7 +203,12 @@ extension Device {
         }
         switch request.status {
         case .start: accounting.records[request.session.uniqueId]?.startSent = true
-        case .stop, .interimUpdate: break
+        case .stop:
+            recordLabEvent(.accountingStop(session: LabEventLog.SessionSummary(request.session),
+                                           terminateCause: request.attributes.first {
+                                               $0.type == RADIUSAttributeType.acctTerminateCause
+                                           }?.integerValue ?? 0))
+        case .interimUpdate: break
         }
         if debug.radiusAccounting {
             let tag = request.tag

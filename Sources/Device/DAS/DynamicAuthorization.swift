@@ -122,6 +122,8 @@ extension Device {
                                  attributes: [.integer(RADIUSAttributeType.errorCause,
                                                        DASErrorCause.unsupportedService.rawValue)])
             das.statistics.coaNAKs += 1
+            recordLabEvent(.dasReply(client: source.ip, request: .coaRequest, reply: .coaNAK,
+                                     errorCause: DASErrorCause.unsupportedService.rawValue, ended: []))
         } else {
             reply = disconnect(request, scan, settings, source: source, localPort: localPort)
         }
@@ -205,6 +207,8 @@ extension Device {
             lines.append("POD: Sending NAK from port \(localPort) to \(source.ip)/\(source.port)")
             if podDebug { debugLog(lines: lines) }
             das.statistics.disconnectNAKs += 1
+            recordLabEvent(.dasReply(client: source.ip, request: .disconnectRequest, reply: .disconnectNAK,
+                                     errorCause: cause.rawValue, ended: []))
             return RADIUSPacket(code: .disconnectNAK, identifier: identifier, attributes: attributes)
         }
 
@@ -256,6 +260,8 @@ extension Device {
             hook(ended.count > 1 ? ended.sorted { $0.sessionId < $1.sessionId } : ended,
                  .radiusDisconnect(client: source.ip))
         }
+        recordLabEvent(.dasReply(client: source.ip, request: .disconnectRequest, reply: .disconnectACK,
+                                 errorCause: nil, ended: ended.map(LabEventLog.SessionSummary.init)))
         return RADIUSPacket(code: .disconnectACK, identifier: identifier)
     }
 

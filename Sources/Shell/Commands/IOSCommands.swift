@@ -3,7 +3,7 @@ public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
-            + lineCommands + accessListCommands + loginCommands + sshCommands
+            + lineCommands + accessListCommands + loginCommands + sshCommands + trainingLabCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.

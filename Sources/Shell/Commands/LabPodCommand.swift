@@ -36,27 +36,43 @@ enum LabPod {
         guard let from = ctx.ipv4("from") ?? defaultPeer(device) else {
             return "% Lab: no lab RADIUS peer configured; give one with `from A.B.C.D`\n"
         }
-        var attributes: [RADIUSAttribute] = []
-        for capture in ctx.captures {
-            switch capture.name {
-            case "audit": attributes.append(.ciscoAVPair("audit-session-id=" + capture.text))
-            case "user": attributes.append(.string(RADIUSAttributeType.userName, capture.text))
-            case "acct": attributes.append(.string(RADIUSAttributeType.acctSessionId, capture.text))
-            case "framed":
-                if let address = IPv4Address(capture.text) { attributes.append(.ipv4(RADIUSAttributeType.framedIPAddress, address)) }
-            case "calling": attributes.append(.string(RADIUSAttributeType.callingStationId, capture.text))
-            case "skey": attributes.append(.string(RADIUSAttributeType.ciscoSessionKey, capture.text))
-            case "nas":
-                if let address = IPv4Address(capture.text) { attributes.append(.ipv4(RADIUSAttributeType.nasIPAddress, address)) }
-            default: break
-            }
+        // The values' capture names (the keywords are captured too, under their own names).
+        let names = ["audit": "audit-session-id", "user": "user-name", "acct": "acct-session-id", "framed": "framed-ip",
+                     "calling": "calling-station-id", "skey": "session-key", "nas": "nas-ip-address"]
+        let attributes = ctx.captures.compactMap { capture in
+            names[capture.name].flatMap { attribute(LabIdentification(name: $0, value: capture.text)) }
         }
         let secret = das.client(host: from.description)?.serverKey?.plain ?? das.serverKey?.plain ?? ""
+        return deliver(device: device, from: from, secret: secret, port: port, attributes: attributes)
+    }
+
+    /// A session-identification attribute, by `lab pod`'s keyword.
+    static func attribute(_ item: LabIdentification) -> RADIUSAttribute? {
+        switch item.name {
+        case "audit-session-id": return .ciscoAVPair("audit-session-id=" + item.value)
+        case "user-name": return .string(RADIUSAttributeType.userName, item.value)
+        case "acct-session-id": return .string(RADIUSAttributeType.acctSessionId, item.value)
+        case "framed-ip":
+            return IPv4Address(item.value).map { .ipv4(RADIUSAttributeType.framedIPAddress, $0) }
+        case "calling-station-id": return .string(RADIUSAttributeType.callingStationId, item.value)
+        case "session-key": return .string(RADIUSAttributeType.ciscoSessionKey, item.value)
+        case "nas-ip-address":
+            return IPv4Address(item.value).map { .ipv4(RADIUSAttributeType.nasIPAddress, $0) }
+        default: return nil
+        }
+    }
+
+    /// A Disconnect-Request signed with `secret` from a simulated DAC at `from`, to the DAS's
+    /// `port`: decided by the same code as a datagram on the socket. Nothing answers when the DAS
+    /// listens on another port (or not at all), as with a real packet.
+    static func deliver(device: Device, from: IPv4Address, secret: String, port: UInt16,
+                        attributes: [RADIUSAttribute]) -> String {
         var packet = RADIUSPacket(code: .disconnectRequest, identifier: UInt8(truncatingIfNeeded: device.random.next()),
                                   attributes: attributes)
         let bytes = RADIUSAuth.signRequest(&packet, secret: secret)
         let sourcePort = UInt16(device.random.int(in: 49152...65535))
-        guard let reply = device.handleDASDatagram(bytes, from: (from, sourcePort), localPort: port),
+        guard device.config.dasPort == port,
+              let reply = device.handleDASDatagram(bytes, from: (from, sourcePort), localPort: port),
               let answer = try? RADIUSPacket.decode(reply) else {
             return "% Lab: Disconnect-Request id \(packet.identifier) from \(from):\(sourcePort) got no reply (discarded)\n"
         }
