@@ -83,14 +83,25 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private let pager: TerminalPager
     /// False without a terminal: no key to wait for, so no paging.
     private var pages = false
+    /// False for a line a program types into (piped input, replay): its output is never paged.
+    private let pagesOutput: Bool
+    /// The terminal type libedit draws for (nil: `TERM`'s terminal).
+    private let terminalType: String?
+    /// Called on the console thread each time the line waits for input (see `whenIdle`).
+    private var idleObserver: (@Sendable (IdleState) -> Void)?
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
     /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
     /// `io`: the terminal (standard input and output by default); `signals` false for every
     /// terminal but the process's own; `restartsAfterExit` false for a vty, whose session ends
     /// with `exit`.
+    /// `pagesOutput` false: no `--More--` (a line driven by a program); `terminalType`: what
+    /// libedit draws for instead of `TERM`'s terminal.
     public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10,
-                io: TerminalFDs = .standard, signals: Bool = true, restartsAfterExit: Bool = true) {
+                io: TerminalFDs = .standard, signals: Bool = true, restartsAfterExit: Bool = true,
+                pagesOutput: Bool = true, terminalType: String? = nil) {
+        self.pagesOutput = pagesOutput
+        self.terminalType = terminalType
         self.shell = ShellReference(shell: shell)
         self.executor = executor
         self.historySize = max(1, historySize)
@@ -109,6 +120,42 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             pending.resize = true
             if pending.running { wakePipe?.wake() }
         }
+    }
+
+    /// What the line is at when it waits for input: every key written so far has been read
+    /// (`consumed` input bytes) and every output it caused has been written to the terminal.
+    public struct IdleState: Sendable {
+        /// Input bytes read so far (keys, and answers read without echo).
+        public var consumed: Int
+        /// The text typed on the line and kept by the editor (after `?`); "" at a password.
+        public var typed: String
+    }
+
+    /// Calls `observer` on the console thread each time the line is about to wait for input,
+    /// after its output was written: a program typing into the line (`DrivenLine`) learns from it
+    /// which output belongs to which keys. Set before `run()`.
+    public func whenIdle(_ observer: @escaping @Sendable (IdleState) -> Void) {
+        idleObserver = observer
+    }
+
+    /// The program typing into the line has no more keys: the next time the line would wait for
+    /// input, `run()` ends as at end of input. Any thread.
+    public func endInput() {
+        lock.withLock {
+            pending.inputEnded = true
+            wakePipe?.wake()
+        }
+    }
+
+    /// At the point of waiting for input: tells the observer, and says whether the input ended.
+    /// Console thread.
+    private func idle(consumed: Int, typed: String) -> Bool {
+        if lock.withLock({ pending.inputEnded }) { return true }
+        if let idleObserver {
+            fflush(nil)   // libedit's buffered output belongs before the observer's marker
+            idleObserver(IdleState(consumed: consumed, typed: typed))
+        }
+        return false
     }
 
     /// True when standard input and output are both terminals: the case for this console
@@ -131,6 +178,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             out.write("% Cannot start the line editor\n")
             return
         }
+        if let terminalType { _ = cle_set_terminal(editor, terminalType) }
         if let idleTimeout, isTerminal {
             cle_set_idle_timeout(editor, Int32(min(idleTimeout * 1000, 2_000_000_000)))
             pager.idleTimeout = Int32(min(idleTimeout * 1000, 2_000_000_000))
@@ -142,6 +190,14 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             return Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()
                 .handleKey(action: action, key: key)
         })
+        if idleObserver != nil {
+            cle_set_idle(editor, { context, consumed in
+                guard let context else { return 1 }
+                let console = Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()
+                let typed = console.editor.map { console.currentLine($0).text } ?? ""
+                return console.idle(consumed: Int(consumed), typed: typed) ? 1 : 0
+            })
+        }
         for action in KeyAction.allCases { cle_bind(editor, action.key, action.rawValue) }
         cle_bind_builtin(editor, "^W", "ed-delete-prev-word")
         cle_bind_builtin(editor, "^U", "vi-kill-line-prev")
@@ -149,7 +205,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         loadedHistory = []
 
         lock.withLock { pending.running = isTerminal }
-        pages = isTerminal
+        pages = isTerminal && pagesOutput
         quietInput = QuietInput(fd: io.input)
         defer {
             quietInput.restore()
@@ -427,6 +483,13 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 }
                 wait = Int32(min(left * 1000 + 1, 2_000_000_000))
             }
+            if idleObserver != nil, let editor {
+                // A driven line: report the wait, as libedit's read function does.
+                var now = fds
+                if poll(&now, nfds_t(now.count), 0) == 0, idle(consumed: cle_consumed(editor), typed: "") {
+                    return .endOfInput
+                }
+            }
             let ready = poll(&fds, nfds_t(fds.count), wait)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -449,6 +512,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return .endOfInput
             }
+            if n == 1, let editor { cle_add_consumed(editor, 1) }
             if n == 0 { return typed.isEmpty ? .endOfInput : .line(String(decoding: typed, as: UTF8.self)) }
             if let idleTimeout { deadline = Self.monotonicSeconds() + idleTimeout }
             if oneKey, byte != 0x03 {
@@ -529,6 +593,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         var lines: [String] = []
         /// The window size changed: libedit must read it again.
         var resize = false
+        /// `endInput()` was called: the next wait for input ends the session.
+        var inputEnded = false
     }
 }
 
