@@ -362,3 +362,7 @@ int cle_set_terminal(cle_editor *e, const char *type) {
     pthread_mutex_unlock(&create_lock);
     return result;
 }
+
+int cle_quiet_between_lines(cle_editor *e) {
+    return el_set(e->el, EL_SETTY, "-x", "-echo", "-icanon", "-isig", "-iexten", "-ixon", NULL);
+}

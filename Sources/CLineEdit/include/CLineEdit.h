@@ -105,6 +105,10 @@ void cle_set_idle(cle_editor *editor, cle_idle_fn idle);
 /* Input bytes read outside libedit (a password read by the caller) count as consumed too. */
 void cle_add_consumed(cle_editor *editor, long count);
 long cle_consumed(cle_editor *editor);
+/* Between lines (libedit's "execute" mode, which el_init and every returned line set) the tty
+   stays quiet: no echo, no line editing, no signals, no flow control. Keys a program typed ahead
+   then wait untouched for the editor, which echoes them at the next prompt. */
+int cle_quiet_between_lines(cle_editor *editor);
 /* The terminal type libedit draws for ("vt100"), instead of the one TERM names. */
 int cle_set_terminal(cle_editor *editor, const char *type);
 

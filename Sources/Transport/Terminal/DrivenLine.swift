@@ -98,6 +98,9 @@ public final class DrivenLine: @unchecked Sendable {
     /// ended (the keys are then dropped).
     @discardableResult
     public func type(_ bytes: [UInt8]) -> Bool {
+        // Not before the editor first waits for a key: until then libedit's set-up has the tty
+        // echoing and editing lines itself.
+        condition.wait { idleMarkers > 0 || ended || consoleDone }
         var offset = 0
         while offset < bytes.count {
             if condition.withLock({ ended || consoleDone }) { return false }

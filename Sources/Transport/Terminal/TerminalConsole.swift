@@ -191,6 +191,9 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 .handleKey(action: action, key: key)
         })
         if idleObserver != nil {
+            // A program types ahead into this line: keys that arrive between lines must reach
+            // libedit as they were typed, not be echoed or edited by the tty.
+            _ = cle_quiet_between_lines(editor)
             cle_set_idle(editor, { context, consumed in
                 guard let context else { return 1 }
                 let console = Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()
