@@ -41,8 +41,8 @@ import Darwin
 /// text, prints a newline and the queued lines, and returns CC_REDISPLAY so libedit draws the
 /// prompt and the partial line again below them, cursor where it was (IOS `logging synchronous`).
 /// Lines queued while a command runs are shown after the next prompt is drawn, then the prompt
-/// is drawn again, as IOS shows `%SYS-5-CONFIG_I` after `end`. Before `run()` starts and after
-/// it returns, lines are written straight away.
+/// is drawn again, as IOS shows `%SYS-5-CONFIG_I` after `end`. Lines from before `run()` starts
+/// wait for the first prompt; after it returns, lines are written straight away.
 ///
 /// `@unchecked Sendable`: the only state touched from other threads is `pending` (guarded by
 /// `lock`), `wakePipe` (immutable file descriptors) and `outputQueue` (its own lock); everything else is used by the console
@@ -207,7 +207,14 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         cle_bind_builtin(editor, "^R", "ed-redisplay")
         loadedHistory = []
 
-        lock.withLock { pending.running = isTerminal }
+        lock.withLock {
+            pending.started = true
+            pending.running = isTerminal
+            if !isTerminal, !pending.lines.isEmpty {
+                out.write(Self.text(of: pending.lines))
+                pending.lines = []
+            }
+        }
         pages = isTerminal && pagesOutput
         quietInput = QuietInput(fd: io.input)
         defer {
@@ -281,7 +288,9 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     public func printAsync(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         lock.withLock {
-            if pending.running {
+            if pending.running || !pending.started {
+                // Before run() starts too: the lines come after the first prompt, which they
+                // interrupt (a startup-config's port that cannot be had, logged at start).
                 pending.lines.append(contentsOf: lines)
                 wakePipe?.wake()
             } else {
@@ -593,6 +602,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private struct PendingOutput {
         /// True while `run()` owns the terminal: lines are queued for the console thread.
         var running = false
+        /// False until `run()` starts: lines wait for the first prompt.
+        var started = false
         var lines: [String] = []
         /// The window size changed: libedit must read it again.
         var resize = false
