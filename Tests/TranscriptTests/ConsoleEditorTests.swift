@@ -214,6 +214,12 @@ final class ConsoleEditorTests: XCTestCase {
         XCTAssertEqual(shell.received, ["enable", "show clock"])
     }
 
+    func testPipedCRLFLineEndsAreOneEnterEach() {
+        let (shell, output) = piped(["enable\r", "\nshow clock\r\n"])
+        XCTAssertEqual(output, "Device>enable\nDevice#show clock\n*00:00:00.000 UTC Mon Mar 1 1993\nDevice#\n")
+        XCTAssertEqual(shell.received, ["enable", "show clock"])
+    }
+
     func testPipedConsoleEndsAtExitWhileItsInputStaysOpen() {
         let (shell, output) = piped(["exit\n"], closeInput: false)
         XCTAssertEqual(output, "Device>exit\n")

@@ -32,16 +32,33 @@ public enum PipedLine {
         // Reading blocks until input arrives, so it runs on its own thread: after `exit` the
         // console is over even while standard input stays open.
         Thread.detachNewThread {
+            var afterCR = false
             while true {
                 // availableData: an empty Data at end of file (and on a read error).
                 let data = input.availableData
                 if data.isEmpty { break }
-                guard line.type([UInt8](data)) else { return }
+                guard line.type(oneEnterPerLine([UInt8](data), afterCR: &afterCR)) else { return }
             }
             if line.waitUntilIdle() { line.endInput() }
         }
         line.waitUntilEnded()
         stream.finish(partial: line.takeOutput().partial)
+    }
+
+    /// A file's CR-LF line ends are one Enter each, not two (libedit takes CR and LF each as
+    /// Enter): the LF after a CR is dropped, also when a read ends between them.
+    static func oneEnterPerLine(_ bytes: [UInt8], afterCR: inout Bool) -> [UInt8] {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        for byte in bytes {
+            if byte == UInt8(ascii: "\n"), afterCR {
+                afterCR = false
+                continue
+            }
+            afterCR = byte == UInt8(ascii: "\r")
+            kept.append(byte)
+        }
+        return kept
     }
 
     /// Writes `text` to standard output at once (no buffering: the console is interactive).
