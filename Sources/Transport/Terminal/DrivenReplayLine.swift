@@ -69,13 +69,31 @@ public final class DrivenReplayLine: ReplayLine {
 
     public var typed: String { line.typed }
     public var isFinished: Bool { line.hasEnded }
-    public var prompt: String { (try? executor.sync { [shell] in shell.shell.prompt }) ?? "" }
-    public var echoesInput: Bool { (try? executor.sync { [shell] in shell.shell.echoesInput }) ?? true }
-    public var answersWithOneKey: Bool { (try? executor.sync { [shell] in shell.shell.answersWithOneKey }) ?? false }
+    public var prompt: String { shellState.prompt }
+    public var echoesInput: Bool { shellState.echoes }
+    public var answersWithOneKey: Bool { shellState.oneKey }
+
+    /// The shell's prompt and question state, asked of its owner once per wait of the line.
+    private var shellState: ShellState {
+        if let cached = cachedState { return cached }
+        let state = (try? executor.sync { [shell] in
+            ShellState(prompt: shell.shell.prompt, echoes: shell.shell.echoesInput, oneKey: shell.shell.answersWithOneKey)
+        }) ?? ShellState(prompt: "", echoes: true, oneKey: false)
+        cachedState = state
+        return state
+    }
+    private var cachedState: ShellState?
+
+    private struct ShellState: Sendable {
+        var prompt: String
+        var echoes: Bool
+        var oneKey: Bool
+    }
 
     /// The screen since the last call as text the replayer appends: the finished lines (the
     /// first one continues the line shown last), then the current line.
     private func shown() -> String {
+        cachedState = nil   // the keys (or the job) may have changed the shell's state
         let (lines, partial) = line.takeOutput()
         var pieces = lines + [partial]
         if pieces[0].hasPrefix(shownPartial) {
