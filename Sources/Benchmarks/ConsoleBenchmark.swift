@@ -1,6 +1,7 @@
 import Device
 import Foundation
 import Shell
+import Transport
 
 /// Console figures: time from exec to the first prompt with a 1,000-line startup-config, and
 /// the rate at which replay runs typed commands.

@@ -32,6 +32,8 @@ struct cle_editor {
     int idle_ms;            /* -1: wait for ever */
     int timed_out;
     int lead;   /* the keys read so far end inside a key sequence: a LEAD_* value */
+    cle_idle_fn idle;       /* called before blocking for input; non-zero ends the input */
+    long consumed;          /* input bytes read so far (by libedit and by cle_add_consumed) */
 };
 
 /* Where the keys read so far leave libedit's key sequence: the wake key must not land inside
@@ -95,6 +97,27 @@ static int read_char(EditLine *el, wchar_t *out) {
     char bytes[MB_LEN_MAX];
     size_t have = 0;
     for (;;) {
+        if (e && e->idle && e->wake_fd >= 0) {
+            /* About to wait (no key ready): tell the driver how far the input got; it may end
+               the input (a piped console or a replay that gave all its keys). */
+            struct pollfd fds[2] = { { e->in_fd, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
+            int ready = poll(fds, 2, 0);
+            if (ready < 0 && errno != EINTR) return -1;
+            if (ready >= 0 && fds[0].revents == 0) {
+                int woken = fds[1].revents != 0;
+                int inside = have > 0 || e->lead != LEAD_NONE;
+                /* Woken between keys: the wake key goes first (its output before the report). */
+                if ((!woken || inside) && e->idle(e->context, e->consumed) != 0) return 0;
+                if (inside) {
+                    /* Inside a character or key sequence the wake key cannot be returned: wait
+                       for a key, and for the wake pipe (the end of input) unless it is already
+                       up, in which case look again every 50 ms rather than spin. */
+                    struct pollfd wait[2] = { { e->in_fd, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
+                    poll(wait, woken ? 1 : 2, woken ? 50 : -1);
+                    continue;
+                }
+            }
+        }
         if (have == 0 && e && e->wake_fd >= 0 && e->lead == LEAD_NONE) {
             struct pollfd fds[2] = { { e->in_fd, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
             int ready = poll(fds, 2, e->idle_ms);
@@ -119,6 +142,7 @@ static int read_char(EditLine *el, wchar_t *out) {
             return -1;
         }
         if (n == 0) return 0;
+        if (e) e->consumed++;
         have++;
         mbstate_t state;
         memset(&state, 0, sizeof state);
@@ -317,4 +341,28 @@ int cle_delete_under_cursor(cle_editor *e) {
     el_cursor(e->el, 1);
     el_deletestr(e->el, 1);
     return 1;
+}
+
+void cle_set_idle(cle_editor *e, cle_idle_fn idle) {
+    e->idle = idle;
+}
+
+void cle_add_consumed(cle_editor *e, long count) {
+    e->consumed += count;
+}
+
+long cle_consumed(cle_editor *e) {
+    return e->consumed;
+}
+
+int cle_set_terminal(cle_editor *e, const char *type) {
+    /* Reads the terminal database through process-wide state, as el_init does. */
+    pthread_mutex_lock(&create_lock);
+    int result = el_set(e->el, EL_TERMINAL, type);
+    pthread_mutex_unlock(&create_lock);
+    return result;
+}
+
+int cle_quiet_between_lines(cle_editor *e) {
+    return el_set(e->el, EL_SETTY, "-x", "-echo", "-icanon", "-isig", "-iexten", "-ixon", NULL);
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Shell
+import Transport
 
 /// `flexvpn-emu [options]` starts the console; `flexvpn-emu replay …` replays transcripts.
 @main

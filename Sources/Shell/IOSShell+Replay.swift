@@ -30,9 +30,4 @@ extension IOSShell {
         }
         return ReplaySession(shell: shell, attach: { device.console = $0 })
     }
-
-    /// Replays transcripts with the real shell.
-    public static var transcriptReplayer: TranscriptReplayer {
-        TranscriptReplayer(makeSession: { settings in IOSShell.replaySession(settings) })
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Shell
+import Transport
 import XCTest
 
 /// Replays every transcript shipped in Transcripts/ through the real shell.

@@ -1,6 +1,7 @@
 import Device
 import Foundation
 import Shell
+import Transport
 import XCTest
 
 final class TranscriptReplayTests: XCTestCase {
@@ -27,7 +28,7 @@ final class TranscriptReplayTests: XCTestCase {
         try String(contentsOfFile: path, encoding: .utf8)
     }
 
-    private let replayer = TranscriptReplayer(makeSession: { FakeShell.session() })
+    private let replayer = TranscriptReplayer(makeSession: { FakeShell.session() }, makeLine: DrivenReplayLine.make)
 
     /// A capture as a real console prints it: help mid-line, Tab, the log after `end`, the end.
     private let session = """
@@ -64,7 +65,8 @@ final class TranscriptReplayTests: XCTestCase {
 
     func testTypedKeysReachTheShell() {
         let shell = FakeShell()
-        let replayer = TranscriptReplayer(makeSession: { ReplaySession(shell: shell, attach: { shell.device.console = $0 }) })
+        let replayer = TranscriptReplayer(makeSession: { ReplaySession(shell: shell, attach: { shell.device.console = $0 }) },
+                                          makeLine: DrivenReplayLine.make)
         XCTAssertTrue(replayer.run(text: session).matches)
         XCTAssertEqual(shell.received, ["enable", "show running-config", "configure terminal ", "end", "show clock"])
     }
@@ -91,7 +93,8 @@ final class TranscriptReplayTests: XCTestCase {
     }
 
     func testPasswordLineAndExit() {
-        let replayer = TranscriptReplayer(makeSession: { settings in FakeShell.session(secret: settings["secret"]) })
+        let replayer = TranscriptReplayer(makeSession: { settings in FakeShell.session(secret: settings["secret"]) },
+                                          makeLine: DrivenReplayLine.make)
         let text = """
             ! replay: secret cisco
             ! any other comment

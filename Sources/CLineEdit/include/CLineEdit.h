@@ -94,4 +94,22 @@ void cle_history_clear(cle_editor *editor);
    where there is none. No redraw. */
 int cle_delete_under_cursor(cle_editor *editor);
 
+
+/* Called by the read function each time it is about to wait for input (nothing to read now),
+   with the handler's context and the number of input bytes read so far. A non-zero return ends
+   the input: cle_gets returns NULL as at end of file. A line driven by a program (piped input,
+   transcript replay) learns this way that the line has taken all it was given. Needs a wake_fd;
+   the wake pipe going off while the editor waits makes it call `idle` again. */
+typedef int (*cle_idle_fn)(void *context, long consumed);
+void cle_set_idle(cle_editor *editor, cle_idle_fn idle);
+/* Input bytes read outside libedit (a password read by the caller) count as consumed too. */
+void cle_add_consumed(cle_editor *editor, long count);
+long cle_consumed(cle_editor *editor);
+/* Between lines (libedit's "execute" mode, which el_init and every returned line set) the tty
+   stays quiet: no echo, no line editing, no signals, no flow control. Keys a program typed ahead
+   then wait untouched for the editor, which echoes them at the next prompt. */
+int cle_quiet_between_lines(cle_editor *editor);
+/* The terminal type libedit draws for ("vt100"), instead of the one TERM names. */
+int cle_set_terminal(cle_editor *editor, const char *type);
+
 #endif

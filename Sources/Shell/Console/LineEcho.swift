@@ -1,7 +1,7 @@
-/// What a line prints for IOS's editing keys and for log lines arriving while a command is typed,
-/// whichever editor reads the keys: libedit (the local terminal, every vty's pty) or the piped
-/// console's `LineDiscipline`. Kept in one place so that the lines cannot drift apart; each editor
-/// then redraws the prompt and the typed text its own way.
+/// What a line prints for IOS's editing keys and for log lines arriving while a command is typed.
+/// Every line — the local terminal, each vty's pty, piped input and transcript replay (both on a
+/// pty of their own, `DrivenLine`) — runs the one libedit console (`TerminalConsole`), which
+/// prints these; it then lets libedit redraw the prompt and the typed text.
 public enum LineEcho {
     /// `?`: the key's echo and a line break, then the help (or the error) ending in a line break.
     public static func help(_ shell: any ConsoleShell, for buffer: String) -> String {

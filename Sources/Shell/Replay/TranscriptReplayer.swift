@@ -14,6 +14,31 @@ public struct ReplaySession {
     }
 }
 
+/// The line a transcript is typed into: the same line editor a user types into, so a transcript
+/// tests what a user sees. Each call returns what the line showed since the previous one, as text
+/// (lines end in "\n"; the last piece is the line the cursor is on).
+public protocol ReplayLine: AnyObject {
+    /// What the line shows before anything is typed (the first prompt).
+    func start() -> String
+    /// Types `keys` and waits until the line has taken them all and waits for more.
+    func feed(_ keys: String) -> String
+    /// No more keys: the line ends as a terminal's does at the end of its input.
+    func endOfInput() -> String
+    /// The text the editor keeps on the line after `?` (typed, not yet entered).
+    var typed: String { get }
+    /// The line's session is over (`exit`, end of input).
+    var isFinished: Bool { get }
+    /// The shell's prompt and whether it echoes, asked of the shell's owner.
+    var prompt: String { get }
+    var echoesInput: Bool { get }
+    /// At a question answered by one key without Enter (IOS's `[confirm]`).
+    var answersWithOneKey: Bool { get }
+}
+
+extension ReplayLine {
+    public var answersWithOneKey: Bool { false }
+}
+
 /// The outcome of replaying one transcript's text.
 public struct ReplayRun: Sendable {
     /// The transcript's lines (CR before LF removed).
@@ -80,19 +105,24 @@ public struct ReplaySummary: Sendable {
 /// emulator prints with the transcript, character for character.
 public struct TranscriptReplayer {
     public typealias SessionFactory = (ReplaySettings) -> ReplaySession
+    /// Puts a session's shell on a line (the libedit console on a pseudo-terminal).
+    public typealias LineFactory = (ReplaySession) -> ReplayLine
 
     /// The file extension of transcripts found in folders.
     public static let fileExtension = "txt"
 
     private let makeSession: SessionFactory
+    private let makeLine: LineFactory
 
     /// `makeSession` gets the transcript's `! replay:` settings (empty without a header).
-    public init(makeSession: @escaping SessionFactory) {
+    public init(makeSession: @escaping SessionFactory, makeLine: @escaping LineFactory) {
         self.makeSession = makeSession
+        self.makeLine = makeLine
     }
 
-    public init(makeSession: @escaping () -> ReplaySession) {
+    public init(makeSession: @escaping () -> ReplaySession, makeLine: @escaping LineFactory) {
         self.makeSession = { _ in makeSession() }
+        self.makeLine = makeLine
     }
 
     // MARK: files
@@ -182,20 +212,18 @@ public struct TranscriptReplayer {
         var headerCount = 0
         while headerCount < lines.count, lines[headerCount].utf8.first == UInt8(ascii: "!") { headerCount += 1 }
         let session = makeSession(TranscriptFormat.settings(fromHeader: lines[0..<headerCount]))
-        let shell = session.shell
-        let console = LineDiscipline(shell: shell)
-        session.attach(console)
+        let console = makeLine(session)
 
         var output = OutputLines()
         output.lines = lines[0..<headerCount].map(String.init)
-        console.start()
-        output.append(console.takeOutput())
+        output.append(console.start())
         var cursor = headerCount
         var commands = 0
 
         while !console.isFinished {
-            let echoes = shell.echoesInput
-            let buffer = echoes ? console.buffer : ""
+            let echoes = console.echoesInput
+            let prompt = console.prompt
+            let buffer = echoes ? console.typed : ""
             // The console's current line is normally prompt + buffer; output that did not end in a
             // line break (`Proceed with reload? ` before `[confirm]`) stays in front of the prompt.
             let shown = output.partial
@@ -208,7 +236,7 @@ public struct TranscriptReplayer {
             var next: (index: Int, line: TypedLine)?
             var j = cursor
             while j < lines.count {
-                if let typed = TypedLine(lines[j], linePrompt: linePrompt, prompt: shell.prompt, buffer: buffer) {
+                if let typed = TypedLine(lines[j], linePrompt: linePrompt, prompt: prompt, buffer: buffer) {
                     if typed.newText.isEmpty, j + 1 < lines.count, TranscriptFormat.isLogLine(lines[j + 1]) {
                         j += 1
                         continue
@@ -219,8 +247,7 @@ public struct TranscriptReplayer {
                 j += 1
             }
             guard let (index, typed) = next else {
-                console.endOfInput()
-                output.append(console.takeOutput())
+                output.append(console.endOfInput())
                 break
             }
             cursor = index + 1
@@ -229,20 +256,22 @@ public struct TranscriptReplayer {
 
             if index == lines.count - 1, typed.newText.isEmpty {
                 // The final prompt with nothing typed: the end of the input.
-                console.endOfInput()
-                output.replaceCurrentLine(with: written, thenAppend: console.takeOutput())
+                output.replaceCurrentLine(with: written, thenAppend: console.endOfInput())
                 break
             }
 
             var keys = TranscriptFormat.keystrokes(typed.newText)
-            if echoes, let helpEnd = Self.endsWithHelpKey(keys) {
+            if console.answersWithOneKey {
+                // `[confirm]`: the first key answers (Enter when nothing was typed), as on a terminal.
+                keys = keys.unicodeScalars.first.map { String($0) } ?? "\n"
+            } else if echoes, let helpEnd = Self.endsWithHelpKey(keys) {
                 keys = String(keys.unicodeScalars[..<helpEnd])  // `?` ends the line; no Enter
             } else if keys.unicodeScalars.last != "\u{1A}" {
                 keys += "\n"
             }
-            console.feed(keys)
+            let printed = console.feed(keys)
             commands += 1
-            output.replaceCurrentLine(with: written, thenAppend: console.takeOutput())
+            output.replaceCurrentLine(with: written, thenAppend: printed)
         }
         output.finish()
         return ReplayRun(expected: lines.map(String.init), actual: output.lines, commands: commands)

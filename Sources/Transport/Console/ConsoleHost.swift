@@ -83,25 +83,21 @@ public final class ConsoleHost: Sendable {
             // The device's console reference is weak; keep the terminal until the session ended.
             withExtendedLifetime(terminal) {}
         } else {
-            let piped = try! loop.submit { () -> PipedConsole in
-                let discipline = LineDiscipline(shell: shell.value)
-                discipline.deferIdleFlush = { job in
-                    let bound = NIOLoopBound(job, eventLoop: loop)
-                    loop.execute { bound.value() }
-                }
-                shell.value.device.console = discipline
-                return PipedConsole(discipline: discipline)
-            }.wait()
-            // Reading blocks until input arrives, so it runs on its own thread: after `exit` the
-            // console is over even while standard input stays open.
-            let finished = DispatchSemaphore(value: 0)
-            Thread.detachNewThread {
-                piped.run(perform: { job in loop.execute(job) }, onFinished: { finished.signal() })
-            }
-            finished.wait()
-            // Let the job that finished write its output before the caller shuts the loop down.
-            _ = try? loop.submit {}.wait()
-            withExtendedLifetime(piped) {}
+            let executor = EventLoopShellExecutor(eventLoop: loop)
+            PipedLine.run(executor: executor,
+                          makeLine: { onOutput in
+                              guard let line = DrivenLine(shell: shell.value, executor: executor, onOutput: onOutput)
+                              else { return nil }
+                              shell.value.device.console = line.console
+                              shell.value.outputStream = { [weak console = line.console] text in
+                                  console?.writeCommandOutput(text)
+                              }
+                              return line
+                          },
+                          detach: {
+                              shell.value.device.console = nil
+                              shell.value.outputStream = nil
+                          })
         }
     }
 }

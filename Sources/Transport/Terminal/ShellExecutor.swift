@@ -1,3 +1,4 @@
+import Dispatch
 import NIOCore
 
 /// Runs work on the owner of the shell and its device (the engine's event loop), because the
@@ -27,5 +28,22 @@ public struct EventLoopShellExecutor: ShellExecutor {
 
     public func async(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void) {
         eventLoop.submit(body).whenFailure { _ in ifGone() }
+    }
+}
+
+/// The owner is a serial dispatch queue (a replayed transcript's private device).
+public struct DispatchQueueShellExecutor: ShellExecutor {
+    public let queue: DispatchQueue
+
+    public init(queue: DispatchQueue) {
+        self.queue = queue
+    }
+
+    public func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
+        queue.sync(execute: body)
+    }
+
+    public func async(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void) {
+        queue.async(execute: body)
     }
 }

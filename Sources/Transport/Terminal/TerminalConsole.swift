@@ -41,8 +41,8 @@ import Darwin
 /// text, prints a newline and the queued lines, and returns CC_REDISPLAY so libedit draws the
 /// prompt and the partial line again below them, cursor where it was (IOS `logging synchronous`).
 /// Lines queued while a command runs are shown after the next prompt is drawn, then the prompt
-/// is drawn again, as IOS shows `%SYS-5-CONFIG_I` after `end`. Before `run()` starts and after
-/// it returns, lines are written straight away.
+/// is drawn again, as IOS shows `%SYS-5-CONFIG_I` after `end`. Lines from before `run()` starts
+/// wait for the first prompt; after it returns, lines are written straight away.
 ///
 /// `@unchecked Sendable`: the only state touched from other threads is `pending` (guarded by
 /// `lock`), `wakePipe` (immutable file descriptors) and `outputQueue` (its own lock); everything else is used by the console
@@ -83,14 +83,25 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private let pager: TerminalPager
     /// False without a terminal: no key to wait for, so no paging.
     private var pages = false
+    /// False for a line a program types into (piped input, replay): its output is never paged.
+    private let pagesOutput: Bool
+    /// The terminal type libedit draws for (nil: `TERM`'s terminal).
+    private let terminalType: String?
+    /// Called on the console thread each time the line waits for input (see `whenIdle`).
+    private var idleObserver: (@Sendable (IdleState) -> Void)?
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
     /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
     /// `io`: the terminal (standard input and output by default); `signals` false for every
     /// terminal but the process's own; `restartsAfterExit` false for a vty, whose session ends
     /// with `exit`.
+    /// `pagesOutput` false: no `--More--` (a line driven by a program); `terminalType`: what
+    /// libedit draws for instead of `TERM`'s terminal.
     public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10,
-                io: TerminalFDs = .standard, signals: Bool = true, restartsAfterExit: Bool = true) {
+                io: TerminalFDs = .standard, signals: Bool = true, restartsAfterExit: Bool = true,
+                pagesOutput: Bool = true, terminalType: String? = nil) {
+        self.pagesOutput = pagesOutput
+        self.terminalType = terminalType
         self.shell = ShellReference(shell: shell)
         self.executor = executor
         self.historySize = max(1, historySize)
@@ -109,6 +120,42 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             pending.resize = true
             if pending.running { wakePipe?.wake() }
         }
+    }
+
+    /// What the line is at when it waits for input: every key written so far has been read
+    /// (`consumed` input bytes) and every output it caused has been written to the terminal.
+    public struct IdleState: Sendable {
+        /// Input bytes read so far (keys, and answers read without echo).
+        public var consumed: Int
+        /// The text typed on the line and kept by the editor (after `?`); "" at a password.
+        public var typed: String
+    }
+
+    /// Calls `observer` on the console thread each time the line is about to wait for input,
+    /// after its output was written: a program typing into the line (`DrivenLine`) learns from it
+    /// which output belongs to which keys. Set before `run()`.
+    public func whenIdle(_ observer: @escaping @Sendable (IdleState) -> Void) {
+        idleObserver = observer
+    }
+
+    /// The program typing into the line has no more keys: the next time the line would wait for
+    /// input, `run()` ends as at end of input. Any thread.
+    public func endInput() {
+        lock.withLock {
+            pending.inputEnded = true
+            wakePipe?.wake()
+        }
+    }
+
+    /// At the point of waiting for input: tells the observer, and says whether the input ended.
+    /// Console thread.
+    private func idle(consumed: Int, typed: String) -> Bool {
+        if lock.withLock({ pending.inputEnded }) { return true }
+        if let idleObserver {
+            fflush(nil)   // libedit's buffered output belongs before the observer's marker
+            idleObserver(IdleState(consumed: consumed, typed: typed))
+        }
+        return false
     }
 
     /// True when standard input and output are both terminals: the case for this console
@@ -131,6 +178,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             out.write("% Cannot start the line editor\n")
             return
         }
+        if let terminalType { _ = cle_set_terminal(editor, terminalType) }
         if let idleTimeout, isTerminal {
             cle_set_idle_timeout(editor, Int32(min(idleTimeout * 1000, 2_000_000_000)))
             pager.idleTimeout = Int32(min(idleTimeout * 1000, 2_000_000_000))
@@ -142,14 +190,32 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             return Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()
                 .handleKey(action: action, key: key)
         })
+        if idleObserver != nil {
+            // A program types ahead into this line: keys that arrive between lines must reach
+            // libedit as they were typed, not be echoed or edited by the tty.
+            _ = cle_quiet_between_lines(editor)
+            cle_set_idle(editor, { context, consumed in
+                guard let context else { return 1 }
+                let console = Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()
+                let typed = console.editor.map { console.currentLine($0).text } ?? ""
+                return console.idle(consumed: Int(consumed), typed: typed) ? 1 : 0
+            })
+        }
         for action in KeyAction.allCases { cle_bind(editor, action.key, action.rawValue) }
         cle_bind_builtin(editor, "^W", "ed-delete-prev-word")
         cle_bind_builtin(editor, "^U", "vi-kill-line-prev")
         cle_bind_builtin(editor, "^R", "ed-redisplay")
         loadedHistory = []
 
-        lock.withLock { pending.running = isTerminal }
-        pages = isTerminal
+        lock.withLock {
+            pending.started = true
+            pending.running = isTerminal
+            if !isTerminal, !pending.lines.isEmpty {
+                out.write(Self.text(of: pending.lines))
+                pending.lines = []
+            }
+        }
+        pages = isTerminal && pagesOutput
         quietInput = QuietInput(fd: io.input)
         defer {
             quietInput.restore()
@@ -222,7 +288,9 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     public func printAsync(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         lock.withLock {
-            if pending.running {
+            if pending.running || !pending.started {
+                // Before run() starts too: the lines come after the first prompt, which they
+                // interrupt (a startup-config's port that cannot be had, logged at start).
                 pending.lines.append(contentsOf: lines)
                 wakePipe?.wake()
             } else {
@@ -427,6 +495,13 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 }
                 wait = Int32(min(left * 1000 + 1, 2_000_000_000))
             }
+            if idleObserver != nil, let editor {
+                // A driven line: report the wait, as libedit's read function does.
+                var now = fds
+                if poll(&now, nfds_t(now.count), 0) == 0, idle(consumed: cle_consumed(editor), typed: "") {
+                    return .endOfInput
+                }
+            }
             let ready = poll(&fds, nfds_t(fds.count), wait)
             if ready < 0 {
                 if errno == EINTR { continue }
@@ -449,6 +524,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
                 if errno == EINTR || errno == EAGAIN { continue }
                 return .endOfInput
             }
+            if n == 1, let editor { cle_add_consumed(editor, 1) }
             if n == 0 { return typed.isEmpty ? .endOfInput : .line(String(decoding: typed, as: UTF8.self)) }
             if let idleTimeout { deadline = Self.monotonicSeconds() + idleTimeout }
             if oneKey, byte != 0x03 {
@@ -526,9 +602,13 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private struct PendingOutput {
         /// True while `run()` owns the terminal: lines are queued for the console thread.
         var running = false
+        /// False until `run()` starts: lines wait for the first prompt.
+        var started = false
         var lines: [String] = []
         /// The window size changed: libedit must read it again.
         var resize = false
+        /// `endInput()` was called: the next wait for input ends the session.
+        var inputEnded = false
     }
 }
 
