@@ -35,6 +35,8 @@ public struct DebugFlags: Equatable, Sendable {
     /// `debug radius dynamic-authorization`: the DAS's packet lines.
     public var radiusDynamicAuthorization = false
     public var aaaPod = false
+    /// `debug aaa coa`: the CoA-Requests the DAS decides, in the `POD:` lines' style.
+    public var aaaCoa = false
     public var cryptoIkev2 = false
     public init() {}
     /// `debug radius`: every kind of RADIUS packet at once.
@@ -48,7 +50,7 @@ public struct DebugFlags: Equatable, Sendable {
     }
     /// Whether any RADIUS debugging is on (`Radius protocol debugging is on`).
     public var radiusProtocol: Bool { radiusAuthentication || radiusAccounting || radiusDynamicAuthorization }
-    public var any: Bool { radiusProtocol || aaaPod || cryptoIkev2 }
+    public var any: Bool { radiusProtocol || aaaPod || aaaCoa || cryptoIkev2 }
 }
 
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
@@ -157,6 +159,10 @@ public final class Device {
     public var onSessionConnected: ((Session) -> Void)?
     /// RADIUS accounting (Accounting/): requests in flight, per-session records, server counters.
     public let accounting = AccountingState()
+    /// Addresses given out of the `ip local pool`s (FlexVPN/).
+    public let addressPools = AddressPoolState()
+    /// FlexVPN sessions' applied authorization and timers (FlexVPN/).
+    public let flexVPNSessions = FlexVPNSessionState()
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {
@@ -166,7 +172,10 @@ public final class Device {
         bootTime = time.now()
         // Accounting follows sessions by default; a test may replace these hooks.
         onSessionConnected = { [unowned self] session in self.accountingSessionConnected(session) }
-        onSessionsDisconnected = { [unowned self] ended, cause in self.accountingSessionsEnded(ended, cause: cause) }
+        onSessionsDisconnected = { [unowned self] ended, cause in
+            self.accountingSessionsEnded(ended, cause: cause)
+            self.flexVPNSessionsEnded(ended)
+        }
     }
 
     /// Called after every change of the running configuration, with the old and new value.
@@ -227,6 +236,12 @@ public final class Device {
     public func debugLog(lines: [String]) {
         let stamp = timestamp(for: config.timestampsDebug)
         for line in lines { emit(stamp + line, severity: 7) }
+    }
+
+    /// A line for the consoles only (not a logged message).
+    func emitNotice(_ line: String) {
+        for vty in lines where vty.kind == .vty && vty.monitor { vty.sink?.deviceLog(line) }
+        console?.deviceLog(line)
     }
 
     private func emit(_ line: String, severity: Int) {
