@@ -53,6 +53,12 @@ public struct DebugFlags: Equatable, Sendable {
     public var any: Bool { radiusProtocol || aaaPod || aaaCoa || cryptoIkev2 }
 }
 
+/// What a RADIUS answer answered: an Access-Request, or an Accounting-Request of this status.
+public enum RADIUSResponseKind: Sendable {
+    case access
+    case accounting(AccountingPackets.Status)
+}
+
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
 /// owner (the engine's event loop, or a test) calls it, so it needs no locks.
 public final class Device {
@@ -163,6 +169,9 @@ public final class Device {
     public let addressPools = AddressPoolState()
     /// FlexVPN sessions' applied authorization and timers (FlexVPN/).
     public let flexVPNSessions = FlexVPNSessionState()
+    /// Hears every verified RADIUS answer the device gets as a client, with its round-trip
+    /// time in device seconds (`flexvpn-bench lifecycle`'s percentiles). nil: nobody listens.
+    public var onRADIUSResponse: ((RADIUSResponseKind, Double) -> Void)?
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {

@@ -180,6 +180,7 @@ extension Device {
         }
         if debug.radiusAccounting { debugLog(lines: lines) }
         let elapsed = now - request.sentAt
+        onRADIUSResponse?(.accounting(request.status), elapsed)
         accounting.updateStatistics(server.name, now: now) {
             $0.noteResponse(status: request.status, after: elapsed)
             $0.outstanding -= 1

@@ -64,6 +64,9 @@ public final class LoginAuthState {
     var nextIdentifier: UInt8?
     /// The AAA unique id of the next login (`RADIUS(00000001)` in debug lines).
     var nextUniqueId: UInt32 = 1
+    /// Access-Requests that timed out, and their retransmissions (to the same server).
+    public internal(set) var timeouts = 0
+    public internal(set) var retransmissions = 0
     /// Access-Requests sent and Accepts/Rejects received, for tests and statistics.
     public private(set) var requestsSent = 0
     public private(set) var accepts = 0
@@ -90,6 +93,8 @@ final class PendingAccessRequest {
     var authenticator: [UInt8] = []
     var bytes: [UInt8] = []
     var timer: ScheduledTimer?
+    /// When the current transmission left (device time), for the round-trip time.
+    var sentAt: Double = 0
 
     init(servers: [AccountingServer], uniqueId: UInt32, component: String,
          attributes: @escaping ([UInt8], [UInt8]) -> [RADIUSAttribute],
@@ -362,6 +367,7 @@ extension Device {
     private func transmitAccessRequest(_ request: PendingAccessRequest) {
         let server = request.server
         let state = loginAuth
+        request.sentAt = now
         if server.address.isLoopback {
             accounting.transport?.send(request.bytes, to: server.address, port: server.authPort,
                                        sourcePort: state.sourcePort)
@@ -415,12 +421,14 @@ extension Device {
         let state = loginAuth
         guard state.inFlight[request.identifier] === request else { return }
         request.timer = nil
+        state.timeouts += 1
         let old = request.server
         let idText = String(state.sourcePort) + "/" + String(request.identifier)
         var lines = [request.tag + ": Request timed out!"]
         let started = request.tag + ": Started " + String(Int(accounting.timeout.rounded())) + " sec timeout"
         if request.attempts <= accounting.retransmits {
             request.attempts += 1
+            state.retransmissions += 1
             lines.append("RADIUS: Retransmit to " + old.debugName + " for id " + idText)
             lines.append(started)
             if debug.radiusAuthentication { debugLog(lines: lines) }
@@ -470,6 +478,7 @@ extension Device {
         request.timer?.cancel()
         request.timer = nil
         state.inFlight[request.identifier] = nil
+        onRADIUSResponse?(.access, now - request.sentAt)
         switch packet.code {
         case .accessAccept:
             state.noteAnswer(accept: true)
