@@ -29,6 +29,7 @@ public final class AccountingUDPClient: Sendable {
 
     private let engine: Engine
     private let state: NIOLoopBoundBox<State>
+    static let vectorReadCount = 32
 
     public init(engine: Engine) {
         self.engine = engine
@@ -86,8 +87,11 @@ public final class AccountingUDPClient: Sendable {
     private func bind(port: UInt16) -> EventLoopFuture<any Channel> {
         let engine = self.engine
         return DatagramBootstrap(group: engine.eventLoop)
-            // recvmmsg: a burst of replies is read in one system call.
-            .channelOption(.datagramVectorReadMessageCount, value: 32)
+            // recvmmsg: a burst of replies is read in one system call, each datagram in its own
+            // 4 KiB slice of the buffer (a RADIUS packet's most).
+            .channelOption(.datagramVectorReadMessageCount, value: AccountingUDPClient.vectorReadCount)
+            .channelOption(.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: AccountingUDPClient.vectorReadCount * 4096))
             // Room for a burst of replies (a load run keeps hundreds in flight); the kernel caps
             // it at net.core.rmem_max.
             .channelOption(.socketOption(.so_rcvbuf), value: 1 << 20)
