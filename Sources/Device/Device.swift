@@ -35,6 +35,8 @@ public struct DebugFlags: Equatable, Sendable {
     /// `debug radius dynamic-authorization`: the DAS's packet lines.
     public var radiusDynamicAuthorization = false
     public var aaaPod = false
+    /// `debug aaa coa`: the CoA-Requests the DAS decides, in the `POD:` lines' style.
+    public var aaaCoa = false
     public var cryptoIkev2 = false
     public init() {}
     /// `debug radius`: every kind of RADIUS packet at once.
@@ -48,7 +50,13 @@ public struct DebugFlags: Equatable, Sendable {
     }
     /// Whether any RADIUS debugging is on (`Radius protocol debugging is on`).
     public var radiusProtocol: Bool { radiusAuthentication || radiusAccounting || radiusDynamicAuthorization }
-    public var any: Bool { radiusProtocol || aaaPod || cryptoIkev2 }
+    public var any: Bool { radiusProtocol || aaaPod || aaaCoa || cryptoIkev2 }
+}
+
+/// What a RADIUS answer answered: an Access-Request, or an Accounting-Request of this status.
+public enum RADIUSResponseKind: Sendable {
+    case access
+    case accounting(AccountingPackets.Status)
 }
 
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
@@ -145,8 +153,8 @@ public final class Device {
     public var nasIPAddress = IPv4Address(192, 168, 202, 1)
     /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids).
     public var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
-    /// The `crypto ikev2 profile` FlexVPN sessions come up on (`show crypto session`'s `Profile:`);
-    /// the emulator models no IKEv2 configuration, so every session has this one.
+    /// The `Profile:` of `show crypto session` for a lab session that came up without a
+    /// `crypto ikev2 profile` (the seeds' sessions); an authorized session shows its own profile.
     public var ikev2ProfileName = "FLEX_PROF"
     /// The Dynamic Authorization Server's state (DAS/).
     public let das = DASState()
@@ -159,6 +167,13 @@ public final class Device {
     public let accounting = AccountingState()
     /// What a training lab grades (Labs/): DAS answers, Stops sent, commands run.
     public let labEvents = LabEventLog()
+    /// Addresses given out of the `ip local pool`s (FlexVPN/).
+    public let addressPools = AddressPoolState()
+    /// FlexVPN sessions' applied authorization and timers (FlexVPN/).
+    public let flexVPNSessions = FlexVPNSessionState()
+    /// Hears every verified RADIUS answer the device gets as a client, with its round-trip
+    /// time in device seconds (`flexvpn-bench lifecycle`'s percentiles). nil: nobody listens.
+    public var onRADIUSResponse: ((RADIUSResponseKind, Double) -> Void)?
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {
@@ -168,7 +183,10 @@ public final class Device {
         bootTime = time.now()
         // Accounting follows sessions by default; a test may replace these hooks.
         onSessionConnected = { [unowned self] session in self.accountingSessionConnected(session) }
-        onSessionsDisconnected = { [unowned self] ended, cause in self.accountingSessionsEnded(ended, cause: cause) }
+        onSessionsDisconnected = { [unowned self] ended, cause in
+            self.accountingSessionsEnded(ended, cause: cause)
+            self.flexVPNSessionsEnded(ended)
+        }
     }
 
     /// Called after every change of the running configuration, with the old and new value.
@@ -229,6 +247,12 @@ public final class Device {
     public func debugLog(lines: [String]) {
         let stamp = timestamp(for: config.timestampsDebug)
         for line in lines { emit(stamp + line, severity: 7) }
+    }
+
+    /// A line for the consoles only (not a logged message).
+    func emitNotice(_ line: String) {
+        for vty in lines where vty.kind == .vty && vty.monitor { vty.sink?.deviceLog(line) }
+        console?.deviceLog(line)
     }
 
     private func emit(_ line: String, severity: Int) {

@@ -4,12 +4,14 @@ public enum IOSCommands {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
             + lineCommands + accessListCommands + loginCommands + sshCommands + trainingLabCommands
+            + flexVPNCommands + labLifecycleCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
         let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
-                                        .standardACL, .sshPubkey, .sshPubkeyUser]
+                                        .standardACL, .sshPubkey, .sshPubkeyUser, .ikev2Profile, .ikev2Keyring,
+                                        .ikev2KeyringPeer, .ikev2NameMangler, .ikev2AuthorizationPolicy, .interface]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()
