@@ -255,6 +255,70 @@ final class LabGradingTests: XCTestCase {
     }
 }
 
+final class LabCheckVocabularyTests: XCTestCase {
+    /// A lab of its own: one task per check, so each verdict shows on its own.
+    private let text = """
+        title: Vocabulary
+        story: Each task is one check.
+        scenario: |
+          ! scenario: deterministic 9
+          hostname R1
+          aaa new-model
+          aaa accounting network acct start-stop group radius
+          aaa server radius dynamic-author
+           client 9.45.15.144 server-key cisco
+          radius server LAB
+           address ipv4 9.45.15.144 auth-port 1812 acct-port 1813
+           key cisco
+          end
+          lab session connect bob peer 192.168.202.9
+        tasks:
+          - title: lacks
+            checks: [{config-lacks: {section: aaa server radius dynamic-author, line: auth-type any}}]
+          - title: stop with cause none
+            checks: [{stop-sent: {user: bob, cause: none}}]
+          - title: stop with cause admin-reset
+            checks: [{stop-sent: {user: bob, cause: admin-reset}}]
+          - title: show absent
+            checks: [{show-matches: {command: show aaa sessions, pattern: bob, absent: true}}]
+          - title: saved
+            checks: [config-saved]
+          - title: before a command
+            checks: [{command-used: {pattern: '^show clock', before: {command: '^show version'}}}]
+        """
+
+    func testEachCheckPassesOnlyWhenItsConditionHolds() throws {
+        let device = Device(time: ManualTimeSource(), random: SeededRandom(seed: 9))
+        device.accounting.scheduler = ManualScheduler()
+        device.accounting.labPeers.latency = 0
+        let lab = LabSession.start(try LabFile.parse(text, name: "vocabulary", file: "v.yaml"), on: device, student: "t")
+        let shell = IOSShell(device: device)
+        shell.setPrivilege(15)
+        func states() -> [String] { lab.report.tasks.map(\.state) }
+        XCTAssertEqual(states(), ["passed", "open", "open", "open", "open", "open"])
+        _ = shell.submit("show version")
+        _ = shell.submit("show clock")
+        XCTAssertEqual(states()[5], "open", "show clock came after show version")
+        _ = shell.submit("lab pod user-name bob")
+        // The emulator's Stop says `none` (the seeds' cause): admin-reset does not pass.
+        XCTAssertEqual(states(), ["passed", "passed", "open", "passed", "open", "open"])
+        _ = shell.submit("write memory")
+        XCTAssertEqual(states()[4], "passed")
+        _ = shell.submit("configure terminal")
+        _ = shell.submit("aaa server radius dynamic-author")
+        _ = shell.submit("auth-type any")
+        _ = shell.submit("end")
+        // Passed tasks stay passed; config-lacks had passed at the start.
+        XCTAssertEqual(states(), ["passed", "passed", "open", "passed", "passed", "open"])
+        XCTAssertFalse(LabChecks.configSaved(device), "the running-config changed since the save")
+        XCTAssertFalse(LabChecks.configHolds(device, line: "auth-type all", pattern: nil,
+                                             section: "aaa server radius dynamic-author"))
+        XCTAssertTrue(LabChecks.configHolds(device, line: "auth-type any", pattern: nil,
+                                            section: "aaa server radius dynamic-author"))
+        XCTAssertFalse(LabChecks.configHolds(device, line: "auth-type any", pattern: nil, section: "radius server LAB"))
+    }
+}
+
 final class LabReportTests: XCTestCase {
     private func report(_ student: String, _ passed: [Bool]) -> LabReport {
         LabReport(lab: "reauthenticate", title: "Enforce reauthentication", student: student,
