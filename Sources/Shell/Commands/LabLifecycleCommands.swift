@@ -66,7 +66,7 @@ extension IOSCommands {
 
 /// Where a lab command's result goes: the command's own output while it runs, later a console
 /// notice (a RADIUS server answered after the prompt came back).
-final class LabReport {
+final class LabCommandReport {
     private weak var ctx: CommandContext?
     private let device: Device
     var inline = true
@@ -116,7 +116,7 @@ enum LabConnect {
         let peer = FlexVPNPeer(identity: IKEv2Identity(text: user), address: peerAddress,
                                eapIdentity: ctx.string("eapid"), eapPassword: ctx.string("eappw"),
                                profileName: ctx.string("profile"))
-        let report = LabReport(ctx)
+        let report = LabCommandReport(ctx)
         let framed = ctx.ipv4("framed")
         let audit = ctx.string("audit")
         let sid = ctx.int("sid").flatMap(UInt32.init(exactly:))
@@ -163,7 +163,7 @@ enum LabConnect {
         let profile = ctx.string("profile")
         let hold = ctx.int("hold").map(Double.init)
         let run = BulkRun(total: count, started: device.now)
-        let report = LabReport(ctx)
+        let report = LabCommandReport(ctx)
         func one(_ i: Int) {
             // Peers from 10.64.0.0/10 onwards: a distinct Calling-Station-Id per client.
             let address = IPv4Address(rawValue: 0x0A40_0000 &+ UInt32(i))
