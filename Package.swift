@@ -29,7 +29,7 @@ let package = Package(
         // The device: running config, sessions, DAS decision, accounting, debug events, clock.
         // Release builds skip the run-time exclusivity checks on the DAS hot path (the session table's
         // indexes are class storage, checked on every access); debug builds, which run the tests, keep them.
-        .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto"),
+        .target(name: "Device", dependencies: ["RADIUS", "IKEv2", .product(name: "Crypto", package: "swift-crypto"),
                                                .product(name: "_CryptoExtras", package: "swift-crypto"),
                                                .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
@@ -38,9 +38,9 @@ let package = Package(
                                               .product(name: "_CryptoExtras", package: "swift-crypto"),
                                               .product(name: "BigInt", package: "BigInt")]),
         // show outputs, running-config and debug lines, rendered from the model.
-        .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
+        .target(name: "Renderers", dependencies: ["Device", "RADIUS", "IKEv2"]),
         // The IOS command grammar, the command table, modes, and transcript replay.
-        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS"]),
+        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS", "IKEv2"]),
         // libedit's variadic calls wrapped for Swift.
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         // Sockets and terminals: SwiftNIO UDP for the DAS and accounting, libedit for the console.
@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
+        .testTarget(name: "IKEResponderTests", dependencies: ["Device", "IKEv2", "RADIUS", "Renderers", "Shell"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -157,6 +157,8 @@ public final class Device {
     public var onSessionConnected: ((Session) -> Void)?
     /// RADIUS accounting (Accounting/): requests in flight, per-session records, server counters.
     public let accounting = AccountingState()
+    /// The IKEv2 responder's SAs, settings and counters (IKE/).
+    public let ike = IKEState()
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {
@@ -166,7 +168,11 @@ public final class Device {
         bootTime = time.now()
         // Accounting follows sessions by default; a test may replace these hooks.
         onSessionConnected = { [unowned self] session in self.accountingSessionConnected(session) }
-        onSessionsDisconnected = { [unowned self] ended, cause in self.accountingSessionsEnded(ended, cause: cause) }
+        onSessionsDisconnected = { [unowned self] ended, cause in
+            self.accountingSessionsEnded(ended, cause: cause)
+            // A real client is then told with an IKEv2 Delete.
+            self.ikeSessionsEnded(ended, cause: cause)
+        }
     }
 
     /// Called after every change of the running configuration, with the old and new value.

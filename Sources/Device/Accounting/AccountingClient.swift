@@ -67,7 +67,9 @@ extension Device {
             if debug.cryptoIkev2 { debugLog(lines: IKEv2DebugLines.delete(session, accountingStop: sendsStop)) }
             guard sendsStop else { continue }
             let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-            let attributes = AccountingPackets.stop(session, nasIP: nasIPAddress, sessionTime: sessionTime)
+            let cause = cause.accountingTerminateCause
+            let attributes = AccountingPackets.stop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
+                                                    terminateCause: cause.code, disconnectCause: cause.text)
             enqueueAccounting(PendingAccountingRequest(session: session, status: .stop, attributes: attributes,
                                                        servers: servers))
         }

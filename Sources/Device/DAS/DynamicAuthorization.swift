@@ -6,6 +6,20 @@ public enum SessionEndCause: Equatable, Sendable {
     case radiusDisconnect(client: IPv4Address)
     /// `clear crypto session`.
     case clearCommand
+    /// The client deleted its IKE SA (an INFORMATIONAL Delete): accounting Stop with User-Request.
+    case peerDelete
+    /// The client stopped answering our requests (liveness check or our Delete): Lost-Carrier.
+    case peerLost
+
+    /// Acct-Terminate-Cause and Cisco `disc-cause-ext` of the Stop. A POD and `clear crypto
+    /// session` send the seeds' `none` / `No Reason`.
+    public var accountingTerminateCause: (code: UInt32, text: String) {
+        switch self {
+        case .radiusDisconnect, .clearCommand: return (0, "No Reason")
+        case .peerDelete: return (1, "User Request")
+        case .peerLost: return (2, "Lost Carrier")
+        }
+    }
 }
 
 /// Error-Cause values (RFC 5176 §3.6) the DAS sends, with the names `debug aaa pod` prints.
