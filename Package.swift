@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "flexvpn-emu", targets: ["FlexVPNEmu"]),
         .executable(name: "flexvpn-bench", targets: ["Benchmarks"]),
         // The emulator's pure code as one library, for the fuzz targets' own package (Fuzz/).
-        .library(name: "FlexVPNCore", targets: ["RADIUS", "Device", "Renderers", "Shell"]),
+        .library(name: "FlexVPNCore", targets: ["RADIUS", "IKEv2", "Device", "Renderers", "Shell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),

@@ -238,9 +238,9 @@ final class IKEResponderTests: XCTestCase {
         XCTAssertEqual(after.malformed - before.malformed, 3)
         XCTAssertEqual(after.unknownSPI - before.unknownSPI, 1)
         XCTAssertEqual(after.integrityFailures - before.integrityFailures, 1)
-        XCTAssertEqual(after.droppedAtDispatch - before.droppedAtDispatch, 4)
+        XCTAssertEqual(after.droppedAtDispatch - before.droppedAtDispatch, 3, "unparseable headers and the unknown SPI")
         // Random mutations of real messages: answered or dropped, never a trap; the SA survives.
-        var rng = SeededRandom(seed: 42)
+        let rng = SeededRandom(seed: 42)
         let samples = [i.initRequest(), good]
         for n in 0..<3000 {
             var bytes = samples[n % 2]

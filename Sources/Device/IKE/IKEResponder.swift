@@ -376,7 +376,8 @@ extension Device {
     // MARK: our requests
 
     private func handleIKEResponse(_ sa: IKESA, _ bytes: [UInt8], header: IKEHeader) {
-        guard !header.isFromInitiator, let outstanding = sa.outstanding, outstanding.messageID == header.messageID else {
+        // The client is the original initiator: its answers carry the Initiator flag too.
+        guard header.isFromInitiator, let outstanding = sa.outstanding, outstanding.messageID == header.messageID else {
             ike.statistics.outOfWindow += 1
             return
         }
