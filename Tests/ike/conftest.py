@@ -51,6 +51,7 @@ charon {{
   install_routes = no
   install_virtual_ip = no
   retransmit_tries = 3
+  prefer_previous_dh_group = no
   load_modular = no
   load = random nonce openssl pem pkcs1 x509 pubkey kernel-netlink socket-default vici sha1 sha2 hmac gcm aes kdf eap-mschapv2 eap-identity
   plugins {{

@@ -30,7 +30,7 @@ def radclient_disconnect(router, attributes):
 def test_psk_childless_connects_and_a_disconnect_request_deletes_it(router, charon):
     router.run("debug crypto ikev2")
     result = charon.swanctl("--initiate", "--ike", "rw", "--timeout", "15")
-    assert "established successfully" in result.stdout, result.stdout + charon.log()
+    assert "IKE_SA rw[1] established between" in result.stdout or "established between" in result.stdout, result.stdout + charon.log()
     sas = charon.list_sas("rw")
     assert "ESTABLISHED" in sas, sas
     # The virtual IP the pool gave (the first address).
@@ -69,13 +69,14 @@ def test_with_a_child_the_ike_sa_survives_and_terminate_sends_a_user_request_sto
     router.run("debug radius accounting")
     # The client proposes MODP-2048 first: INVALID_KE_PAYLOAD, then ECP-256 with AES-GCM-256.
     result = charon.swanctl("--initiate", "--ike", "rwchild", "--child", "net", "--timeout", "15", check=False)
-    log = charon.log()
-    assert "INVALID_KE_PAYLOAD" in log, log
+    assert "peer didn't accept DH group MODP_2048, it requested ECP_256" in result.stdout, result.stdout + charon.log()
     # No ESP in this kernel: the CHILD_SA cannot be installed, the IKE SA stays.
     sas = wait_for(lambda: (s := charon.list_sas("rwchild")) and "ESTABLISHED" in s and s, what="rwchild ESTABLISHED")
     assert "AES_GCM_16-256/PRF_HMAC_SHA2_256/ECP_256" in sas, sas
+    # strongSwan deletes the child it could not install; our answer deletes ours, the IKE SA stays.
+    wait_for(lambda: "parsed INFORMATIONAL response 2 [ D ]" in charon.log(), what="our answer to the child's Delete")
     session = router.run("show crypto ikev2 session")
-    assert "Status:UP-ACTIVE" in session and "ESP spi in/out" in session, session
+    assert "Status:UP-ACTIVE, IKE count:1, CHILD count:0" in session, session
     assert "Encr: AES-GCM, keysize: 256, PRF: SHA256, Hash: None, DH Grp:19" in session, session
     assert "child@lab" in router.run("show aaa sessions")
     time.sleep(1)
@@ -83,9 +84,9 @@ def test_with_a_child_the_ike_sa_survives_and_terminate_sends_a_user_request_sto
 
     charon.swanctl("--terminate", "--ike", "rwchild", "--timeout", "15")
     wait_for(lambda: "child@lab" not in router.run("show aaa sessions"), what="the session to end")
-    wait_for(lambda: "User-Request" in router.console(), what="the Stop's Acct-Terminate-Cause")
+    wait_for(lambda: "disc-cause-ext=User Request" in router.console(), what="the Stop's disc-cause-ext")
     console = router.console()
-    assert re.search(r"Acct-Terminate-Cause\[49\] 6\s+User-Request\s+\[1\]", console), console[-3000:]
+    assert re.search(r"Acct-Terminate-Cause\[49\] 6\s+user-request\s+\[1\]", console), console[-3000:]
     assert '"disc-cause-ext=User Request"' in console
     router.run("undebug all")
 
@@ -103,6 +104,6 @@ def test_bad_input_is_counted_and_the_responder_keeps_working(router, charon):
                      what="the drops counted")
     assert "Crypto IKEv2 SA Statistics" in after
     result = charon.swanctl("--initiate", "--ike", "rw", "--timeout", "15")
-    assert "established successfully" in result.stdout
+    assert "established between" in result.stdout, result.stdout
     router.run("clear crypto session")
     wait_for(lambda: "ESTABLISHED" not in charon.list_sas("rw"), what="clear crypto session's Delete")
