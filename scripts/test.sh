@@ -47,6 +47,7 @@ dated_terminal_tests() {
 if stage "build" swift build --build-tests; then
     stage "terminal, parser and remote-access tests (pytest: pexpect in a pty, ntc-templates, telnet, ssh, netmiko, scrapli, Ansible, NAPALM)" terminal_tests
     stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
+    stage "IKEv2 interop tests (pytest: strongSwan's charon and swanctl, radclient)" python -m pytest -q Tests/ike
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing
     stage "fuzz targets (libFuzzer, 20 s each, fixed seed)" env FLEXVPN_FUZZ_SEED=1 scripts/fuzz.sh all 20

@@ -186,6 +186,18 @@ final class IKEResponderTests: XCTestCase {
         XCTAssertTrue(device.ike.sas.isEmpty)
     }
 
+    func testLifetimeExpiryDeletesTheSA() throws {
+        device.ike.settings.lifetime = 120
+        var i = try initiator()
+        try connect(&i)
+        scheduler.advance(by: 119)
+        XCTAssertEqual(device.sessions.count, 1)
+        scheduler.advance(by: 1)
+        XCTAssertEqual(device.sessions.count, 0)
+        XCTAssertEqual(ended.last?.1, .lifetimeExpired)
+        XCTAssertEqual(try i.open(try XCTUnwrap(sent.first).bytes).payloads, [.delete(.ikeSA)])
+    }
+
     func testCookieChallengePastTheThreshold() throws {
         device.ike.settings.cookieChallengeThreshold = 1
         var first = try initiator()

@@ -10,6 +10,8 @@ public enum SessionEndCause: Equatable, Sendable {
     case peerDelete
     /// The client stopped answering our requests (liveness check or our Delete): Lost-Carrier.
     case peerLost
+    /// The IKE SA's lifetime ran out: our Delete, then Session-Timeout.
+    case lifetimeExpired
 
     /// Acct-Terminate-Cause and Cisco `disc-cause-ext` of the Stop. A POD and `clear crypto
     /// session` send the seeds' `none` / `No Reason`.
@@ -18,6 +20,7 @@ public enum SessionEndCause: Equatable, Sendable {
         case .radiusDisconnect, .clearCommand: return (0, "No Reason")
         case .peerDelete: return (1, "User Request")
         case .peerLost: return (2, "Lost Carrier")
+        case .lifetimeExpired: return (5, "Session Timeout")
         }
     }
 }

@@ -328,6 +328,15 @@ extension Device {
                                               ports: (sa.local.port, sa.peer.port)) else { return }
         sa.sessionUniqueId = session.uniqueId
         ike.bySAId[sa.saId] = sa.responderSPI
+        if let scheduler = accounting.scheduler {
+            // No rekeying here: at the end of its lifetime the SA is deleted, as IOS does when the
+            // client has not rekeyed it.
+            sa.lifetimeTimer = scheduler.schedule(after: Double(ike.settings.lifetime)) { [weak self, weak sa] in
+                guard let self, let sa, sa.state == .established, let uid = sa.sessionUniqueId,
+                      let session = self.sessions.remove(uniqueId: uid) else { return }
+                self.onSessionsDisconnected?([session], .lifetimeExpired)
+            }
+        }
         onSessionConnected?(session)
     }
 
@@ -402,7 +411,7 @@ extension Device {
     /// Sessions ended by the DAS or `clear crypto session`: their clients are told with a Delete.
     func ikeSessionsEnded(_ ended: [Session], cause: SessionEndCause) {
         switch cause {
-        case .radiusDisconnect, .clearCommand: break
+        case .radiusDisconnect, .clearCommand, .lifetimeExpired: break
         case .peerDelete, .peerLost: return
         }
         for session in ended {

@@ -53,15 +53,12 @@ public enum IKEv2SARenderer {
         emit("      Local spi: " + SessionFormat.hex16(spis.0) + "       Remote spi: " + SessionFormat.hex16(spis.1))
         emit("      Local id: " + (sa?.localID?.displayString ?? session.local.description))
         emit("      Remote id: " + (sa?.remoteID?.displayString ?? session.userName ?? session.peer.description))
-        // Message ids: ours (requests we sent) and the peer's, as the SA counts them.
-        let localNext = sa.map { Int($0.nextOwnMessageID) } ?? 0
-        let remoteNext = sa.map { Int($0.nextPeerMessageID) } ?? 2
-        emit("      Local req msg id:  " + SessionFormat.padRight(String(max(0, localNext - 1)), 15)
-             + "Remote req msg id:  " + String(max(0, remoteNext - 1)))
-        emit("      Local next msg id: " + SessionFormat.padRight(String(localNext), 15)
-             + "Remote next msg id: " + String(remoteNext))
-        emit("      Local req queued:  " + SessionFormat.padRight(String(max(0, localNext - 1)), 15)
-             + "Remote req queued:  " + String(max(0, remoteNext - 1)))
+        // Message ids, ours and the peer's: the seeds show the next id in all three lines.
+        let localNext = String(sa.map { $0.nextOwnMessageID } ?? 0)
+        let remoteNext = String(sa.map { $0.nextPeerMessageID } ?? 2)
+        emit("      Local req msg id:  " + SessionFormat.padRight(localNext, 15) + "Remote req msg id:  " + remoteNext)
+        emit("      Local next msg id: " + SessionFormat.padRight(localNext, 15) + "Remote next msg id: " + remoteNext)
+        emit("      Local req queued:  " + SessionFormat.padRight(localNext, 15) + "Remote req queued:  " + remoteNext)
         emit("      Local window:      5              Remote window:      5")
         emit("      DPD configured for 0 seconds, retry 0")
         emit("      Fragmentation not  configured.")
