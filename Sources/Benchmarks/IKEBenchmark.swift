@@ -94,20 +94,24 @@ struct IKEBenchmark {
         }
         let dir = NSTemporaryDirectory() + "flexvpn-bench-charon-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if ProcessInfo.processInfo.environment["FLEXVPN_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: dir) } }
         let port = freeUDPPort(), natPort = freeUDPPort()
         let conf = """
             charon {
               port = \(port)
               port_nat_t = \(natPort)
               load_modular = no
-              load = random nonce openssl pem pkcs1 x509 pubkey socket-default vici sha1 sha2 hmac gcm aes kdf
+              install_routes = no
+              load = random nonce openssl pem pkcs1 x509 pubkey kernel-netlink socket-default vici sha1 sha2 hmac gcm aes kdf
               cookie_threshold = 100000
               block_threshold = 100000
               plugins { vici { socket = unix://\(dir)/charon.vici } }
               syslog { daemon { default = -1 } }
               filelog { f { path = \(dir)/charon.log
-                default = 0 } }
+                default = 1
+                ike = 2
+                net = 2
+                flush_line = yes } }
             }
             """
         let swanctl = """
