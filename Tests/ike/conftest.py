@@ -114,10 +114,33 @@ connections {{
       }}
     }}
   }}
+  rweap {{
+    remote_addrs = 127.0.0.1
+    local_addrs = 127.0.0.1
+    remote_port = {port}
+    version = 2
+    mobike = no
+    proposals = aes256-sha512-ecp256
+    vips = 0.0.0.0
+    childless = force
+    local {{
+      auth = eap-mschapv2
+      eap_id = eapuser
+      id = eapclient@lab
+    }}
+    remote {{
+      auth = psk
+      id = flexvpn.lab
+    }}
+  }}
 }}
 secrets {{
   ike-1 {{
     secret = "{psk}"
+  }}
+  eap-1 {{
+    id = eapuser
+    secret = "eappass"
   }}
 }}
 """
@@ -216,6 +239,14 @@ class Router:
                      "lab ikev2 pool 10.99.0.1 10.99.0.254", "lab ikev2 dns 10.0.0.53", "lab ikev2 proposal aes-gcm-256"]:
             assert self.run(line).strip() == "", line
 
+    def configure(self, lines):
+        self.child.sendline("configure terminal")
+        self.child.expect_exact("Device(config)#")
+        for line in lines:
+            self.child.sendline(line)
+            self.child.expect(r"Device\(config[^)]*\)#")
+        self.run("end")
+
     def run(self, line, prompt=PROMPT):
         self.child.sendline(line)
         self.child.expect_exact(line)
@@ -240,6 +271,25 @@ def router():
     r = Router()
     yield r
     r.stop()
+
+
+@pytest.fixture(scope="session")
+def freeradius():
+    """FreeRADIUS with EAP-MSCHAPv2 for eapuser / eappass (Tests/ike/freeradius), secret `cisco`."""
+    run = tempfile.mkdtemp(prefix="flexvpn-ike-radius-")
+    port = free_port()
+    conf = Path(__file__).resolve().parent / "freeradius"
+    env = dict(os.environ, FR_RUN_DIR=run, FR_CONF_DIR=str(conf), FR_SECRET="cisco", FR_AUTH_PORT=str(port))
+    process = subprocess.Popen(["freeradius", "-f", "-d", str(conf)], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    log = Path(run) / "radius.log"
+    wait_for(lambda: (log.exists() and "Ready to process requests" in log.read_text()) or process.poll() is not None,
+             what="freeradius ready")
+    assert process.poll() is None, "freeradius exited: " + (log.read_text() if log.exists() else "")
+    yield port, log
+    process.terminate()
+    process.wait(10)
+    shutil.rmtree(run, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -107,3 +107,24 @@ def test_bad_input_is_counted_and_the_responder_keeps_working(router, charon):
     assert "established between" in result.stdout, result.stdout
     router.run("clear crypto session")
     wait_for(lambda: "ESTABLISHED" not in charon.list_sas("rw"), what="clear crypto session's Delete")
+
+
+def test_eap_mschapv2_through_freeradius(router, charon, freeradius):
+    port, radius_log = freeradius
+    router.configure(["radius server LOCAL", f" address ipv4 127.0.0.1 auth-port {port} acct-port {router.acct_port}"])
+    router.run("lab ikev2 authentication remote eap")
+    router.run("debug crypto ikev2")
+    try:
+        result = charon.swanctl("--initiate", "--ike", "rweap", "--timeout", "20", check=False)
+        assert "established between" in result.stdout, result.stdout + radius_log.read_text()[-3000:]
+        assert "EAP method EAP_MSCHAPV2 succeeded, MSK established" in result.stdout, result.stdout
+        sessions = router.run("show aaa sessions")
+        # The session's user is the EAP identity FreeRADIUS authenticated.
+        assert "User Name: eapuser" in sessions, sessions
+        assert "Login OK: [eapuser" in radius_log.read_text()
+        assert "Received valid EAP-Success and MSK" in router.console()
+        charon.swanctl("--terminate", "--ike", "rweap", "--timeout", "15")
+        wait_for(lambda: "eapuser" not in router.run("show aaa sessions"), what="the EAP session to end")
+    finally:
+        router.run("undebug all")
+        router.run("lab ikev2 authentication remote pre-share")

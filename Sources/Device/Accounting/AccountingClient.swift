@@ -85,8 +85,10 @@ extension Device {
     /// The same on raw memory (a received ByteBuffer's readable bytes).
     public func handleAccountingResponse(raw: UnsafeRawBufferPointer, from ip: IPv4Address, port: UInt16) {
         // Access-Accept and Access-Reject answer a login's Access-Request (same socket).
-        if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue {
-            handleLoginResponse(Array(raw), from: ip, port: port)
+        // Access-Accept, -Reject and -Challenge (11) answer an IKEv2 EAP conversation or a login.
+        if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue || code == 11 {
+            if handleEAPRADIUSResponse(Array(raw), from: ip, port: port) { return }
+            if code != 11 { handleLoginResponse(Array(raw), from: ip, port: port) }
             return
         }
         processAccountingResponse(raw, from: ip, port: port)

@@ -204,6 +204,8 @@ extension Device {
             ike.statistics.outOfWindow += 1
             return nil
         }
+        // Its EAP message is with the RADIUS server: the answer comes when the server's does.
+        if let pending = sa.eap?.pendingMessageID, pending == header.messageID { return nil }
         let message: IKEMessage
         do {
             message = try sa.keys.protection(sentBy: .initiator).open(bytes)
@@ -227,7 +229,8 @@ extension Device {
         } else {
             switch header.exchangeType {
             case .ikeAuth where sa.state == .halfOpen:
-                (payloads, after) = ikeAuth(sa, message)
+                guard let answer = ikeAuth(sa, message, messageID: header.messageID) else { return nil }
+                (payloads, after) = answer
             case .informational:
                 (payloads, after) = informational(sa, message)
             case .createChildSA where sa.state == .established:
@@ -253,20 +256,47 @@ extension Device {
         return reply
     }
 
-    private func ikeAuth(_ sa: IKESA, _ message: IKEMessage) -> ([Payload], (() -> Void)?) {
+    /// The answer to an IKE_AUTH request, or nil while the RADIUS server has the client's EAP message.
+    private func ikeAuth(_ sa: IKESA, _ message: IKEMessage, messageID: UInt32) -> ([Payload], (() -> Void)?)? {
         let settings = ike.settings
-        guard let idi = message.identificationInitiator, let auth = message.authentication,
-              let psk = settings.preSharedKey,
-              PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: Array(psk.utf8), realMessage: sa.initRequest,
-                                       peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else {
+        func refuse() -> ([Payload], (() -> Void)?) {
             ike.statistics.authenticationFailures += 1
             ike.statistics.rejectedRequests += 1
             if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Verification of peer's authenctication data FAILED") }
             return ([.notify(NotifyPayload(type: .authenticationFailed))], { [unowned self] in self.removeIKESA(sa) })
         }
+        if let eap = sa.eap {
+            if let msk = eap.msk {
+                // After EAP-Success: the client's AUTH keyed with the MSK, over its first IKE_AUTH's IDi.
+                guard let idi = eap.firstRequest.identificationInitiator, let auth = message.authentication,
+                      PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: msk, realMessage: sa.initRequest,
+                                               peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else { return refuse() }
+                sa.eapIdentity = eap.identity
+                return authenticated(sa, eap.firstRequest, idi: idi, ourSecret: msk)
+            }
+            guard let eapMessage = message.payloads.lazy.compactMap({ payload -> [UInt8]? in
+                if case .eap(let bytes) = payload { return bytes } else { return nil }
+            }).first, forwardEAP(sa, eapMessage, messageID: messageID) else { return refuse() }
+            return nil
+        }
+        if message.authentication == nil, settings.remoteEAP, message.identificationInitiator != nil {
+            return (startEAP(sa, message), nil)
+        }
+        guard let idi = message.identificationInitiator, let auth = message.authentication,
+              let psk = settings.preSharedKey,
+              PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: Array(psk.utf8), realMessage: sa.initRequest,
+                                       peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else { return refuse() }
+        return authenticated(sa, message, idi: idi, ourSecret: Array(psk.utf8))
+    }
+
+    /// The client is authenticated: IDr and our AUTH (keyed with `ourSecret`: the PSK, or the
+    /// MSK after EAP), the CFG_REPLY and the child of `request`; the SA is up once sent.
+    private func authenticated(_ sa: IKESA, _ message: IKEMessage, idi: IdentificationPayload,
+                               ourSecret: [UInt8]) -> ([Payload], (() -> Void)?) {
+        let settings = ike.settings
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Verification of peer's authenctication data PASSED") }
         let localID = settings.localIdentity(address: sa.local.address)
-        let ourAuth = PSKAuthentication.authData(prf: sa.suite.prf, sharedSecret: Array(psk.utf8), realMessage: sa.initResponse,
+        let ourAuth = PSKAuthentication.authData(prf: sa.suite.prf, sharedSecret: ourSecret, realMessage: sa.initResponse,
                                                  peerNonce: sa.nonceI, skP: sa.keys.skPr, idPayload: localID)
         var out: [Payload] = [.identificationResponder(localID),
                               .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: ourAuth))]
@@ -314,7 +344,7 @@ extension Device {
         ike.halfOpenByInitiator[IKEState.InitiatorKey(spi: sa.initiatorSPI, peer: sa.peer)] = nil
         ike.halfOpenByInitiator = ike.halfOpenByInitiator.filter { $0.value != sa.responderSPI }
         ike.statistics.acceptedRequests += 1
-        let remote = sa.remoteID?.displayString ?? sa.peer.address.description
+        let remote = sa.eapIdentity ?? sa.remoteID?.displayString ?? sa.peer.address.description
         let local = sa.localID?.displayString ?? sa.local.address.description
         if debug.cryptoIkev2 {
             debugLog("IKEv2:" + sa.debugIds + ":Session with IKE ID PAIR (" + remote + ", " + local + ") is UP")
@@ -479,6 +509,10 @@ extension Device {
 
     /// Forgets an IKE SA and its timers (its session, if any, is the caller's).
     func removeIKESA(_ sa: IKESA) {
+        if let pending = sa.eap?.pending {
+            pending.timer?.cancel()
+            if ike.eapInFlight[pending.identifier] === pending { ike.eapInFlight[pending.identifier] = nil }
+        }
         sa.halfOpenTimer?.cancel()
         sa.outstanding?.timer?.cancel()
         sa.lifetimeTimer?.cancel()

@@ -28,6 +28,9 @@ public struct IKEResponderSettings: Equatable, Sendable {
     /// `crypto ikev2 cookie-challenge N`: half-open SAs from which IKE_SA_INIT needs a cookie
     /// (nil: never).
     public var cookieChallengeThreshold: Int?
+    /// `authentication remote eap query-identity`: a client that sends no AUTH is authenticated
+    /// by EAP through the RADIUS servers (its PSK AUTH is still accepted).
+    public var remoteEAP = false
     /// IKE SA lifetime, seconds (the profile's `lifetime`, IOS default 86400).
     public var lifetime: Int = 86_400
 

@@ -96,6 +96,8 @@ public final class IKESA {
     public internal(set) var nextOwnMessageID: UInt32 = 0
     var outstanding: OutstandingRequest?
     public internal(set) var remoteID: IdentificationPayload?
+    /// The EAP identity the RADIUS server authenticated (the session's user name).
+    public internal(set) var eapIdentity: String?
     public internal(set) var localID: IdentificationPayload?
     public internal(set) var child: IKEChildSA?
     public internal(set) var assignedAddress: IPv4Address?
@@ -103,6 +105,8 @@ public final class IKESA {
     public internal(set) var sessionUniqueId: UInt32?
     /// NAT-D showed a translation between us.
     public internal(set) var natDetected = false
+    /// The EAP conversation of `authentication remote eap`, while IKE_AUTH runs.
+    var eap: EAPExchange?
     var halfOpenTimer: ScheduledTimer?
     var lifetimeTimer: ScheduledTimer?
 
@@ -159,6 +163,8 @@ public final class IKEState {
     /// Our requests: first retransmission after this many seconds, doubling, at most `maxRetransmissions`.
     public var retransmitInterval: Double = 2
     public var maxRetransmissions = 5
+    /// EAP Access-Requests waiting for the RADIUS server, by identifier.
+    var eapInFlight: [UInt8: PendingEAPRequest] = [:]
     /// The secret cookies are made with (RFC 7296 §2.6), drawn on first use.
     var cookieSecret: [UInt8]?
 

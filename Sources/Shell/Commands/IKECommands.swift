@@ -55,6 +55,13 @@ extension IOSCommands {
                 guard let dns = ctx.ipv4("dns") else { return }
                 ctx.device.ike.settings.dns.append(dns)
             },
+            CommandDeclaration([.exec], "lab ikev2 authentication remote {pre-share | eap}",
+                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                                "How peers authenticate", "How the remote peer authenticates",
+                                "Pre-shared key only (the default)",
+                                "EAP through the RADIUS servers when the peer sends no AUTH (query-identity)"]) { ctx in
+                ctx.device.ike.settings.remoteEAP = ctx.has("eap")
+            },
             CommandDeclaration([.exec], "lab ikev2 cookie-challenge <0-1000>$n",
                                [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
                                 "Ask for a cookie once this many SAs are half-open (IOS's crypto ikev2 cookie-challenge)",
