@@ -1,5 +1,6 @@
+import Crypto
 import XCTest
-import Device
+@testable import Device
 import IKEv2
 import RADIUS
 import Renderers
@@ -129,6 +130,43 @@ final class IKEResponderTests: XCTestCase {
         IKEv2SessionRenderer.render(device: device, detailed: false) { lines.append($0) }
         XCTAssertTrue(lines.contains("Session-id:1, Status:UP-ACTIVE, IKE count:1, CHILD count:1"), lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains("          remote selector 10.99.0.1/0 - 10.99.0.1/65535"))
+    }
+
+    func testFloatToAnotherPortIsFollowed() throws {
+        // NAT-T: IKE_SA_INIT on 500, the rest from 4500 (another source port): answers and our
+        // Delete go where the client now is, and the session shows the ports it floated to.
+        var i = try initiator()
+        let init500 = IKEEndpoint(client.address, 500)
+        XCTAssertEqual(i.handleInitResponse(try XCTUnwrap(device.handleIKEDatagram(i.initRequest(), from: init500,
+                                                                                   to: IKEEndpoint(router.address, 500)))),
+                       .accepted)
+        let floated = IKEEndpoint(client.address, 4500)
+        let routerNATT = IKEEndpoint(router.address, 4500)
+        XCTAssertNotNil(device.handleIKEDatagram(try i.authRequest(), from: floated, to: routerNATT))
+        var session: Session?
+        device.sessions.forEach { session = $0 }
+        XCTAssertEqual(session?.peerPort, 4500)
+        XCTAssertEqual(session?.localPort, 4500)
+        device.clearCryptoSessions()
+        XCTAssertEqual(sent.last?.to, floated)
+        XCTAssertEqual(sent.last?.from, routerNATT)
+    }
+
+    func testMPPEKeyDecryption() {
+        // RFC 2548 §2.4.2 by hand: a 16-octet key in two blocks under secret "s", authenticator 1…16, salt 0x8001.
+        let secret = Array("s".utf8), authenticator = Array(1...16).map(UInt8.init), salt: [UInt8] = [0x80, 0x01]
+        let key = Array(100..<116).map(UInt8.init)
+        let plain = [UInt8(16)] + key + [UInt8](repeating: 0, count: 15)
+        var cipher: [UInt8] = []
+        var previous = authenticator + salt
+        for block in stride(from: 0, to: 32, by: 16) {
+            let b = Array(Insecure.MD5.hash(data: secret + previous))
+            let c = zip(plain[block..<(block + 16)], b).map { $0 ^ $1 }
+            cipher += c
+            previous = c
+        }
+        XCTAssertEqual(MPPEKey.decrypt(salt + cipher, secret: secret, requestAuthenticator: authenticator), key)
+        XCTAssertNil(MPPEKey.decrypt([1, 2, 3], secret: secret, requestAuthenticator: authenticator))
     }
 
     func testLivenessAndDuplicateRequests() throws {
