@@ -31,6 +31,8 @@ stage() {
 
 # pytest exits 5 when it collected nothing: that is a failure here too.
 terminal_tests() { python -m pytest -q Tests/terminal Tests/parsers Tests/remote; }
+# One FreeRADIUS for the run (Tests/radius/conftest.py), the emulator against it.
+radius_tests() { python -m pytest -q Tests/radius; }
 # The console's clock starts from the machine's: the pty tests again on a single-digit day and
 # over a year's end (`show clock` pads no day; log stamps pad it to two).
 dated_terminal_tests() {
@@ -46,6 +48,7 @@ dated_terminal_tests() {
 
 if stage "build" swift build --build-tests; then
     stage "terminal, parser and remote-access tests (pytest: pexpect in a pty, ntc-templates, telnet, ssh, netmiko, scrapli, Ansible, NAPALM)" terminal_tests
+    stage "RADIUS lifecycle against a real FreeRADIUS 3.2 (pytest: authorization, accounting, policy Disconnect, radclient CoA, tshark)" radius_tests
     stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
     stage "IKEv2 interop tests (pytest: strongSwan's charon and swanctl, radclient)" python -m pytest -q Tests/ike
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts

@@ -7,6 +7,7 @@
 //   flexvpn-bench ssh [--concurrency 1,10,50] [--seconds 3] [--logins 30] [--idle 50]
 //                     [--sessions 20] [--das-load yes|no]
 //   flexvpn-bench ike [--seconds 5] [--clients 2] [--charon yes|no]
+//   flexvpn-bench lifecycle [--sessions 20000] [--window 128] [--rate N] [--warmup 1000]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
 
@@ -43,10 +44,20 @@ case "ssh":
         print(SSHBenchmark.Options.usage)
         exitCode(2)
     }
+case "lifecycle":
+    do {
+        let options = try LifecycleBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        LifecycleBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench lifecycle: \(error)")
+        print(LifecycleBenchmark.Options.usage)
+        exitCode(2)
+    }
 default:
-    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | ike [options]")
+    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | lifecycle [options] | ike [options]")
     print(DASBenchmark.Options.usage)
     print(SSHBenchmark.Options.usage)
+    print(LifecycleBenchmark.Options.usage)
     print(IKEBenchmark.Options.usage)
     exitCode(arguments.isEmpty ? 0 : 2)
 }

@@ -35,6 +35,8 @@ public struct DebugFlags: Equatable, Sendable {
     /// `debug radius dynamic-authorization`: the DAS's packet lines.
     public var radiusDynamicAuthorization = false
     public var aaaPod = false
+    /// `debug aaa coa`: the CoA-Requests the DAS decides, in the `POD:` lines' style.
+    public var aaaCoa = false
     public var cryptoIkev2 = false
     public init() {}
     /// `debug radius`: every kind of RADIUS packet at once.
@@ -48,7 +50,13 @@ public struct DebugFlags: Equatable, Sendable {
     }
     /// Whether any RADIUS debugging is on (`Radius protocol debugging is on`).
     public var radiusProtocol: Bool { radiusAuthentication || radiusAccounting || radiusDynamicAuthorization }
-    public var any: Bool { radiusProtocol || aaaPod || cryptoIkev2 }
+    public var any: Bool { radiusProtocol || aaaPod || aaaCoa || cryptoIkev2 }
+}
+
+/// What a RADIUS answer answered: an Access-Request, or an Accounting-Request of this status.
+public enum RADIUSResponseKind: Sendable {
+    case access
+    case accounting(AccountingPackets.Status)
 }
 
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
@@ -159,6 +167,13 @@ public final class Device {
     public let accounting = AccountingState()
     /// The IKEv2 responder's SAs, settings and counters (IKE/).
     public let ike = IKEState()
+    /// Addresses given out of the `ip local pool`s (FlexVPN/).
+    public let addressPools = AddressPoolState()
+    /// FlexVPN sessions' applied authorization and timers (FlexVPN/).
+    public let flexVPNSessions = FlexVPNSessionState()
+    /// Hears every verified RADIUS answer the device gets as a client, with its round-trip
+    /// time in device seconds (`flexvpn-bench lifecycle`'s percentiles). nil: nobody listens.
+    public var onRADIUSResponse: ((RADIUSResponseKind, Double) -> Void)?
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {
@@ -170,6 +185,7 @@ public final class Device {
         onSessionConnected = { [unowned self] session in self.accountingSessionConnected(session) }
         onSessionsDisconnected = { [unowned self] ended, cause in
             self.accountingSessionsEnded(ended, cause: cause)
+            self.flexVPNSessionsEnded(ended)
             // A real client is then told with an IKEv2 Delete.
             self.ikeSessionsEnded(ended, cause: cause)
         }
@@ -233,6 +249,12 @@ public final class Device {
     public func debugLog(lines: [String]) {
         let stamp = timestamp(for: config.timestampsDebug)
         for line in lines { emit(stamp + line, severity: 7) }
+    }
+
+    /// A line for the consoles only (not a logged message).
+    func emitNotice(_ line: String) {
+        for vty in lines where vty.kind == .vty && vty.monitor { vty.sink?.deviceLog(line) }
+        console?.deviceLog(line)
     }
 
     private func emit(_ line: String, severity: Int) {

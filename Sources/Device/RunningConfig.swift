@@ -196,6 +196,10 @@ public struct RunningConfig: Equatable, Sendable {
     public var ssh = SSHConfig()
     /// `banner login|motd|exec`.
     public var banners = Banners()
+    /// `crypto ikev2 …`, `ip local pool`, `interface Virtual-Template` (FlexVPN/).
+    public var flexVPN = FlexVPNConfig()
+    /// `aaa accounting update {periodic N | newinfo [periodic N]}`; nil: none (IOS's default).
+    public var accountingUpdate: AccountingUpdateConfig?
 
     public init() {}
 

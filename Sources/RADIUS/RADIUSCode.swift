@@ -6,6 +6,7 @@ public enum RADIUSCode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case accessReject = 3
     case accountingRequest = 4
     case accountingResponse = 5
+    case accessChallenge = 11
     case disconnectRequest = 40
     case disconnectACK = 41
     case disconnectNAK = 42
@@ -21,6 +22,7 @@ public enum RADIUSCode: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .accessReject: "Access-Reject"
         case .accountingRequest: "Accounting-Request"
         case .accountingResponse: "Accounting-Response"
+        case .accessChallenge: "Access-Challenge"
         case .disconnectRequest: "Disconnect-Request"
         case .disconnectACK: "Disconnect-ACK"
         case .disconnectNAK: "Disconnect-NAK"

@@ -54,6 +54,7 @@ public enum RunningConfigRenderer {
             for list in c.authorizationNetwork {
                 emit("aaa authorization network \(list.name) " + methods(list.methods))
             }
+            if let update = c.accountingUpdate { emit(update.configText) }
             for list in c.accountingNetwork {
                 emit("aaa accounting network \(list.name) start-stop " + methods(list.methods))
             }
@@ -83,6 +84,17 @@ public enum RunningConfigRenderer {
         }
         if !c.users.isEmpty {
             for user in c.users { emit(userLine(user)) }
+            emit("!")
+        }
+        let flex = c.flexVPN
+        if !flex.nameManglers.isEmpty || !flex.authorizationPolicies.isEmpty || !flex.keyrings.isEmpty
+            || !flex.profiles.isEmpty {
+            FlexVPNRenderer.cryptoLines(flex, emit: emit)
+            emit("!")
+        }
+        FlexVPNRenderer.virtualTemplateLines(flex, emit: emit)
+        if !flex.pools.isEmpty {
+            FlexVPNRenderer.poolLines(flex, emit: emit)
             emit("!")
         }
         accessListLines(c).forEach(emit)

@@ -114,6 +114,8 @@ public enum ShowRenderer {
         switch which {
         case "aaa pod":
             return "AAA POD packet processing debugging is \(flags.aaaPod ? "on" : "off")\n"
+        case "aaa coa":
+            return "AAA CoA packet processing debugging is \(flags.aaaCoa ? "on" : "off")\n"
         default:
             return "IKEv2 default debugging is \(flags.cryptoIkev2 ? "on" : "off")\n"
         }
@@ -125,7 +127,9 @@ public enum ShowRenderer {
         var out = "IOSXE Conditional Debug Configs:\n\nConditional Debug Global State: Stop\n\n\n"
         out += "IOSXE Packet Tracing Configs:\n\n\n\n\n"
         let flags = device.debug
-        if flags.aaaPod { out += "General OS:\n  AAA POD packet processing debugging is on\n" }
+        if flags.aaaPod || flags.aaaCoa { out += "General OS:\n" }
+        if flags.aaaPod { out += "  AAA POD packet processing debugging is on\n" }
+        if flags.aaaCoa { out += "  AAA CoA packet processing debugging is on\n" }
         for line in radiusFlags {
             if let flag = line.flag, flags[keyPath: flag] { out += "\(line.text) on\n" }
         }

@@ -274,10 +274,15 @@ public final class IOSShell: ConsoleShell {
         default:
             // A configuration submode hands what it does not know to its parent, and leaves.
             if mode.isConfiguration, mode != .config {
-                let parent = registry.graph(for: .config, aaa: device.config.aaaNewModel)
-                if case let .success(payload, captures) = parent.match(Substring(line)) {
-                    mode = .config
-                    return run(payload, captures)
+                var parentMode = mode.parentMode
+                while true {
+                    let parent = registry.graph(for: parentMode, aaa: device.config.aaaNewModel)
+                    if case let .success(payload, captures) = parent.match(Substring(line)) {
+                        mode = parentMode
+                        return run(payload, captures)
+                    }
+                    if parentMode == .config { break }
+                    parentMode = parentMode.parentMode
                 }
             }
             lastCommandRejected = true

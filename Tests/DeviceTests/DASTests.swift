@@ -427,13 +427,13 @@ final class DASTests: XCTestCase {
         XCTAssertEqual(nak?.attributes, [.string(18, "No Matching Session"), .integer(101, 404), states[1], states[0]])
     }
 
-    func testCoARequestIsNAKedUnsupportedService() {
+    func testCoARequestWithNothingToChangeIsACKedWithItsProxyState() {
         let f = DASFixture()
         let s = f.device.connectSession(userName: "u")
         let reply = f.exchange(f.request(.coaRequest, [audit(s.auditSessionId), .octets(33, [9])],
                                          messageAuthenticator: true))
-        XCTAssertEqual(reply?.code, .coaNAK)
-        XCTAssertEqual(reply?.attributes.dropLast(), [.integer(101, 405), .octets(33, [9])])
+        XCTAssertEqual(reply?.code, .coaACK)
+        XCTAssertEqual(reply?.attributes.dropLast(), [.octets(33, [9])])
         XCTAssertEqual(reply?.attributes.last?.type, 80)
         XCTAssertEqual(f.device.sessions.count, 1)
         // A CoA-Request signed with the wrong secret is still discarded.

@@ -190,8 +190,8 @@ final class IKEResponderTests: XCTestCase {
         let answer = try XCTUnwrap(send(try i.request(.informational, [.delete(.ikeSA)])))
         XCTAssertTrue(try i.open(answer).payloads.isEmpty)
         XCTAssertEqual(device.sessions.count, 0)
-        XCTAssertEqual(ended.last?.1, .peerDelete)
-        XCTAssertEqual(SessionEndCause.peerDelete.accountingTerminateCause.code, 1)
+        XCTAssertEqual(ended.last?.1, .userRequest)
+        XCTAssertEqual(SessionEndCause.userRequest.acctTerminateCause, 1)
         XCTAssertTrue(device.ike.sas.isEmpty)
     }
 

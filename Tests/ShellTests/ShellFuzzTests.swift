@@ -192,6 +192,13 @@ final class ShellFuzzTests: XCTestCase {
         case .sshPubkeyUser: return ["end", "enable", "configure terminal", "ip ssh pubkey-chain", "username FUZZ"]
         case .sshPubkeyData:
             return ["end", "enable", "configure terminal", "ip ssh pubkey-chain", "username FUZZ", "key-string"]
+        case .ikev2Profile: return ["end", "enable", "configure terminal", "crypto ikev2 profile FUZZ"]
+        case .ikev2Keyring: return ["end", "enable", "configure terminal", "crypto ikev2 keyring FUZZ"]
+        case .ikev2KeyringPeer: return ["end", "enable", "configure terminal", "crypto ikev2 keyring FUZZ", "peer P"]
+        case .ikev2NameMangler: return ["end", "enable", "configure terminal", "crypto ikev2 name-mangler FUZZ"]
+        case .ikev2AuthorizationPolicy:
+            return ["end", "enable", "configure terminal", "crypto ikev2 authorization policy FUZZ"]
+        case .interface: return ["end", "enable", "configure terminal", "interface Virtual-Template 1 type tunnel"]
         }
     }
 

@@ -46,11 +46,11 @@ extension Device {
 
     /// Records the session for accounting and sends its Start (called through `onSessionConnected`).
     public func accountingSessionConnected(_ session: Session) {
-        guard let list = accountingMethodList else { return }
+        guard let list = accountingMethodList(for: session) else { return }
         accounting.records[session.uniqueId] = AccountingSessionRecord(methodList: list.name)
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
-        let attributes = AccountingPackets.start(session, nasIP: nasIPAddress)
+        let attributes = AccountingPackets.start(session, nasIP: nasIPAddress, extras: accountingExtras(session))
         enqueueAccounting(PendingAccountingRequest(session: session, status: .start, attributes: attributes,
                                                    servers: servers))
     }
@@ -58,7 +58,8 @@ extension Device {
     /// IKEv2's delete lines and the Stop of each ended session (called through
     /// `onSessionsDisconnected`), oldest first.
     public func accountingSessionsEnded(_ ended: [Session], cause: SessionEndCause) {
-        for session in ended {
+        for var session in ended {
+            addPendingTraffic(&session)
             let record = accounting.records.removeValue(forKey: session.uniqueId)
             let servers = record.flatMap { record in
                 config.accountingNetwork.first { $0.name == record.methodList } ?? accountingMethodList
@@ -67,12 +68,63 @@ extension Device {
             if debug.cryptoIkev2 { debugLog(lines: IKEv2DebugLines.delete(session, accountingStop: sendsStop)) }
             guard sendsStop else { continue }
             let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-            let cause = cause.accountingTerminateCause
             let attributes = AccountingPackets.stop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
-                                                    terminateCause: cause.code, disconnectCause: cause.text)
+                                                    terminateCause: cause.acctTerminateCause,
+                                                    disconnectCause: cause.disconnectCause,
+                                                    extras: accountingExtras(session))
             enqueueAccounting(PendingAccountingRequest(session: session, status: .stop, attributes: attributes,
                                                        servers: servers))
         }
+    }
+
+    /// The list a session's records go by: its FlexVPN profile's `aaa accounting psk|eap LIST`
+    /// when it names a configured list, else the device's (`default`, else the first).
+    func accountingMethodList(for session: Session) -> AAAMethodList? {
+        guard config.aaaNewModel else { return nil }
+        if let authorization = flexVPNSessions.authorizations[session.uniqueId],
+           let name = config.flexVPN.profile(named: authorization.profile)?.accounting[authorization.kind],
+           let list = config.accountingNetwork.first(where: { $0.name == name }) {
+            return list
+        }
+        return accountingMethodList
+    }
+
+    /// What an authorized session's records carry after User-Name: its assigned address and the
+    /// Class values of its authorization.
+    func accountingExtras(_ session: Session) -> [RADIUSAttribute] {
+        guard let authorization = flexVPNSessions.authorizations[session.uniqueId] else { return [] }
+        var out: [RADIUSAttribute] = []
+        if let framed = session.framedIP { out.append(.ipv4(RADIUSAttributeType.framedIPAddress, framed)) }
+        for value in authorization.attributes.classes ?? [] {
+            out.append(RADIUSAttribute(type: RADIUSAttributeType.class, value: value))
+        }
+        return out
+    }
+
+    /// A session copy with the traffic its rate made since last counted (it already left the table).
+    private func addPendingTraffic(_ session: inout Session) {
+        guard let (traffic, since) = flexVPNSessions.traffic[session.uniqueId] else { return }
+        let packets = UInt64(max(0, Double(traffic.packetsPerSecond) * (now - since)))
+        session.packetsIn &+= packets
+        session.packetsOut &+= packets
+        session.bytesIn &+= packets * traffic.bytesPerPacket
+        session.bytesOut &+= packets * traffic.bytesPerPacket
+        flexVPNSessions.traffic[session.uniqueId] = nil
+    }
+
+    /// An Interim-Update for a live session (its periodic timer, or `newinfo` after a change).
+    public func sendInterimUpdate(uniqueId: UInt32) {
+        accrueTraffic(uniqueId: uniqueId)
+        guard let session = sessions[uniqueId: uniqueId], let record = accounting.records[uniqueId],
+              let list = config.accountingNetwork.first(where: { $0.name == record.methodList }) ?? accountingMethodList
+        else { return }
+        let servers = accountingServers(for: list)
+        guard !servers.isEmpty else { return }
+        let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
+        let attributes = AccountingPackets.interim(session, nasIP: nasIPAddress, sessionTime: sessionTime,
+                                                   extras: accountingExtras(session))
+        enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate, attributes: attributes,
+                                                   servers: servers))
     }
 
     // MARK: replies
@@ -84,11 +136,12 @@ extension Device {
 
     /// The same on raw memory (a received ByteBuffer's readable bytes).
     public func handleAccountingResponse(raw: UnsafeRawBufferPointer, from ip: IPv4Address, port: UInt16) {
-        // Access-Accept and Access-Reject answer a login's Access-Request (same socket).
-        // Access-Accept, -Reject and -Challenge (11) answer an IKEv2 EAP conversation or a login.
-        if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue || code == 11 {
+        // Access-Accept, -Reject and -Challenge answer an IKEv2 EAP conversation or another
+        // Access-Request (same socket).
+        if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue
+            || code == RADIUSCode.accessChallenge.rawValue {
             if handleEAPRADIUSResponse(Array(raw), from: ip, port: port) { return }
-            if code != 11 { handleLoginResponse(Array(raw), from: ip, port: port) }
+            handleLoginResponse(Array(raw), from: ip, port: port)
             return
         }
         processAccountingResponse(raw, from: ip, port: port)
@@ -129,6 +182,7 @@ extension Device {
         }
         if debug.radiusAccounting { debugLog(lines: lines) }
         let elapsed = now - request.sentAt
+        onRADIUSResponse?(.accounting(request.status), elapsed)
         accounting.updateStatistics(server.name, now: now) {
             $0.noteResponse(status: request.status, after: elapsed)
             $0.outstanding -= 1

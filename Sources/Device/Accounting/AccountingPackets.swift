@@ -14,8 +14,11 @@ public enum AccountingPackets {
     /// Start: Acct-Session-Id, Calling-Station-Id, audit-session-id, isakmp-phase1-id,
     /// isakmp-initator-ip (IOS's spelling), User-Name, connect-progress, Acct-Authentic Local,
     /// Acct-Status-Type Start, NAS-IP-Address, 151 (session server key), Acct-Delay-Time.
-    public static func start(_ session: Session, nasIP: IPv4Address, delay: UInt32 = 0) -> [RADIUSAttribute] {
-        var out = identification(session)
+    /// `extras` follow User-Name: an authorized session's Framed-IP-Address and the Class
+    /// values its Access-Accept gave (RFC 2865 §5.25: echoed unchanged in every record).
+    public static func start(_ session: Session, nasIP: IPv4Address, delay: UInt32 = 0,
+                             extras: [RADIUSAttribute] = []) -> [RADIUSAttribute] {
+        var out = identification(session) + extras
         out.append(.ciscoAVPair("connect-progress=No Progress"))
         out.append(.integer(RADIUSAttributeType.acctAuthentic, 2))
         out.append(contentsOf: trailer(session, status: .start, nasIP: nasIP, delay: delay))
@@ -27,8 +30,25 @@ public enum AccountingPackets {
     /// Counters are sent modulo 2^32, as the seed's IOS does without gigaword attributes.
     public static func stop(_ session: Session, nasIP: IPv4Address, sessionTime: UInt32,
                             terminateCause: UInt32 = 0, disconnectCause: String = "No Reason",
-                            delay: UInt32 = 0) -> [RADIUSAttribute] {
-        var out = identification(session)
+                            delay: UInt32 = 0, extras: [RADIUSAttribute] = []) -> [RADIUSAttribute] {
+        var out = identification(session) + extras
+        appendCounters(session, sessionTime: sessionTime, to: &out)
+        out.append(.integer(RADIUSAttributeType.acctTerminateCause, terminateCause))
+        out.append(.ciscoAVPair("disc-cause-ext=" + disconnectCause))
+        out.append(contentsOf: trailer(session, status: .stop, nasIP: nasIP, delay: delay))
+        return out
+    }
+
+    /// Interim-Update: as Stop without the terminate cause and its `disc-cause-ext`.
+    public static func interim(_ session: Session, nasIP: IPv4Address, sessionTime: UInt32,
+                               extras: [RADIUSAttribute] = []) -> [RADIUSAttribute] {
+        var out = identification(session) + extras
+        appendCounters(session, sessionTime: sessionTime, to: &out)
+        out.append(contentsOf: trailer(session, status: .interimUpdate, nasIP: nasIP, delay: 0))
+        return out
+    }
+
+    private static func appendCounters(_ session: Session, sessionTime: UInt32, to out: inout [RADIUSAttribute]) {
         out.append(.integer(RADIUSAttributeType.acctAuthentic, 2))
         out.append(.ciscoAVPair("connect-progress=No Progress"))
         out.append(.integer(RADIUSAttributeType.acctSessionTime, sessionTime))
@@ -36,10 +56,6 @@ public enum AccountingPackets {
         out.append(.integer(RADIUSAttributeType.acctOutputOctets, UInt32(truncatingIfNeeded: session.bytesOut)))
         out.append(.integer(RADIUSAttributeType.acctInputPackets, UInt32(truncatingIfNeeded: session.packetsIn)))
         out.append(.integer(RADIUSAttributeType.acctOutputPackets, UInt32(truncatingIfNeeded: session.packetsOut)))
-        out.append(.integer(RADIUSAttributeType.acctTerminateCause, terminateCause))
-        out.append(.ciscoAVPair("disc-cause-ext=" + disconnectCause))
-        out.append(contentsOf: trailer(session, status: .stop, nasIP: nasIP, delay: delay))
-        return out
     }
 
     /// An unsigned Accounting-Request with these attributes.

@@ -9,6 +9,7 @@ public final class DASState {
         public var disconnectACKs = 0
         public var disconnectNAKs = 0
         public var coaNAKs = 0
+        public var coaACKs = 0
         /// Retransmissions answered from the cache.
         public var duplicatesAnswered = 0
         /// Silent discards, by reason.

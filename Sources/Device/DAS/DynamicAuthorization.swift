@@ -6,23 +6,15 @@ public enum SessionEndCause: Equatable, Sendable {
     case radiusDisconnect(client: IPv4Address)
     /// `clear crypto session`.
     case clearCommand
-    /// The client deleted its IKE SA (an INFORMATIONAL Delete): accounting Stop with User-Request.
-    case peerDelete
+    /// The session's own timers (Session-Timeout, Idle-Timeout).
+    case sessionTimeout
+    case idleTimeout
+    /// The client deleted its IKE SA.
+    case userRequest
     /// The client stopped answering our requests (liveness check or our Delete): Lost-Carrier.
     case peerLost
     /// The IKE SA's lifetime ran out: our Delete, then Session-Timeout.
     case lifetimeExpired
-
-    /// Acct-Terminate-Cause and Cisco `disc-cause-ext` of the Stop. A POD and `clear crypto
-    /// session` send the seeds' `none` / `No Reason`.
-    public var accountingTerminateCause: (code: UInt32, text: String) {
-        switch self {
-        case .radiusDisconnect, .clearCommand: return (0, "No Reason")
-        case .peerDelete: return (1, "User Request")
-        case .peerLost: return (2, "Lost Carrier")
-        case .lifetimeExpired: return (5, "Session Timeout")
-        }
-    }
 }
 
 /// Error-Cause values (RFC 5176 §3.6) the DAS sends, with the names `debug aaa pod` prints.
@@ -33,6 +25,7 @@ public enum DASErrorCause: UInt32, Sendable {
     case invalidRequest = 404
     case unsupportedService = 405
     case invalidAttributeValue = 407
+    case multipleSessionSelectionUnsupported = 508
 
     /// The RFC name from the dictionary (`Invalid Request`), as `debug aaa pod` prints it.
     public var debugName: String {
@@ -96,7 +89,8 @@ extension Device {
             return nil
         }
         let request = UnsafeRawBufferPointer(rebasing: raw[0..<length])
-        guard let scan = DASAttributeScan(request, collectDebug: debug.aaaPod) else {
+        let isCoA = code == RADIUSCode.coaRequest.rawValue
+        guard let scan = DASAttributeScan(request, collectDebug: isCoA ? debug.aaaCoa : debug.aaaPod, coa: isCoA) else {
             das.statistics.malformed += 1
             return nil
         }
@@ -134,11 +128,8 @@ extension Device {
         }
 
         var reply: RADIUSPacket
-        if code == RADIUSCode.coaRequest.rawValue {
-            reply = RADIUSPacket(code: .coaNAK, identifier: request[1],
-                                 attributes: [.integer(RADIUSAttributeType.errorCause,
-                                                       DASErrorCause.unsupportedService.rawValue)])
-            das.statistics.coaNAKs += 1
+        if isCoA {
+            reply = changeOfAuthorization(request, scan, settings, source: source, localPort: localPort)
         } else {
             reply = disconnect(request, scan, settings, source: source, localPort: localPort)
         }
@@ -192,7 +183,7 @@ extension Device {
     }
 
     /// Decides a Disconnect-Request: the reply without Proxy-State and Message-Authenticator.
-    private func disconnect(_ request: UnsafeRawBufferPointer, _ scan: DASAttributeScan,
+    func disconnect(_ request: UnsafeRawBufferPointer, _ scan: DASAttributeScan,
                             _ settings: DynamicAuthorConfig, source: (ip: IPv4Address, port: UInt16),
                             localPort: UInt16) -> RADIUSPacket {
         let identifier = request[1]
@@ -277,7 +268,7 @@ extension Device {
     }
 
     /// Slots of the sessions the keys name: all keys must hold (`any` false) or one is enough.
-    private func matchingSlots(_ keys: [DASMatchKey], any: Bool) -> [Int32] {
+    func matchingSlots(_ keys: [DASMatchKey], any: Bool) -> [Int32] {
         var out: [Int32] = []
         if any {
             var seen = Set<Int32>()
@@ -318,7 +309,7 @@ extension Device {
         }
     }
 
-    private func strip(_ name: String, delimiter: Character, rightToLeft: Bool) -> String {
+    func strip(_ name: String, delimiter: Character, rightToLeft: Bool) -> String {
         let index = rightToLeft ? name.lastIndex(of: delimiter) : name.firstIndex(of: delimiter)
         guard let index else { return name }
         return String(name[..<index])
@@ -380,6 +371,11 @@ struct DASAttributeScan {
     /// The AAA view of the identification attributes, for `debug aaa pod` (only when asked for).
     var debugList: [DebugItem] = []
     let collectDebug: Bool
+    /// A CoA-Request: the attributes it would change (Session-Timeout, Idle-Timeout, Class,
+    /// Cisco AV pairs other than the audit-session-id) are collected here instead of being
+    /// unsupported; the CoA decides which it takes.
+    let coa: Bool
+    var coaAttributes: [RADIUSAttribute] = []
 
     @inline(__always)
     private mutating func note(_ item: @autoclosure () -> DebugItem) {
@@ -388,8 +384,9 @@ struct DASAttributeScan {
 
     /// Nil when the attributes do not tile the packet, a Message-Authenticator is not 18 bytes or
     /// appears twice, or an Event-Timestamp is not 4 bytes: the datagram is then discarded.
-    init?(_ packet: UnsafeRawBufferPointer, collectDebug: Bool) {
+    init?(_ packet: UnsafeRawBufferPointer, collectDebug: Bool, coa: Bool = false) {
         self.collectDebug = collectDebug
+        self.coa = coa
         var offset = RADIUSPacket.headerLength
         let end = packet.count
         while offset < end {
@@ -464,7 +461,13 @@ struct DASAttributeScan {
                 vendorSpecificCount += 1
                 scanVendorSpecific(value)
             default:
-                unsupported = true
+                if coa {
+                    coaAttributes.append(RADIUSAttribute(type: type, value: Array(value)))
+                    note(DebugItem(flags: "00000000", name: RADIUSDictionary.attribute(type)?.name ?? "attribute(\(type))",
+                                   length: value.count, text: ""))
+                } else {
+                    unsupported = true
+                }
             }
         }
     }
@@ -509,7 +512,12 @@ struct DASAttributeScan {
             let text = String(decoding: pair, as: UTF8.self)
             let prefix = "audit-session-id="
             guard subType == RADIUSVendor.ciscoAVPair, text.hasPrefix(prefix) else {
-                unsupported = true
+                if coa, subType == RADIUSVendor.ciscoAVPair {
+                    coaAttributes.append(.ciscoAVPair(text))
+                    note(DebugItem(flags: "00000000", name: "cisco-avpair(1)", length: pair.count, text: text))
+                } else {
+                    unsupported = true
+                }
                 continue
             }
             let id = String(text.dropFirst(prefix.count))

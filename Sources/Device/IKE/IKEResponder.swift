@@ -409,7 +409,7 @@ extension Device {
         removeIKESA(sa)
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Deleting SA") }
         guard let uid = sa.sessionUniqueId, let session = sessions.remove(uniqueId: uid) else { return }
-        onSessionsDisconnected?([session], .peerDelete)
+        onSessionsDisconnected?([session], .userRequest)
     }
 
     // MARK: our requests
@@ -441,8 +441,8 @@ extension Device {
     /// Sessions ended by the DAS or `clear crypto session`: their clients are told with a Delete.
     func ikeSessionsEnded(_ ended: [Session], cause: SessionEndCause) {
         switch cause {
-        case .radiusDisconnect, .clearCommand, .lifetimeExpired: break
-        case .peerDelete, .peerLost: return
+        case .radiusDisconnect, .clearCommand, .lifetimeExpired, .sessionTimeout, .idleTimeout: break
+        case .userRequest, .peerLost: return
         }
         for session in ended {
             guard let sa = ike.sa(saId: session.saId), sa.sessionUniqueId == session.uniqueId else { continue }

@@ -60,10 +60,13 @@ public struct LoginAttempt: Sendable {
 public final class LoginAuthState {
     /// The source port Access-Requests name in `debug radius` (`id 1645/7`).
     public var sourcePort: UInt16 = 1645
-    var inFlight: [UInt8: PendingLoginRequest] = [:]
+    var inFlight: [UInt8: PendingAccessRequest] = [:]
     var nextIdentifier: UInt8?
     /// The AAA unique id of the next login (`RADIUS(00000001)` in debug lines).
     var nextUniqueId: UInt32 = 1
+    /// Access-Requests that timed out, and their retransmissions (to the same server).
+    public internal(set) var timeouts = 0
+    public internal(set) var retransmissions = 0
     /// Access-Requests sent and Accepts/Rejects received, for tests and statistics.
     public private(set) var requestsSent = 0
     public private(set) var accepts = 0
@@ -74,23 +77,32 @@ public final class LoginAuthState {
     func noteAnswer(accept: Bool) { if accept { accepts += 1 } else { rejects += 1 } }
 }
 
-final class PendingLoginRequest {
-    let attempt: LoginAttempt
+/// One Access-Request from first send to answer or give-up: a vty login's, or a FlexVPN
+/// session's authorization (FlexVPN/). The attributes are built per send, since the
+/// User-Password is hidden under each server's secret and a fresh authenticator.
+final class PendingAccessRequest {
     let servers: [AccountingServer]
     let uniqueId: UInt32
-    let completion: (RADIUSLoginResult) -> Void
+    /// `Orig. component type = Exec` (logins) or `VPN IPSEC` (sessions).
+    let component: String
+    let attributes: (_ authenticator: [UInt8], _ secret: [UInt8]) -> [RADIUSAttribute]
+    let completion: (RADIUSAccessResult) -> Void
     var serverIndex = 0
     var attempts = 0
     var identifier: UInt8 = 0
     var authenticator: [UInt8] = []
     var bytes: [UInt8] = []
     var timer: ScheduledTimer?
+    /// When the current transmission left (device time), for the round-trip time.
+    var sentAt: Double = 0
 
-    init(attempt: LoginAttempt, servers: [AccountingServer], uniqueId: UInt32,
-         completion: @escaping (RADIUSLoginResult) -> Void) {
-        self.attempt = attempt
+    init(servers: [AccountingServer], uniqueId: UInt32, component: String,
+         attributes: @escaping ([UInt8], [UInt8]) -> [RADIUSAttribute],
+         completion: @escaping (RADIUSAccessResult) -> Void) {
         self.servers = servers
         self.uniqueId = uniqueId
+        self.component = component
+        self.attributes = attributes
         self.completion = completion
     }
 
@@ -98,12 +110,14 @@ final class PendingLoginRequest {
     var tag: String { "RADIUS(" + hex8(uniqueId) + ")" }
 }
 
-/// What a `group` method learned.
-enum RADIUSLoginResult {
-    /// Access-Accept, with the `shell:priv-lvl` it carried.
-    case accept(privilege: Int?)
-    case reject
-    /// No server answered.
+/// What an Access-Request learned.
+public enum RADIUSAccessResult: Sendable {
+    /// Access-Accept, with the packet's attributes.
+    case accept(RADIUSPacket)
+    case reject(RADIUSPacket)
+    /// Access-Challenge (EAP): the next round's State and EAP-Message.
+    case challenge(RADIUSPacket)
+    /// No server answered (or none could be asked).
     case noResponse
 }
 
@@ -203,13 +217,20 @@ extension Device {
         case let .group(group):
             let servers = accountingServers(for: AAAMethodList(name: "login", methods: [.group(group)]))
             guard !servers.isEmpty, attempt.user != nil else { return runLoginMethods(rest, attempt, finish) }
-            sendAccessRequest(attempt, servers: servers) { [weak self] result in
+            let uniqueId = loginAuth.nextUniqueId
+            loginAuth.nextUniqueId &+= 1
+            sendAccessRequest(servers: servers, uniqueId: uniqueId, component: "Exec",
+                              attributes: { [unowned self] authenticator, secret in
+                                  self.loginAccessAttributes(attempt, authenticator: authenticator, secret: secret)
+                              }) { [weak self] result in
                 guard let self else { return }
                 switch result {
-                case let .accept(privilege):
+                case let .accept(packet):
+                    let privilege = packet.ciscoAVPair("shell:priv-lvl").flatMap { Int($0) }
+                        .flatMap { (0...15).contains($0) ? $0 : nil }
                     let level = self.execPrivilege(attempt.user, radius: privilege, line: self.vtyConfig(attempt.vty))
                     finish(.granted(LoginGrant(user: attempt.user, privilege: level)))
-                case .reject:
+                case .reject, .challenge:
                     finish(failed)
                 case .noResponse:
                     self.runLoginMethods(rest, attempt, finish)
@@ -268,20 +289,40 @@ extension Device {
 // MARK: RADIUS Access-Request
 
 extension Device {
-    private func sendAccessRequest(_ attempt: LoginAttempt, servers: [AccountingServer],
-                                   completion: @escaping (RADIUSLoginResult) -> Void) {
+    /// The attributes of a vty login's Access-Request (PAP).
+    private func loginAccessAttributes(_ attempt: LoginAttempt, authenticator: [UInt8],
+                                       secret: [UInt8]) -> [RADIUSAttribute] {
+        var attributes: [RADIUSAttribute] = [
+            .string(RADIUSAttributeType.userName, attempt.user ?? ""),
+            .octets(RADIUSAttributeType.userPassword,
+                    UserPassword.encrypt(Array(attempt.password.utf8), secret: secret, authenticator: authenticator)),
+            .integer(RADIUSAttributeType.serviceType, 1),   // Login
+            .integer(RADIUSAttributeType.nasPort, UInt32(attempt.vty + 1)),
+            .string(87, "tty\(attempt.vty + 1)"),            // NAS-Port-Id
+            .integer(RADIUSAttributeType.nasPortType, 5),    // Virtual
+        ]
+        if !attempt.peer.isEmpty { attributes.append(.string(RADIUSAttributeType.callingStationId, attempt.peer)) }
+        attributes.append(.ipv4(RADIUSAttributeType.nasIPAddress, nasIPAddress))
+        return attributes
+    }
+
+    /// Sends an Access-Request to the servers in fail-over order with accounting's timing
+    /// (timeout, retransmits, fail-over, dead/alive) and `debug radius authentication` lines;
+    /// `completion` runs on the device's owner with the answer, or `.noResponse`.
+    func sendAccessRequest(servers: [AccountingServer], uniqueId: UInt32, component: String,
+                           attributes: @escaping ([UInt8], [UInt8]) -> [RADIUSAttribute],
+                           completion: @escaping (RADIUSAccessResult) -> Void) {
         let state = loginAuth
-        // 256 logins waiting on servers at once: the next one is not asked (no response).
-        guard state.inFlight.count < 256 else {
+        // 256 requests waiting on servers at once: the next one is not asked (no response).
+        guard state.inFlight.count < 256, !servers.isEmpty else {
             completion(.noResponse)
             return
         }
         var id = state.nextIdentifier ?? UInt8(truncatingIfNeeded: random.next())
         while state.inFlight[id] != nil { id &+= 1 }
         state.nextIdentifier = id &+ 1
-        let request = PendingLoginRequest(attempt: attempt, servers: servers, uniqueId: state.nextUniqueId,
-                                          completion: completion)
-        state.nextUniqueId &+= 1
+        let request = PendingAccessRequest(servers: servers, uniqueId: uniqueId, component: component,
+                                           attributes: attributes, completion: completion)
         request.identifier = id
         state.inFlight[id] = request
         signAccessRequest(request)
@@ -289,7 +330,7 @@ extension Device {
         if debug.radiusAuthentication {
             let tag = request.tag
             var lines = [
-                "RADIUS/ENCODE(" + hex8(request.uniqueId) + "):Orig. component type = Exec",
+                "RADIUS/ENCODE(" + hex8(request.uniqueId) + "):Orig. component type = " + component,
                 tag + ": Config NAS IP: 0.0.0.0",
                 tag + ": Config NAS IPv6: ::",
                 tag + ": sending",
@@ -308,35 +349,25 @@ extension Device {
         transmitAccessRequest(request)
     }
 
-    /// A fresh Request Authenticator and the User-Password under the current server's secret.
-    private func signAccessRequest(_ request: PendingLoginRequest) {
-        let attempt = request.attempt
+    /// A fresh Request Authenticator and the attributes under the current server's secret; a
+    /// Message-Authenticator is filled in when the attributes carry one.
+    private func signAccessRequest(_ request: PendingAccessRequest) {
         let authenticator = (0..<4).flatMap { _ -> [UInt8] in
             let r = random.next()
             return (0..<4).map { UInt8(truncatingIfNeeded: r >> ($0 * 8)) }
         }
         let secret = request.server.secret
-        var attributes: [RADIUSAttribute] = [
-            .string(RADIUSAttributeType.userName, attempt.user ?? ""),
-            .octets(RADIUSAttributeType.userPassword,
-                    UserPassword.encrypt(Array(attempt.password.utf8), secret: secret, authenticator: authenticator)),
-            .integer(RADIUSAttributeType.serviceType, 1),   // Login
-            .integer(RADIUSAttributeType.nasPort, UInt32(attempt.vty + 1)),
-            .string(87, "tty\(attempt.vty + 1)"),            // NAS-Port-Id
-            .integer(RADIUSAttributeType.nasPortType, 5),    // Virtual
-        ]
-        if !attempt.peer.isEmpty { attributes.append(.string(RADIUSAttributeType.callingStationId, attempt.peer)) }
-        attributes.append(.ipv4(RADIUSAttributeType.nasIPAddress, nasIPAddress))
         var packet = RADIUSPacket(code: .accessRequest, identifier: request.identifier, authenticator: authenticator,
-                                  attributes: attributes)
+                                  attributes: request.attributes(authenticator, secret))
         request.bytes = RADIUSAuth.signRequest(&packet, secret: secret)
         request.authenticator = authenticator
         loginAuth.noteSent()
     }
 
-    private func transmitAccessRequest(_ request: PendingLoginRequest) {
+    private func transmitAccessRequest(_ request: PendingAccessRequest) {
         let server = request.server
         let state = loginAuth
+        request.sentAt = now
         if server.address.isLoopback {
             accounting.transport?.send(request.bytes, to: server.address, port: server.authPort,
                                        sourcePort: state.sourcePort)
@@ -386,16 +417,18 @@ extension Device {
         return RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: key)
     }
 
-    private func accessRequestTimedOut(_ request: PendingLoginRequest) {
+    private func accessRequestTimedOut(_ request: PendingAccessRequest) {
         let state = loginAuth
         guard state.inFlight[request.identifier] === request else { return }
         request.timer = nil
+        state.timeouts += 1
         let old = request.server
         let idText = String(state.sourcePort) + "/" + String(request.identifier)
         var lines = [request.tag + ": Request timed out!"]
         let started = request.tag + ": Started " + String(Int(accounting.timeout.rounded())) + " sec timeout"
         if request.attempts <= accounting.retransmits {
             request.attempts += 1
+            state.retransmissions += 1
             lines.append("RADIUS: Retransmit to " + old.debugName + " for id " + idText)
             lines.append(started)
             if debug.radiusAuthentication { debugLog(lines: lines) }
@@ -426,11 +459,11 @@ extension Device {
         guard bytes.count >= 20, let request = state.inFlight[bytes[1]], request.server.address == ip,
               request.server.authPort == port,
               let packet = try? RADIUSPacket.decode(bytes),
-              packet.code == .accessAccept || packet.code == .accessReject else { return }
+              packet.code == .accessAccept || packet.code == .accessReject || packet.code == .accessChallenge
+        else { return }
         let length = Int(bytes[2]) << 8 | Int(bytes[3])
         var lines = ["RADIUS: Received from id " + String(state.sourcePort) + "/" + String(packet.identifier) + " "
-                     + ip.description + ":" + String(port) + ", " + (packet.code == .accessAccept ? "Access-Accept" : "Access-Reject")
-                     + ", len " + String(length),
+                     + ip.description + ":" + String(port) + ", " + packet.code.name + ", len " + String(length),
                      RADIUSDebugLines.authenticator(bytes[4..<20])]
         guard RADIUSAuth.verifyResponseAuthenticator(bytes, requestAuthenticator: request.authenticator,
                                                      secret: request.server.secret) else {
@@ -445,13 +478,16 @@ extension Device {
         request.timer?.cancel()
         request.timer = nil
         state.inFlight[request.identifier] = nil
-        let accept = packet.code == .accessAccept
-        state.noteAnswer(accept: accept)
-        if accept {
-            let level = packet.ciscoAVPair("shell:priv-lvl").flatMap { Int($0) }.flatMap { (0...15).contains($0) ? $0 : nil }
-            request.completion(.accept(privilege: level))
-        } else {
-            request.completion(.reject)
+        onRADIUSResponse?(.access, now - request.sentAt)
+        switch packet.code {
+        case .accessAccept:
+            state.noteAnswer(accept: true)
+            request.completion(.accept(packet))
+        case .accessChallenge:
+            request.completion(.challenge(packet))
+        default:
+            state.noteAnswer(accept: false)
+            request.completion(.reject(packet))
         }
     }
 }

@@ -53,7 +53,7 @@ extension Device {
             emit("   Unique Id: \(session.uniqueId)")
             emit("   User Name: " + (session.userName ?? "*not available*"))
             emit("   IP Address: " + (session.framedIP ?? .any).description)
-            emit("   Idle Time: 0")
+            emit("   Idle Time: " + String(idleSeconds(uniqueId: session.uniqueId)))
             emit("   CT Call Handle: 0")
         }
     }

@@ -100,7 +100,7 @@ public enum DynamicAuthorRenderer {
         emit("     Requests: received " + String(s.received) + ", duplicates answered " + String(s.duplicatesAnswered)
              + ", duplicates dropped " + String(s.duplicatesDropped))
         emit("     Disconnect: ack " + String(s.disconnectACKs) + ", nak " + String(s.disconnectNAKs))
-        emit("     CoA: ack 0, nak " + String(s.coaNAKs))
+        emit("     CoA: ack " + String(s.coaACKs) + ", nak " + String(s.coaNAKs))
         emit("     Discarded: malformed " + String(s.malformed) + ", unknown code " + String(s.unknownCode)
              + ", unknown client " + String(s.unknownClient) + ", no key " + String(s.noSecret))
         emit("                bad authenticator " + String(s.badAuthenticator) + ", bad message-authenticator "

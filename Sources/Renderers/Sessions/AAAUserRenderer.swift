@@ -86,6 +86,23 @@ public enum AAAUserRenderer {
             next += 1
         }
         emit(attribute(max(next, 5), "00000002", "isakmp-initator-ip(738)", 4, session.peer.description))
+        // What authorization applied (an authorized FlexVPN session), after the identification.
+        if let applied = device.authorization(uniqueId: session.uniqueId)?.attributes {
+            var index = max(next, 5) + 1
+            func add(_ flags: String, _ name: String, _ length: Int, _ value: String) {
+                emit(attribute(index, flags, name, length, value))
+                index += 1
+            }
+            if let framed = session.framedIP { add("00000001", "addr(8)", 4, framed.description) }
+            if let v = applied.sessionTimeout { add("00000001", "timeout(27)", 4, String(v)) }
+            if let v = applied.idleTimeout { add("00000001", "idletime(28)", 4, String(v)) }
+            for value in applied.classes ?? [] {
+                add("00000081", "class(25)", value.count, String(decoding: value, as: UTF8.self))
+            }
+            for pair in applied.avPairs {
+                add("00000081", "cisco-avpair(1)", pair.utf8.count, pair)
+            }
+        }
         emit("--------")
         for type in typesAfterIPsec { emit(i + "No data for type " + type) }
 
@@ -95,9 +112,11 @@ public enum AAAUserRenderer {
         for event in ["CALL START", "ATTR REPLACE", "INTERIM START", "INTERIM STOP", "IPSEC TNL UP"] {
             emit("    " + event)
         }
+        let interval = device.authorization(uniqueId: session.uniqueId).flatMap { device.interimInterval($0.attributes) }
+            ?? device.config.accountingUpdate?.periodicMinutes.map { Double($0 * 60) }
         emit("  update method(s) :")
-        emit("    NONE")
-        emit("  update interval = 0")
+        emit(interval == nil ? "    NONE" : "    PERIODIC")
+        emit("  update interval = " + String(Int((interval ?? 0) / 60)))
         emit("  Outstanding Stop Records : 0")
         emit("  Dynamic attribute list:")
         let elapsed = SessionFormat.age(session, device: device)

@@ -31,7 +31,8 @@ public enum CryptoSessionRenderer {
     private static func block(device: Device, session: Session, detail: Bool, emit: (String) -> Void) {
         let age = SessionFormat.age(session, device: device)
         emit("Interface: Virtual-Access" + String(session.saId))
-        emit("Profile: " + device.ikev2ProfileName)
+        let authorization = device.authorization(uniqueId: session.uniqueId)
+        emit("Profile: " + (authorization?.profile ?? device.ikev2ProfileName))
         if detail { emit("Uptime: " + SessionFormat.duration(age)) }
         emit("Session status: UP-ACTIVE")
         let peer = "Peer: " + session.peer.description + " port " + String(session.peerPort)
@@ -39,6 +40,7 @@ public enum CryptoSessionRenderer {
             emit(peer + " fvrf: (none) ivrf: (none)")
             emit("      Phase1_id: " + (session.userName ?? session.peer.description))
             emit("      Desc: (none)")
+            if authorization != nil, let framed = session.framedIP { emit("      Assigned address: " + framed.description) }
         } else {
             emit(peer)
         }

@@ -17,6 +17,15 @@ public enum Mode: Equatable, Sendable {
     case sshPubkey
     case sshPubkeyUser(String)
     case sshPubkeyData(user: String, text: String)
+    /// FlexVPN: `crypto ikev2 profile NAME`, `crypto ikev2 keyring NAME` and its `peer NAME`,
+    /// `crypto ikev2 name-mangler NAME`, `crypto ikev2 authorization policy NAME`.
+    case ikev2Profile(name: String)
+    case ikev2Keyring(name: String)
+    case ikev2KeyringPeer(keyring: String, peer: String)
+    case ikev2NameMangler(name: String)
+    case ikev2AuthorizationPolicy(name: String)
+    /// `interface Virtual-Template N type tunnel`.
+    case virtualTemplate(number: Int)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -31,6 +40,12 @@ public enum Mode: Equatable, Sendable {
         case .sshPubkey: return .sshPubkey
         case .sshPubkeyUser: return .sshPubkeyUser
         case .sshPubkeyData: return .sshPubkeyData
+        case .ikev2Profile: return .ikev2Profile
+        case .ikev2Keyring: return .ikev2Keyring
+        case .ikev2KeyringPeer: return .ikev2KeyringPeer
+        case .ikev2NameMangler: return .ikev2NameMangler
+        case .ikev2AuthorizationPolicy: return .ikev2AuthorizationPolicy
+        case .virtualTemplate: return .interface
         }
     }
 
@@ -47,6 +62,12 @@ public enum Mode: Equatable, Sendable {
         case .sshPubkey: return "(conf-ssh-pubkey)#"
         case .sshPubkeyUser: return "(conf-ssh-pubkey-user)#"
         case .sshPubkeyData: return "(conf-ssh-pubkey-data)#"
+        case .ikev2Profile: return "(config-ikev2-profile)#"
+        case .ikev2Keyring: return "(config-ikev2-keyring)#"
+        case .ikev2KeyringPeer: return "(config-ikev2-keyring-peer)#"
+        case .ikev2NameMangler: return "(config-ikev2-name-mangler)#"
+        case .ikev2AuthorizationPolicy: return "(config-ikev2-author-policy)#"
+        case .virtualTemplate: return "(config-if)#"
         }
     }
 
@@ -65,13 +86,27 @@ public enum Mode: Equatable, Sendable {
         case .sshPubkey: return "SSH pubkey-chain configuration commands:"
         case .sshPubkeyUser: return "SSH pubkey-chain user configuration commands:"
         case .sshPubkeyData: return nil
+        case .ikev2Profile: return "IKEv2 profile commands:"
+        case .ikev2Keyring: return "IKEv2 keyring commands:"
+        case .ikev2KeyringPeer: return "IKEv2 keyring peer commands:"
+        case .ikev2NameMangler: return "IKEv2 name mangler commands:"
+        case .ikev2AuthorizationPolicy: return "IKEv2 authorization policy commands:"
+        case .virtualTemplate: return "Interface configuration commands:"
         }
+    }
+
+    /// Where a command this mode does not know is tried: a keyring's peer hands it to its
+    /// keyring, every other submode to global configuration (IOS does the same).
+    var parentMode: Mode {
+        if case let .ikev2KeyringPeer(keyring, _) = self { return .ikev2Keyring(name: keyring) }
+        return .config
     }
 }
 
 public enum ModeKind: Hashable, Sendable {
     case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line, standardACL
     case sshPubkey, sshPubkeyUser, sshPubkeyData
+    case ikev2Profile, ikev2Keyring, ikev2KeyringPeer, ikev2NameMangler, ikev2AuthorizationPolicy, interface
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.

@@ -17,7 +17,9 @@ public final class CommandRegistry: @unchecked Sendable {
     private var syntaxes: [SyntaxNode] = []
     private var graphs: [GrammarKey: CommandGraph] = [:]
     private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
-                                                     .standardACL, .sshPubkey, .sshPubkeyUser, .sshPubkeyData]
+                                                     .standardACL, .sshPubkey, .sshPubkeyUser, .sshPubkeyData,
+                                                     .ikev2Profile, .ikev2Keyring, .ikev2KeyringPeer, .ikev2NameMangler,
+                                                     .ikev2AuthorizationPolicy, .interface]
 
     public init(_ declarations: [CommandDeclaration]) {
         for declaration in declarations {

@@ -170,6 +170,7 @@ extension IOSCommands {
             ("radius dynamic-authorization", radius + ["RADIUS Dynamic Authorization"],
              \.radiusDynamicAuthorization),
             ("aaa pod", ["AAA Authorization, Authentication and Accounting", "AAA POD processing"], \.aaaPod),
+            ("aaa coa", ["AAA Authorization, Authentication and Accounting", "AAA CoA processing"], \.aaaCoa),
             ("crypto ikev2", ["Cryptographic subsystem", "Crypto IKEv2 debug messages"], \.cryptoIkev2),
         ]
         var out: [CommandDeclaration] = []

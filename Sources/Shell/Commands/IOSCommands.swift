@@ -3,13 +3,15 @@ public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + ikeCommands + showCommands + modeCommands
-            + lineCommands + accessListCommands + loginCommands + sshCommands
+            + lineCommands + accessListCommands + loginCommands + sshCommands + flexVPNCommands
+            + labLifecycleCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
         let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
-                                        .standardACL, .sshPubkey, .sshPubkeyUser]
+                                        .standardACL, .sshPubkey, .sshPubkeyUser, .ikev2Profile, .ikev2Keyring,
+                                        .ikev2KeyringPeer, .ikev2NameMangler, .ikev2AuthorizationPolicy, .interface]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()

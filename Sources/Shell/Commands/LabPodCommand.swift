@@ -28,7 +28,10 @@ extension IOSCommands {
 }
 
 enum LabPod {
-    static func send(_ ctx: CommandContext) -> String {
+    /// Sends a Disconnect-Request (or, for `lab coa`, a CoA-Request with `extra` attributes)
+    /// through the DAS's datagram path and describes the answer.
+    static func send(_ ctx: CommandContext, code: RADIUSCode = .disconnectRequest,
+                     extra: [RADIUSAttribute] = []) -> String {
         let device = ctx.device
         guard let port = device.config.dasPort, let das = device.config.dynamicAuthor else {
             return "% Lab: the DAS is not configured (aaa new-model, aaa server radius dynamic-author)\n"
@@ -52,20 +55,25 @@ enum LabPod {
             }
         }
         let secret = das.client(host: from.description)?.serverKey?.plain ?? das.serverKey?.plain ?? ""
-        var packet = RADIUSPacket(code: .disconnectRequest, identifier: UInt8(truncatingIfNeeded: device.random.next()),
-                                  attributes: attributes)
+        var packet = RADIUSPacket(code: code, identifier: UInt8(truncatingIfNeeded: device.random.next()),
+                                  attributes: attributes + extra)
         let bytes = RADIUSAuth.signRequest(&packet, secret: secret)
         let sourcePort = UInt16(device.random.int(in: 49152...65535))
         guard let reply = device.handleDASDatagram(bytes, from: (from, sourcePort), localPort: port),
               let answer = try? RADIUSPacket.decode(reply) else {
-            return "% Lab: Disconnect-Request id \(packet.identifier) from \(from):\(sourcePort) got no reply (discarded)\n"
+            return "% Lab: \(code.name) id \(packet.identifier) from \(from):\(sourcePort) got no reply (discarded)\n"
         }
-        var text = "% Lab: Disconnect-Request id \(packet.identifier) from \(from):\(sourcePort): \(answer.code.name)"
+        var text = "% Lab: \(code.name) id \(packet.identifier) from \(from):\(sourcePort): \(answer.code.name)"
         if let cause = answer.first(RADIUSAttributeType.errorCause)?.integerValue {
             let name = RADIUSDictionary.attribute(RADIUSAttributeType.errorCause)?.valueName(cause) ?? "\(cause)"
             text += ", Error-Cause \(cause) (\(name))"
         }
-        return text + "\n"
+        text += "\n"
+        // A session-query's answer carries the session's attributes: shown as `debug radius` would.
+        if answer.code == .coaACK, !answer.attributes.isEmpty {
+            for line in RADIUSDebugLines.attributes(reply) { text += "  " + line + "\n" }
+        }
+        return text
     }
 
     /// The lab RADIUS peer: the first configured `radius server`'s address, else the first client.

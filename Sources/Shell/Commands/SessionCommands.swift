@@ -7,11 +7,13 @@ extension IOSCommands {
         [
             CommandDeclaration([.exec], "show aaa sessions",
                                [HelpText.show, "Show AAA values", "AAA sessions as seen by AAA Server"], pipe: true) { ctx in
+                ctx.device.accrueAllTraffic()
                 ctx.device.renderAAASessions { ctx.print($0) }
             },
             CommandDeclaration([.exec], "show aaa user {all | <0-4294967295>$id}",
                                [HelpText.show, "Show AAA values", "Show AAA user related information",
                                 "All users", "Unique id"], pipe: true) { ctx in
+                ctx.device.accrueAllTraffic()
                 if let id = ctx.int("id") {
                     _ = AAAUserRenderer.render(device: ctx.device, uniqueId: UInt32(id)) { ctx.print($0) }
                 } else {
@@ -31,6 +33,7 @@ extension IOSCommands {
             CommandDeclaration([.exec], "show crypto session [detail]",
                                [HelpText.show, "Encryption module", "Crypto session information",
                                 "Detailed crypto session information"], pipe: true) { ctx in
+                ctx.device.accrueAllTraffic()
                 CryptoSessionRenderer.render(device: ctx.device, detail: ctx.has("detail")) { ctx.print($0) }
             },
             CommandDeclaration([.exec], "clear crypto session [remote A.B.C.D$remote]",
@@ -39,7 +42,7 @@ extension IOSCommands {
                 ctx.device.clearCryptoSessions(remote: ctx.ipv4("remote"))
             },
             CommandDeclaration([.exec],
-                               "lab session connect {WORD$user | no-username} [peer A.B.C.D$peer | framed-ip A.B.C.D$framed | audit-session-id WORD$audit | session-id <1-4294967295>$sid | unique-id <1-4294967295>$uid | server-key WORD$key]*",
+                               "lab session connect {WORD$user | no-username} [peer A.B.C.D$peer | framed-ip A.B.C.D$framed | audit-session-id WORD$audit | session-id <1-4294967295>$sid | unique-id <1-4294967295>$uid | server-key WORD$key | profile WORD$profile | eap-identity WORD$eapid | eap-password WORD$eappw | rate <0-1000000>$rate]*",
                                [HelpText.lab, "Emulated remote-access VPN sessions",
                                 "Bring up an IKEv2 session as a client connecting would", "User name of the session",
                                 "A session whose user name is not known",
@@ -48,44 +51,23 @@ extension IOSCommands {
                                 "Cisco audit-session-id (generated when not given)", "The audit-session-id",
                                 "AAA Session Id (refused if a live session has it; a larger one moves the counter on)", "Session Id",
                                 "AAA Unique Id (refused if a live session has it; a larger one moves the counter on)", "Unique Id",
-                                "Session server key, attribute 151 (8 hex digits)", "The key"]) { ctx in
-                let peer = ctx.ipv4("peer") ?? Device.defaultSessionPeer
-                var key: UInt32?
-                if let text = ctx.string("key") {
-                    guard text.count == 8, let value = parseHex32(text) else {
-                        ctx.print("% Lab: a server key is 8 hex digits, like 1771D693")
-                        return
-                    }
-                    key = value
-                }
-                let session: Session
-                do {
-                    session = try ctx.device.connectLabSession(
-                        userName: ctx.string("user"), peer: peer, auditSessionId: ctx.string("audit"),
-                        framedIP: ctx.ipv4("framed"), sessionId: ctx.int("sid").flatMap(UInt32.init(exactly:)),
-                        uniqueId: ctx.int("uid").flatMap(UInt32.init(exactly:)), serverKey: key)
-                } catch let error as SessionTable.IdError {
-                    switch error {
-                    case let .sessionIdInUse(id): ctx.print("% Lab: Session Id \(id) is in use by a live session")
-                    case let .uniqueIdInUse(id): ctx.print("% Lab: Unique Id \(id) is in use by a live session")
-                    case .zero: ctx.print("% Lab: 0 is not an id")
-                    }
-                    return
-                } catch {
-                    return
-                }
-                ctx.print("% Lab: session up: Unique Id \(session.uniqueId), user \(session.userName ?? "*not available*"), "
-                          + "peer \(peer), audit-session-id \(session.auditSessionId)")
+                                "Session server key, attribute 151 (8 hex digits)", "The key",
+                                "Connect through this crypto ikev2 profile (default: the first whose match takes the user)",
+                                "Profile name", "Authenticate with EAP under this identity (EAP-MD5)", "The EAP identity",
+                                "The EAP password", "The password",
+                                "Simulated traffic: packets a second each way (100 bytes each)", "Packets per second"]) { ctx in
+                LabConnect.run(ctx)
             },
             CommandDeclaration([.exec],
-                               "lab session traffic {all | <1-4294967295>$uid} [bytes-in <0-4294967295>$bin | bytes-out <0-4294967295>$bout | packets-in <0-4294967295>$pin | packets-out <0-4294967295>$pout]*",
+                               "lab session traffic {all | <1-4294967295>$uid} [bytes-in <0-4294967295>$bin | bytes-out <0-4294967295>$bout | packets-in <0-4294967295>$pin | packets-out <0-4294967295>$pout | rate <0-1000000>$rate]*",
                                [HelpText.lab, "Emulated remote-access VPN sessions",
                                 "Count traffic through sessions (byte and packet counters)",
                                 "Every session", "AAA Unique Id of the session",
                                 "Bytes received from the client", "Bytes",
                                 "Bytes sent to the client", "Bytes",
                                 "Packets received from the client", "Packets",
-                                "Packets sent to the client", "Packets"]) { ctx in
+                                "Packets sent to the client", "Packets",
+                                "Packets a second each way from now on (100 bytes each; 0 stops)", "Packets per second"]) { ctx in
                 func count(_ name: String) -> UInt64 { UInt64(ctx.int(name) ?? 0) }
                 let ids: [UInt32]
                 if let uid = ctx.int("uid") {
@@ -94,6 +76,11 @@ extension IOSCommands {
                     var all: [UInt32] = []
                     ctx.device.sessions.forEach { all.append($0.uniqueId) }
                     ids = all
+                }
+                if let rate = ctx.int("rate") {
+                    for id in ids where ctx.device.sessions[uniqueId: id] != nil {
+                        ctx.device.setTrafficRate(uniqueId: id, SimulatedTraffic(packetsPerSecond: UInt64(rate)))
+                    }
                 }
                 for id in ids where !ctx.device.sessions.addTraffic(uniqueId: id, bytesIn: count("bin"),
                                                                     bytesOut: count("bout"), packetsIn: count("pin"),

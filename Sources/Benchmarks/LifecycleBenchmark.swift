@@ -1,0 +1,403 @@
+import Device
+import Foundation
+import NIOCore
+import RADIUS
+import Transport
+
+/// `flexvpn-bench lifecycle`: the emulator as a load generator for a RADIUS server. It starts a
+/// FreeRADIUS 3 of its own on loopback (a private configuration in a temporary folder: PAP users
+/// accepted with `cisco`, accounting answered), then runs COUNT complete session lifecycles —
+/// Access-Request (group authorization through a `crypto ikev2 profile`), accounting Start, then
+/// the client leaves and the Stop goes — with at most WINDOW lifecycles under way (and at most
+/// RATE started a second, when given). It prints lifecycles completed a second, RADIUS
+/// round-trip p50/p99, timeouts and retransmits, and the CPU time per lifecycle of the emulator
+/// (this process: its engine loop and the UDP client) and of FreeRADIUS (from /proc).
+/// The anchor is FreeRADIUS's own `radclient -c`/`radperf` on the same machine.
+struct LifecycleBenchmark {
+    struct Options {
+        var sessions = 20_000
+        var window = 128
+        var rate: Int?
+        var warmup = 1_000
+
+        static let usage = """
+              lifecycle: --sessions N   complete lifecycles to run (default 20000)
+                         --window N     lifecycles under way at once, at most 256 (default 128)
+                         --rate N       at most N started a second (default: as fast as the window allows)
+                         --warmup N     lifecycles first, not measured (default 1000)
+            """
+
+        struct BadOption: Error, CustomStringConvertible { var description: String }
+
+        init(parsing arguments: [String]) throws {
+            var it = arguments.makeIterator()
+            while let flag = it.next() {
+                guard let value = it.next(), let number = Int(value), number > 0 else {
+                    throw BadOption(description: "\(flag) needs a positive number")
+                }
+                switch flag {
+                case "--sessions": sessions = number
+                case "--window": window = min(256, number)
+                case "--rate": rate = number
+                case "--warmup": warmup = number
+                default: throw BadOption(description: "unknown option \(flag)")
+                }
+            }
+        }
+    }
+
+    let options: Options
+
+    func run() {
+        let radius: BenchFreeRADIUS
+        do {
+            radius = try BenchFreeRADIUS()
+        } catch {
+            print("flexvpn-bench lifecycle: \(error)")
+            exitCode(2)
+        }
+        defer { radius.stop() }
+
+        let device = Device()
+        var config = device.config
+        config.aaaNewModel = true
+        var server = RadiusServerConfig(name: "FR")
+        server.address = "127.0.0.1"
+        server.authPort = radius.authPort
+        server.acctPort = radius.acctPort
+        server.key = ConfigSecret(plain: BenchFreeRADIUS.secret)
+        config.radiusServers = [server]
+        var group = RadiusServerGroup(name: "FRG")
+        group.serverNames = ["FR"]
+        config.radiusGroups = [group]
+        config.authorizationNetwork = [AAAMethodList(name: "AUTHZ", methods: [.group("FRG")])]
+        config.accountingNetwork = [AAAMethodList(name: "ACCT", methods: [.group("FRG")])]
+        var pool = LocalAddressPool(name: "BIG")
+        pool.ranges = [LocalAddressPool.Range(first: IPv4Address(10, 64, 0, 1), last: IPv4Address(10, 127, 255, 254))]
+        config.flexVPN.pools = [pool]
+        var policy = IKEv2AuthorizationPolicy(name: "default")
+        policy.pool = "BIG"
+        config.flexVPN.authorizationPolicies = [policy]
+        var profile = IKEv2Profile(name: "LOAD")
+        profile.matchIdentities = [.any]
+        profile.groupAuthorization = [IKEv2GroupAuthorization(kind: .psk, list: "AUTHZ")]
+        profile.accounting[.psk] = "ACCT"
+        config.flexVPN.profiles = [profile]
+        device.config = config
+
+        let engine = Engine(device: device)
+        let client = AccountingUDPClient(engine: engine)
+        do {
+            _ = try client.start().wait()
+        } catch {
+            print("flexvpn-bench lifecycle: accounting socket: \(error)")
+            exitCode(2)
+        }
+        defer {
+            try? client.stop().wait()
+            try? engine.shutdown()
+        }
+
+        print("flexvpn-bench lifecycle: FreeRADIUS on 127.0.0.1:\(radius.authPort)/\(radius.acctPort), "
+              + "window \(options.window)" + (options.rate.map { ", rate \($0)/s" } ?? ""))
+        if options.warmup > 0 { _ = measure(engine, radius, count: options.warmup, firstUser: 1_000_000) }
+        let result = measure(engine, radius, count: options.sessions, firstUser: 1)
+        result.print(count: options.sessions)
+    }
+
+    /// Runs `count` lifecycles and returns what they cost.
+    private func measure(_ engine: Engine, _ radius: BenchFreeRADIUS, count: Int, firstUser: Int) -> Result {
+        let driver = Driver(total: count, window: options.window, rate: options.rate, firstUser: firstUser,
+                            done: engine.eventLoop.makePromise(of: Void.self))
+        let (timeouts0, retransmits0) = engine.sync { Self.timeouts($0) }
+        let cpu0 = processCPUSeconds()
+        let radiusCPU0 = radius.cpuSeconds()
+        let start = monotonicNanos()
+        engine.execute { device in driver.begin(device) }
+        try? driver.done.futureResult.wait()
+        let wall = Double(monotonicNanos() - start) / 1e9
+        let cpu = processCPUSeconds() - cpu0
+        let radiusCPU = radius.cpuSeconds() - radiusCPU0
+        let (timeouts1, retransmits1) = engine.sync { device -> (Int, Int) in
+            device.onRADIUSResponse = nil
+            return Self.timeouts(device)
+        }
+        return Result(seconds: wall, completed: driver.completed, refused: driver.refused,
+                      access: driver.accessTimes, accounting: driver.accountingTimes,
+                      timeouts: timeouts1 - timeouts0, retransmits: retransmits1 - retransmits0,
+                      emulatorCPU: cpu, radiusCPU: radiusCPU)
+    }
+
+    private static func timeouts(_ device: Device) -> (Int, Int) {
+        let stats = device.accounting.statistics(server: "FR", now: device.now)
+        return (stats.timeouts + device.loginAuth.timeouts, stats.retransmissions + device.loginAuth.retransmissions)
+    }
+
+    /// Starts lifecycles on the engine's loop and counts them home. Touched only on the loop.
+    private final class Driver: @unchecked Sendable {
+        let total: Int
+        let window: Int
+        let rate: Int?
+        let firstUser: Int
+        let done: EventLoopPromise<Void>
+        var started = 0
+        var underWay = 0
+        var completed = 0
+        var refused = 0
+        var budget = 0.0
+        var accessTimes: [Double] = []
+        var accountingTimes: [Double] = []
+        /// Stops still owed by live lifecycles: the Stop response completes one.
+        var startedAt = 0.0
+
+        init(total: Int, window: Int, rate: Int?, firstUser: Int, done: EventLoopPromise<Void>) {
+            self.total = total
+            self.window = window
+            self.rate = rate
+            self.firstUser = firstUser
+            self.done = done
+            accessTimes.reserveCapacity(total)
+            accountingTimes.reserveCapacity(2 * total)
+        }
+
+        func begin(_ device: Device) {
+            device.onRADIUSResponse = { [unowned self, unowned device] kind, seconds in
+                switch kind {
+                case .access: accessTimes.append(seconds)
+                case let .accounting(status):
+                    accountingTimes.append(seconds)
+                    if status == .stop { finishOne(device, refused: false) }
+                }
+            }
+            if let rate {
+                budget = Double(min(window, rate)) / 100
+                tick(device, rate: rate)
+            }
+            launch(device)
+        }
+
+        /// Rate limit: every 10 ms a hundredth of the rate may start.
+        private func tick(_ device: Device, rate: Int) {
+            guard started < total, let scheduler = device.accounting.scheduler else { return }
+            scheduler.schedule(after: 0.01) { [unowned self, unowned device] in
+                budget = min(budget + Double(rate) / 100, Double(window))
+                launch(device)
+                tick(device, rate: rate)
+            }
+        }
+
+        private func launch(_ device: Device) {
+            while started < total, underWay < window, rate == nil || budget >= 1 {
+                started += 1
+                underWay += 1
+                if rate != nil { budget -= 1 }
+                let user = firstUser + started
+                let peer = FlexVPNPeer(identity: .fqdn("load\(user)"),
+                                       address: IPv4Address(rawValue: 0x6440_0000 &+ UInt32(truncatingIfNeeded: user)))
+                let uid = device.sessions.allocateUniqueId()
+                device.connectFlexVPN(peer, uniqueId: uid) { [unowned self, unowned device] result in
+                    switch result {
+                    case let .success(session):
+                        // The client leaves at once: the Stop follows the Start.
+                        device.endSession(uniqueId: session.uniqueId, cause: .userRequest)
+                    case .failure:
+                        finishOne(device, refused: true)
+                    }
+                }
+            }
+        }
+
+        private func finishOne(_ device: Device, refused wasRefused: Bool) {
+            underWay -= 1
+            if wasRefused { refused += 1 } else { completed += 1 }
+            if completed + refused == total {
+                done.succeed(())
+            } else {
+                launch(device)
+            }
+        }
+    }
+
+    private struct Result {
+        var seconds: Double
+        var completed: Int
+        var refused: Int
+        var access: [Double]
+        var accounting: [Double]
+        var timeouts: Int
+        var retransmits: Int
+        var emulatorCPU: Double
+        var radiusCPU: Double
+
+        func print(count: Int) {
+            func percentile(_ values: [Double], _ p: Double) -> String {
+                guard !values.isEmpty else { return "-" }
+                let sorted = values.sorted()
+                let index = min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1)
+                return fixed(sorted[max(0, index)] * 1000, 2) + " ms"
+            }
+            let perSecond = Double(completed) / seconds
+            let emulatorMicros = emulatorCPU / Double(max(1, completed)) * 1e6
+            let radiusMicros = radiusCPU / Double(max(1, completed)) * 1e6
+            Swift.print("lifecycles (Access-Request, Start, Stop): \(grouped(completed)) completed, \(refused) refused, "
+                        + "in \(fixed(seconds, 2)) s: \(grouped(Int(perSecond.rounded()))) lifecycles/s")
+            Swift.print("RADIUS round trip: Access p50 \(percentile(access, 0.5)), p99 \(percentile(access, 0.99)); "
+                        + "Accounting p50 \(percentile(accounting, 0.5)), p99 \(percentile(accounting, 0.99))")
+            Swift.print("timeouts \(timeouts), retransmits \(retransmits)")
+            Swift.print("CPU per lifecycle: emulator \(fixed(emulatorMicros, 1)) µs, FreeRADIUS \(fixed(radiusMicros, 1)) µs "
+                        + "(emulator/FreeRADIUS \(fixed(emulatorMicros / max(radiusMicros, 0.001), 2)))")
+        }
+    }
+}
+
+/// A FreeRADIUS 3 for the benchmark: its own folder, free loopback ports, PAP users accepted
+/// with `cisco`, accounting answered without writing anything.
+final class BenchFreeRADIUS {
+    static let secret = "testing123"
+    let authPort: UInt16
+    let acctPort: UInt16
+    let folder: URL
+    let process = Process()
+
+    struct Failed: Error, CustomStringConvertible { var description: String }
+
+    init() throws {
+        authPort = try freeUDPPort()
+        acctPort = try freeUDPPort()
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexvpn-bench-radius-\(getpid())")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let run = folder.path
+        try "DEFAULT Cleartext-Password := \"cisco\"\n".write(to: folder.appendingPathComponent("users"),
+                                                                atomically: true, encoding: .utf8)
+        let conf = """
+            prefix = /usr
+            exec_prefix = /usr
+            sysconfdir = /etc
+            localstatedir = \(run)
+            sbindir = /usr/sbin
+            logdir = \(run)
+            raddbdir = \(run)
+            run_dir = \(run)
+            libdir = /usr/lib/freeradius
+            pidfile = \(run)/radiusd.pid
+            name = freeradius
+            max_request_time = 30
+            cleanup_delay = 5
+            max_requests = 262144
+            hostname_lookups = no
+            log {
+                destination = files
+                file = \(run)/radius.log
+                auth = no
+            }
+            security {
+                max_attributes = 200
+                reject_delay = 0
+                status_server = no
+            }
+            thread pool {
+                start_servers = 4
+                max_servers = 8
+                min_spare_servers = 2
+                max_spare_servers = 8
+                max_requests_per_server = 0
+            }
+            client emulator {
+                ipaddr = 127.0.0.1
+                secret = \(BenchFreeRADIUS.secret)
+                require_message_authenticator = no
+            }
+            modules {
+                always ok {
+                    rcode = ok
+                }
+                pap {
+                    normalise = yes
+                }
+                files {
+                    filename = \(run)/users
+                }
+            }
+            server bench {
+                listen {
+                    type = auth
+                    ipaddr = 127.0.0.1
+                    port = \(authPort)
+                }
+                listen {
+                    type = acct
+                    ipaddr = 127.0.0.1
+                    port = \(acctPort)
+                }
+                authorize {
+                    files
+                    pap
+                }
+                authenticate {
+                    Auth-Type PAP {
+                        pap
+                    }
+                }
+                accounting {
+                    ok
+                }
+            }
+            """
+        try conf.write(to: folder.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["freeradius", "-f", "-d", run]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw Failed(description: "cannot run freeradius (scripts/install-deps.sh --test installs it): \(error)")
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let log = (try? String(contentsOf: folder.appendingPathComponent("radius.log"), encoding: .utf8)) ?? ""
+            if log.contains("Ready to process requests") { return }
+            if !process.isRunning { throw Failed(description: "freeradius exited: \(log)") }
+            usleep(50_000)
+        }
+        stop()
+        throw Failed(description: "freeradius did not become ready")
+    }
+
+    /// User + system CPU seconds FreeRADIUS used so far.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// A UDP port free at 127.0.0.1 now (bound, then released).
+private func freeUDPPort() throws -> UInt16 {
+    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+    guard fd >= 0 else { throw BenchFreeRADIUS.Failed(description: "socket") }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { throw BenchFreeRADIUS.Failed(description: "bind") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return UInt16(bigEndian: address.sin_port)
+}
