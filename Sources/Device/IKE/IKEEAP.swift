@@ -18,8 +18,6 @@ final class EAPExchange {
     var identity: String?
     /// RADIUS State of the last Access-Challenge, echoed in the next Access-Request.
     var state: [UInt8]?
-    /// The IKE request waiting for the server's answer.
-    var pendingMessageID: UInt32?
     var pending: PendingEAPRequest?
     var msk: [UInt8]?
 
@@ -57,11 +55,9 @@ extension Device {
     }
 
     /// The first IKE_AUTH without AUTH: IDr, our AUTH, EAP Request/Identity.
-    func startEAP(_ sa: IKESA, _ message: IKEMessage) -> [Payload] {
+    func startEAP(_ sa: IKESA, _ message: IKEMessage, localID: IdentificationPayload, signKey: [UInt8]) -> [Payload] {
         sa.eap = EAPExchange(firstRequest: message)
-        let localID = ike.settings.localIdentity(address: sa.local.address)
-        let psk = Array((ike.settings.preSharedKey ?? "").utf8)
-        let auth = PSKAuthentication.authData(prf: sa.suite.prf, sharedSecret: psk, realMessage: sa.initResponse,
+        let auth = PSKAuthentication.authData(prf: sa.suite.prf, sharedSecret: signKey, realMessage: sa.initResponse,
                                               peerNonce: sa.nonceI, skP: sa.keys.skPr, idPayload: localID)
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Sending EAP Request/Identity") }
         // EAP Request (1), identifier 1, length 5, type Identity (1).
@@ -97,7 +93,7 @@ extension Device {
         let request = PendingEAPRequest(sa: sa, server: server, identifier: identifier, authenticator: authenticator,
                                         bytes: bytes)
         eap.pending = request
-        eap.pendingMessageID = messageID
+        sa.deferredMessageID = messageID
         ike.eapInFlight[identifier] = request
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":[IKEv2 -> AAA] Authentication request sent") }
         transmitEAPRequest(request)
@@ -175,22 +171,10 @@ extension Device {
         return true
     }
 
-    /// Sends the IKE answer the client's EAP message waited for (and caches it for retransmissions).
+    /// Sends the IKE answer the client's EAP message waited for; a failure ends the SA.
     private func finishEAPRound(_ sa: IKESA, payloads: [Payload], failed: Bool) {
-        guard let eap = sa.eap, let messageID = eap.pendingMessageID else { return }
-        eap.pendingMessageID = nil
-        eap.pending = nil
-        let header = IKEHeader(initiatorSPI: sa.initiatorSPI, responderSPI: sa.responderSPI, exchangeType: .ikeAuth,
-                               flags: [.response], messageID: messageID)
-        guard let reply = try? sa.keys.protection(sentBy: .responder).seal(header: header, payloads: payloads) else { return }
-        sa.nextPeerMessageID = messageID &+ 1
-        sa.lastResponse = (messageID, reply)
-        if debug.cryptoIkev2 {
-            debugLog(lines: IKEDebugLines.packet(ids: sa.debugIds, received: false, peer: sa.peer, local: sa.local,
-                                                 header: header, payloads: payloads))
-        }
-        ike.transmit?(IKEOutboundDatagram(bytes: reply, to: sa.peer, from: sa.local))
-        if failed { removeIKESA(sa) }
+        sa.eap?.pending = nil
+        answerDeferred(sa, payloads: payloads, after: failed ? { [unowned self] in self.removeIKESA(sa) } : nil)
     }
 }
 

@@ -204,8 +204,8 @@ extension Device {
             ike.statistics.outOfWindow += 1
             return nil
         }
-        // Its EAP message is with the RADIUS server: the answer comes when the server's does.
-        if let pending = sa.eap?.pendingMessageID, pending == header.messageID { return nil }
+        // Its EAP message or authorization is with the RADIUS server: the answer comes when the server's does.
+        if let pending = sa.deferredMessageID, pending == header.messageID { return nil }
         let message: IKEMessage
         do {
             message = try sa.keys.protection(sentBy: .initiator).open(bytes)
@@ -256,7 +256,8 @@ extension Device {
         return reply
     }
 
-    /// The answer to an IKE_AUTH request, or nil while the RADIUS server has the client's EAP message.
+    /// The answer to an IKE_AUTH request, or nil while a RADIUS server has the request (an EAP
+    /// message, or authorization): `answerDeferred` sends it then.
     private func ikeAuth(_ sa: IKESA, _ message: IKEMessage, messageID: UInt32) -> ([Payload], (() -> Void)?)? {
         let settings = ike.settings
         func refuse() -> ([Payload], (() -> Void)?) {
@@ -265,90 +266,125 @@ extension Device {
             if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Verification of peer's authenctication data FAILED") }
             return ([.notify(NotifyPayload(type: .authenticationFailed))], { [unowned self] in self.removeIKESA(sa) })
         }
+        let first = sa.eap?.firstRequest ?? message
+        guard let idi = first.identificationInitiator else { return refuse() }
+        // The configuration model, once a profile exists; else the `lab ikev2` settings.
+        let choice = ikeUsesConfigModel ? ikeProfileChoice(idi: idi, sa: sa) : nil
+        if ikeUsesConfigModel && choice == nil {
+            if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Failed to locate an item in the database") }
+            return refuse()
+        }
+        let localID = choice?.localID ?? settings.localIdentity(address: sa.local.address)
+        let signKey = choice?.signKey ?? settings.preSharedKey.map { Array($0.utf8) }
+        let verifyKey = choice?.verifyKey ?? settings.preSharedKey.map { Array($0.utf8) }
+        let usesEAP = choice.map { $0.profile.usesEAP } ?? settings.remoteEAP
+        var eapIdentity: String?
+        let ourSecret: [UInt8]
         if let eap = sa.eap {
-            if let msk = eap.msk {
-                // After EAP-Success: the client's AUTH keyed with the MSK, over its first IKE_AUTH's IDi.
-                guard let idi = eap.firstRequest.identificationInitiator, let auth = message.authentication,
-                      PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: msk, realMessage: sa.initRequest,
-                                               peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else { return refuse() }
-                sa.eapIdentity = eap.identity
-                return authenticated(sa, eap.firstRequest, idi: idi, ourSecret: msk)
+            guard let msk = eap.msk else {
+                guard let eapMessage = message.payloads.lazy.compactMap({ payload -> [UInt8]? in
+                    if case .eap(let bytes) = payload { return bytes } else { return nil }
+                }).first, forwardEAP(sa, eapMessage, messageID: messageID) else { return refuse() }
+                return nil
             }
-            guard let eapMessage = message.payloads.lazy.compactMap({ payload -> [UInt8]? in
-                if case .eap(let bytes) = payload { return bytes } else { return nil }
-            }).first, forwardEAP(sa, eapMessage, messageID: messageID) else { return refuse() }
-            return nil
+            // After EAP-Success: the client's AUTH keyed with the MSK, over its first IKE_AUTH's IDi.
+            guard let auth = message.authentication,
+                  PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: msk, realMessage: sa.initRequest,
+                                           peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else { return refuse() }
+            eapIdentity = eap.identity
+            sa.eapIdentity = eap.identity
+            ourSecret = msk
+        } else if message.authentication == nil, usesEAP {
+            guard let signKey else { return refuse() }
+            return (startEAP(sa, message, localID: localID, signKey: signKey), nil)
+        } else {
+            guard let auth = message.authentication, let verifyKey, let signKey,
+                  PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: verifyKey, realMessage: sa.initRequest,
+                                           peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else { return refuse() }
+            ourSecret = signKey
         }
-        if message.authentication == nil, settings.remoteEAP, message.identificationInitiator != nil {
-            return (startEAP(sa, message), nil)
-        }
-        guard let idi = message.identificationInitiator, let auth = message.authentication,
-              let psk = settings.preSharedKey,
-              PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: Array(psk.utf8), realMessage: sa.initRequest,
-                                       peerNonce: sa.nonceR, skP: sa.keys.skPi, idPayload: idi) else { return refuse() }
-        return authenticated(sa, message, idi: idi, ourSecret: Array(psk.utf8))
-    }
-
-    /// The client is authenticated: IDr and our AUTH (keyed with `ourSecret`: the PSK, or the
-    /// MSK after EAP), the CFG_REPLY and the child of `request`; the SA is up once sent.
-    private func authenticated(_ sa: IKESA, _ message: IKEMessage, idi: IdentificationPayload,
-                               ourSecret: [UInt8]) -> ([Payload], (() -> Void)?) {
-        let settings = ike.settings
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Verification of peer's authenctication data PASSED") }
-        let localID = settings.localIdentity(address: sa.local.address)
         let ourAuth = PSKAuthentication.authData(prf: sa.suite.prf, sharedSecret: ourSecret, realMessage: sa.initResponse,
                                                  peerNonce: sa.nonceI, skP: sa.keys.skPr, idPayload: localID)
-        var out: [Payload] = [.identificationResponder(localID),
-                              .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: ourAuth))]
-        var assigned: IPv4Address?
-        if let cp = message.configuration, cp.configType == .request {
-            var attributes: [ConfigAttribute] = []
-            if cp.contains(.internalIP4Address), let address = freePoolAddress() {
-                assigned = address
-                attributes.append(ConfigAttribute(type: .internalIP4Address, value: address.bytes))
-            }
-            for server in settings.dns {
-                attributes.append(ConfigAttribute(type: .internalIP4DNS, value: server.bytes))
-            }
-            if !attributes.isEmpty { out.append(.configuration(ConfigurationPayload(configType: .reply, attributes: attributes))) }
-        }
-        if let offered = message.securityAssociation, let tsi = message.trafficSelectorsInitiator?.selectors.first,
-           let tsr = message.trafficSelectorsResponder?.selectors.first {
-            var inbound = UInt32(truncatingIfNeeded: random.next())
-            while inbound < 256 { inbound = UInt32(truncatingIfNeeded: random.next()) }
-            if let choice = ESPSelection.select(offered, inboundSPI: inbound) {
-                // The client's side narrows to the address it was given (its request is usually 0.0.0.0/0).
-                let remote = assigned.map { TrafficSelector.ipv4Host($0.bytes) } ?? tsi
-                sa.child = IKEChildSA(inboundSPI: inbound, outboundSPI: choice.peerSPI, encryption: choice.encryption,
-                                      integrity: choice.integrity, localSelector: tsr, remoteSelector: remote)
-                out.append(.securityAssociation(SecurityAssociationPayload(proposals: [choice.proposal])))
-                out.append(.trafficSelectorInitiator(TrafficSelectorPayload(selectors: [remote])))
-                out.append(.trafficSelectorResponder(TrafficSelectorPayload(selectors: [tsr])))
-            } else {
-                // RFC 7296 §1.2: the IKE SA stays up without its child.
-                out.append(.notify(NotifyPayload(type: .noProposalChosen)))
-            }
-        }
+        let authPayloads: [Payload] = [.identificationResponder(localID),
+                                       .authentication(AuthenticationPayload(method: .sharedKeyMIC, data: ourAuth))]
         sa.remoteID = idi
         sa.localID = localID
-        sa.assignedAddress = assigned
-        return (out, { [unowned self] in self.establish(sa) })
+        guard let choice else {
+            // `lab ikev2`: the pool's first free address, the session once the answer is out.
+            let assigned = first.configuration.flatMap { $0.contains(.internalIP4Address) ? freePoolAddress() : nil }
+            sa.assignedAddress = assigned
+            let payloads = authPayloads + configurationReply(first, address: assigned, dns: settings.dns)
+                + negotiateChild(sa, first, assigned: assigned)
+            return (payloads, { [unowned self] in self.establishLabSession(sa) })
+        }
+        // The model: authorization may ask RADIUS; the answer goes when it is known.
+        var inline: ([Payload], (() -> Void)?)?
+        var waiting = false
+        sa.deferredMessageID = messageID
+        authorizeIKEClient(sa, first, choice: choice, eapIdentity: eapIdentity, ourAuth: authPayloads) { [unowned self] payloads, after in
+            if waiting {
+                self.answerDeferred(sa, payloads: payloads, after: after)
+            } else {
+                inline = (payloads, after)
+            }
+        }
+        waiting = true
+        guard let inline else { return nil }
+        sa.deferredMessageID = nil
+        return inline
     }
 
-    /// IKE_AUTH answered: the SA is up and a session (accounting Start included).
-    private func establish(_ sa: IKESA) {
-        sa.state = .established
-        sa.establishedAt = now
-        sa.halfOpenTimer?.cancel()
-        sa.halfOpenTimer = nil
-        ike.halfOpenByInitiator[IKEState.InitiatorKey(spi: sa.initiatorSPI, peer: sa.peer)] = nil
-        ike.halfOpenByInitiator = ike.halfOpenByInitiator.filter { $0.value != sa.responderSPI }
-        ike.statistics.acceptedRequests += 1
-        let remote = sa.eapIdentity ?? sa.remoteID?.displayString ?? sa.peer.address.description
-        let local = sa.localID?.displayString ?? sa.local.address.description
-        if debug.cryptoIkev2 {
-            debugLog("IKEv2:" + sa.debugIds + ":Session with IKE ID PAIR (" + remote + ", " + local + ") is UP")
+    /// The CFG_REPLY for a CFG_REQUEST: the address (if one was given) and the DNS servers.
+    func configurationReply(_ message: IKEMessage, address: IPv4Address?, dns: [IPv4Address]) -> [Payload] {
+        guard let cp = message.configuration, cp.configType == .request else { return [] }
+        var attributes: [ConfigAttribute] = []
+        if cp.contains(.internalIP4Address), let address {
+            attributes.append(ConfigAttribute(type: .internalIP4Address, value: address.bytes))
         }
+        for server in dns { attributes.append(ConfigAttribute(type: .internalIP4DNS, value: server.bytes)) }
+        return attributes.isEmpty ? [] : [.configuration(ConfigurationPayload(configType: .reply, attributes: attributes))]
+    }
+
+    /// The CHILD_SA the request proposed (SA, TSi narrowed to the client's address, TSr), or
+    /// NO_PROPOSAL_CHOSEN, after which the IKE SA stays up (RFC 7296 §1.2); nothing without a proposal.
+    func negotiateChild(_ sa: IKESA, _ message: IKEMessage, assigned: IPv4Address?) -> [Payload] {
+        guard let offered = message.securityAssociation, let tsi = message.trafficSelectorsInitiator?.selectors.first,
+              let tsr = message.trafficSelectorsResponder?.selectors.first else { return [] }
+        var inbound = UInt32(truncatingIfNeeded: random.next())
+        while inbound < 256 { inbound = UInt32(truncatingIfNeeded: random.next()) }
+        guard let choice = ESPSelection.select(offered, inboundSPI: inbound) else {
+            return [.notify(NotifyPayload(type: .noProposalChosen))]
+        }
+        // The client's side narrows to the address it was given (its request is usually 0.0.0.0/0).
+        let remote = assigned.map { TrafficSelector.ipv4Host($0.bytes) } ?? tsi
+        sa.child = IKEChildSA(inboundSPI: inbound, outboundSPI: choice.peerSPI, encryption: choice.encryption,
+                              integrity: choice.integrity, localSelector: tsr, remoteSelector: remote)
+        return [.securityAssociation(SecurityAssociationPayload(proposals: [choice.proposal])),
+                .trafficSelectorInitiator(TrafficSelectorPayload(selectors: [remote])),
+                .trafficSelectorResponder(TrafficSelectorPayload(selectors: [tsr]))]
+    }
+
+    /// Sends the IKE answer a request waited for (RADIUS had it) and caches it for retransmissions.
+    func answerDeferred(_ sa: IKESA, payloads: [Payload], after: (() -> Void)?) {
+        guard let messageID = sa.deferredMessageID, ike.sas[sa.responderSPI] === sa else { return }
+        sa.deferredMessageID = nil
+        let header = IKEHeader(initiatorSPI: sa.initiatorSPI, responderSPI: sa.responderSPI, exchangeType: .ikeAuth,
+                               flags: [.response], messageID: messageID)
+        guard let reply = try? sa.keys.protection(sentBy: .responder).seal(header: header, payloads: payloads) else { return }
+        sa.nextPeerMessageID = messageID &+ 1
+        sa.lastResponse = (messageID, reply)
+        if debug.cryptoIkev2 {
+            debugLog(lines: IKEDebugLines.packet(ids: sa.debugIds, received: false, peer: sa.peer, local: sa.local,
+                                                 header: header, payloads: payloads))
+        }
+        ike.transmit?(IKEOutboundDatagram(bytes: reply, to: sa.peer, from: sa.local))
+        after?()
+    }
+
+    /// `lab ikev2`: IKE_AUTH answered, the SA is up and a session (accounting Start included).
+    private func establishLabSession(_ sa: IKESA) {
+        let remote = sa.eapIdentity ?? sa.remoteID?.displayString ?? sa.peer.address.description
         let audit = Session.auditSessionId(local: sa.local.address, peer: sa.peer.address, localPort: sa.local.port,
                                            peerPort: sa.peer.port, counter: sessions.allocateAuditCounter())
         guard let session = try? sessions.add(userName: remote, peer: sa.peer.address, local: sa.local.address,
@@ -356,21 +392,38 @@ extension Device {
                                               serverKey: freshServerKey(), startTime: now, sessionId: nil, uniqueId: nil,
                                               ikev2Ids: (sa.ikev2SessionId, sa.saId),
                                               ports: (sa.local.port, sa.peer.port)) else { return }
+        establish(sa, session: session, lifetime: ike.settings.lifetime)
+        onSessionConnected?(session)
+    }
+
+    /// The SA is up on `session`: indexed for the DAS and `show`, its lifetime running.
+    func establish(_ sa: IKESA, session: Session, lifetime: Int) {
+        sa.state = .established
+        sa.establishedAt = now
+        sa.assignedAddress = session.framedIP
+        sa.halfOpenTimer?.cancel()
+        sa.halfOpenTimer = nil
+        ike.halfOpenByInitiator = ike.halfOpenByInitiator.filter { $0.value != sa.responderSPI }
+        ike.statistics.acceptedRequests += 1
+        if debug.cryptoIkev2 {
+            let remote = sa.eapIdentity ?? sa.remoteID?.displayString ?? sa.peer.address.description
+            let local = sa.localID?.displayString ?? sa.local.address.description
+            debugLog("IKEv2:" + sa.debugIds + ":Session with IKE ID PAIR (" + remote + ", " + local + ") is UP")
+        }
         sa.sessionUniqueId = session.uniqueId
         ike.bySAId[sa.saId] = sa.responderSPI
         if let scheduler = accounting.scheduler {
             // No rekeying here: at the end of its lifetime the SA is deleted, as IOS does when the
             // client has not rekeyed it.
-            sa.lifetimeTimer = scheduler.schedule(after: Double(ike.settings.lifetime)) { [weak self, weak sa] in
+            sa.lifetimeTimer = scheduler.schedule(after: Double(lifetime)) { [weak self, weak sa] in
                 guard let self, let sa, sa.state == .established, let uid = sa.sessionUniqueId,
                       let session = self.sessions.remove(uniqueId: uid) else { return }
                 self.onSessionsDisconnected?([session], .lifetimeExpired)
             }
         }
-        onSessionConnected?(session)
     }
 
-    /// The first free address of the pool (one no live session holds).
+    /// The first free address of the `lab ikev2` pool (one no live session holds).
     private func freePoolAddress() -> IPv4Address? {
         guard let pool = ike.settings.pool, pool.first <= pool.last else { return nil }
         var value = pool.first.rawValue

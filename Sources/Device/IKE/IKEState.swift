@@ -105,6 +105,8 @@ public final class IKESA {
     public internal(set) var sessionUniqueId: UInt32?
     /// NAT-D showed a translation between us.
     public internal(set) var natDetected = false
+    /// The request whose answer waits for a RADIUS server (EAP, authorization).
+    var deferredMessageID: UInt32?
     /// The EAP conversation of `authentication remote eap`, while IKE_AUTH runs.
     var eap: EAPExchange?
     var halfOpenTimer: ScheduledTimer?
