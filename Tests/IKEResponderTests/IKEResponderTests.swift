@@ -4,6 +4,7 @@ import XCTest
 import IKEv2
 import RADIUS
 import Renderers
+import Shell
 
 /// The responder driven by `IKEInitiator` through `Device.handleIKEDatagram`, as the UDP server
 /// drives it, on a manual clock.
@@ -313,5 +314,76 @@ final class IKEResponderTests: XCTestCase {
         XCTAssertTrue(lines.contains("Total incoming IKEv2 SA Count:    1        active:        1        negotiating: 0"),
                       lines.joined(separator: "\n"))
         XCTAssertTrue(lines.contains("Incoming IKEv2 Requests: 1        accepted:      1        rejected:    0"))
+    }
+}
+
+/// The responder on the FlexVPN configuration model, configured as on IOS XE.
+final class IKEResponderConfigModelTests: XCTestCase {
+    let client = IKEEndpoint(IPv4Address(127, 0, 0, 1), 40_000)
+    let router = IKEEndpoint(IPv4Address(127, 0, 0, 1), 5500)
+
+    func device(_ extra: [String] = []) -> (Device, IOSShell) {
+        let time = ManualTimeSource(start: 1_400_000_000)
+        let device = Device(time: time, random: SeededRandom(seed: 3))
+        device.accounting.scheduler = ManualScheduler(time: time)
+        let shell = IOSShell(device: device)
+        for line in ["enable", "configure terminal", "aaa new-model",
+                     "crypto ikev2 authorization policy default", "pool POOL", "dns 10.0.0.53", "exit",
+                     "crypto ikev2 keyring KR", "peer any", "address 0.0.0.0 0.0.0.0", "pre-shared-key local routerkey",
+                     "pre-shared-key remote clientkey", "exit", "exit",
+                     "crypto ikev2 profile FLEX", "match identity remote fqdn domain lab", "identity local fqdn flexvpn.lab",
+                     "authentication remote pre-share", "authentication local pre-share", "keyring local KR", "exit",
+                     "ip local pool POOL 10.77.0.1 10.77.0.9"] + extra + ["end"] {
+            _ = shell.submit(line)
+        }
+        return (device, shell)
+    }
+
+    func testProfileKeyringAndPoolDecide() throws {
+        let (device, _) = device()
+        XCTAssertEqual(device.config.flexVPN.profiles.count, 1)
+        // The client signs with the keyring's remote key and checks ours with the local key.
+        var i = try IKEInitiator(offer: IKEv2ProposalConfig.iosDefault.offer(), group: .ecp256, identity: .fqdn("host.lab"),
+                                 preSharedKey: Array("clientkey".utf8))
+        let initResponse = try XCTUnwrap(device.handleIKEDatagram(i.initRequest(), from: client, to: router))
+        XCTAssertEqual(i.handleInitResponse(initResponse), .accepted)
+        let answer = try i.open(try XCTUnwrap(device.handleIKEDatagram(try i.authRequest(), from: client, to: router)))
+        XCTAssertEqual(answer.identificationResponder, .fqdn("flexvpn.lab"))
+        i.preSharedKey = Array("routerkey".utf8)
+        XCTAssertTrue(i.verifyResponderAuth(answer, initResponse: initResponse), "our AUTH with the local key")
+        XCTAssertEqual(answer.configuration?.values(of: .internalIP4Address), [[10, 77, 0, 1]])
+        XCTAssertEqual(answer.configuration?.values(of: .internalIP4DNS), [[10, 0, 0, 53]])
+        var session: Session?
+        device.sessions.forEach { session = $0 }
+        XCTAssertEqual(session?.userName, "host.lab")
+        XCTAssertEqual(session?.framedIP, IPv4Address(10, 77, 0, 1))
+        XCTAssertEqual(session?.peerPort, 40_000)
+        XCTAssertEqual(device.authorization(uniqueId: session?.uniqueId ?? 0)?.profile, "FLEX")
+        // The address goes back to the pool when the client deletes its SA.
+        XCTAssertEqual(device.addressPools.inUseCount("POOL"), 1)
+        _ = device.handleIKEDatagram(try i.request(.informational, [.delete(.ikeSA)]), from: client, to: router)
+        XCTAssertEqual(device.sessions.count, 0)
+        XCTAssertEqual(device.addressPools.inUseCount("POOL"), 0)
+        var next = try IKEInitiator(offer: IKEv2ProposalConfig.iosDefault.offer(), group: .ecp256, identity: .fqdn("other.lab"),
+                                    preSharedKey: Array("clientkey".utf8))
+        XCTAssertEqual(next.handleInitResponse(try XCTUnwrap(device.handleIKEDatagram(next.initRequest(), from: client, to: router))),
+                       .accepted)
+        let second = try next.open(try XCTUnwrap(device.handleIKEDatagram(try next.authRequest(), from: client, to: router)))
+        // The pool hands its addresses out in turn.
+        XCTAssertEqual(second.configuration?.values(of: .internalIP4Address), [[10, 77, 0, 2]])
+    }
+
+    func testNoMatchingProfileAndWrongKeyAreRefused() throws {
+        let (device, _) = device()
+        for (identity, key) in [("host.example.com", "clientkey"), ("host.lab", "routerkey")] {
+            var i = try IKEInitiator(offer: IKEv2ProposalConfig.iosDefault.offer(), group: .ecp256, identity: .fqdn(identity),
+                                     preSharedKey: Array(key.utf8))
+            XCTAssertEqual(i.handleInitResponse(try XCTUnwrap(device.handleIKEDatagram(i.initRequest(), from: client, to: router))),
+                           .accepted)
+            let answer = try i.open(try XCTUnwrap(device.handleIKEDatagram(try i.authRequest(), from: client, to: router)))
+            XCTAssertEqual(answer.notifies.map(\.type), [.authenticationFailed], identity)
+        }
+        XCTAssertEqual(device.sessions.count, 0)
+        XCTAssertTrue(device.ike.sas.isEmpty)
     }
 }

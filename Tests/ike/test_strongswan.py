@@ -128,3 +128,26 @@ def test_eap_mschapv2_through_freeradius(router, charon, freeradius):
     finally:
         router.run("undebug all")
         router.run("lab ikev2 authentication remote pre-share")
+
+
+def test_the_flexvpn_configuration_model_decides_once_a_profile_exists(router, charon):
+    # As on IOS XE: keyring, profile, the default authorization policy's pool and DNS.
+    router.configure(["crypto ikev2 authorization policy default", " pool MODELPOOL", " dns 10.0.0.99", " exit",
+                      "crypto ikev2 keyring KR", " peer any", "  address 0.0.0.0 0.0.0.0", "  pre-shared-key cisco123",
+                      "  exit", " exit",
+                      "crypto ikev2 profile FLEX", " match identity remote any", " identity local fqdn flexvpn.lab",
+                      " authentication remote pre-share", " authentication local pre-share", " keyring local KR",
+                      " exit",
+                      "ip local pool MODELPOOL 10.55.0.1 10.55.0.9"])
+    try:
+        result = charon.swanctl("--initiate", "--ike", "rw", "--timeout", "15", check=False)
+        assert "established between" in result.stdout, result.stdout
+        # The pool of the configuration model, not lab ikev2's.
+        assert "installing new virtual IP 10.55.0.1" in result.stdout, result.stdout
+        sessions = router.run("show aaa sessions")
+        assert "IP Address: 10.55.0.1" in sessions, sessions
+        charon.swanctl("--terminate", "--ike", "rw", "--timeout", "15")
+        wait_for(lambda: "10.55.0.1" not in router.run("show aaa sessions"), what="the session to end")
+    finally:
+        router.configure(["no crypto ikev2 profile FLEX", "no crypto ikev2 keyring KR",
+                          "no ip local pool MODELPOOL", "no crypto ikev2 authorization policy default"])
