@@ -16,13 +16,13 @@ import Transport
 struct LifecycleBenchmark {
     struct Options {
         var sessions = 20_000
-        var window = 128
+        var window = 32
         var rate: Int?
         var warmup = 1_000
 
         static let usage = """
               lifecycle: --sessions N   complete lifecycles to run (default 20000)
-                         --window N     lifecycles under way at once, at most 256 (default 128)
+                         --window N     lifecycles under way at once, at most 256 (default 32)
                          --rate N       at most N started a second (default: as fast as the window allows)
                          --warmup N     lifecycles first, not measured (default 1000)
             """
@@ -324,11 +324,13 @@ final class BenchFreeRADIUS {
                     type = auth
                     ipaddr = 127.0.0.1
                     port = \(authPort)
+                    recv_buff = 1048576
                 }
                 listen {
                     type = acct
                     ipaddr = 127.0.0.1
                     port = \(acctPort)
+                    recv_buff = 1048576
                 }
                 authorize {
                     files

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Where the device's randomness comes from: authenticators, identifiers, keys, salts.
 /// Deterministic mode seeds it so that every replay prints the same bytes.
 public protocol RandomSource: AnyObject {
@@ -38,9 +42,35 @@ public final class SeededRandom: RandomSource {
     }
 }
 
-/// The system's generator.
+/// The system's generator, drawn 64 words at a time from /dev/urandom: one read serves many
+/// authenticators instead of one system call per word (a load run signs thousands a second).
 public final class SystemRandom: RandomSource {
     private var generator = SystemRandomNumberGenerator()
+    private var buffer = [UInt64](repeating: 0, count: 64)
+    private var used = 64
+    #if canImport(Glibc)
+    private let urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+    #endif
     public init() {}
-    public func next() -> UInt64 { generator.next() }
+    deinit {
+        #if canImport(Glibc)
+        if urandom >= 0 { close(urandom) }
+        #endif
+    }
+    public func next() -> UInt64 {
+        if used == buffer.count {
+            #if canImport(Glibc)
+            let fd = urandom
+            let filled = fd < 0 ? -1 : buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
+            if filled != buffer.count * 8 {
+                for i in buffer.indices { buffer[i] = generator.next() }
+            }
+            #else
+            for i in buffer.indices { buffer[i] = generator.next() }
+            #endif
+            used = 0
+        }
+        defer { used += 1 }
+        return buffer[used]
+    }
 }

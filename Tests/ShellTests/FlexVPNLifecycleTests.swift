@@ -11,6 +11,8 @@ final class TestRADIUSServer: AccountingTransport {
     /// User-Name -> the Access-Accept's attributes; a name not here is rejected.
     var users: [String: [RADIUSAttribute]] = [:]
     var silent = false
+    /// EAP-MD5 users: name -> password (the server challenges, then checks the answer).
+    var eapUsers: [String: String] = [:]
     private(set) var accessRequests: [RADIUSPacket] = []
     private(set) var accountingRequests: [RADIUSPacket] = []
     private var queue: [([UInt8], UInt16)] = []
@@ -32,6 +34,13 @@ final class TestRADIUSServer: AccountingTransport {
                 XCTAssertEqual(RADIUSAuth.verifyRequestMessageAuthenticator(bytes, secret: secret), .valid)
                 if silent { continue }
                 let name = packet.first(RADIUSAttributeType.userName)?.stringValue ?? ""
+                if let eap = packet.first(RADIUSAttributeType.eapMessage)?.value, let secretWord = eapUsers[name] {
+                    reply = eapAnswer(packet, eap: eap, password: secretWord)
+                    let answer = RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: secret,
+                                                      addMessageAuthenticator: true)
+                    device.handleAccountingResponse(answer, from: IPv4Address(127, 0, 0, 1), port: port)
+                    continue
+                }
                 let password = packet.first(RADIUSAttributeType.userPassword).flatMap {
                     UserPassword.decrypt($0.value, secret: secret, authenticator: packet.authenticator)
                 }
@@ -50,6 +59,27 @@ final class TestRADIUSServer: AccountingTransport {
                                               addMessageAuthenticator: packet.code == .accessRequest)
             device.handleAccountingResponse(answer, from: IPv4Address(127, 0, 0, 1), port: port)
         }
+    }
+
+    static let challenge: [UInt8] = Array(0..<16)
+
+    /// Identity -> MD5-Challenge (with State); the right MD5 answer -> Accept with EAP-Success.
+    private func eapAnswer(_ packet: RADIUSPacket, eap: [UInt8], password: String) -> RADIUSPacket {
+        let id = packet.identifier
+        if eap.count > 4, eap[4] == 1 {
+            let request: [UInt8] = [1, 7, 0, 22, 4, 16] + TestRADIUSServer.challenge
+            return RADIUSPacket(code: .accessChallenge, identifier: id,
+                                attributes: [.octets(RADIUSAttributeType.eapMessage, request),
+                                             .octets(RADIUSAttributeType.state, [9, 9])])
+        }
+        let expected = EAPMD5.response(identifier: 7, password: Array(password.utf8), challenge: TestRADIUSServer.challenge)
+        guard eap.count == 22, eap[4] == 4, Array(eap[6...]) == expected,
+              packet.first(RADIUSAttributeType.state)?.value == [9, 9] else {
+            return RADIUSPacket(code: .accessReject, identifier: id, attributes: [.octets(RADIUSAttributeType.eapMessage, [4, 7, 0, 4])])
+        }
+        return RADIUSPacket(code: .accessAccept, identifier: id,
+                            attributes: [.octets(RADIUSAttributeType.eapMessage, [3, 7, 0, 4]),
+                                         .integer(RADIUSAttributeType.sessionTimeout, 77)])
     }
 
     func statusTypes() -> [UInt32] {
@@ -356,6 +386,30 @@ final class FlexVPNLifecycleTests: XCTestCase {
         XCTAssertEqual(now?.idleTimeout, 120)
         XCTAssertEqual(now?.classes, [Array("B".utf8)])
         XCTAssertEqual(f.onlySession?.framedIP, IPv4Address(10, 99, 0, 1))
+    }
+
+    func testEAPAuthenticationThroughTheProfileWithCachedUserAttributes() throws {
+        let f = LifecycleFixture(extra: """
+            aaa authentication login EAPLIST group RAD
+            crypto ikev2 profile EAPP
+             match identity remote fqdn domain eap
+             authentication remote eap query-identity
+             authentication local pre-share
+             aaa authentication eap EAPLIST
+             aaa authorization user eap cached
+            """)
+        f.server.eapUsers["dave"] = "davepass"
+        let out = f.type("lab session connect laptop.eap eap-identity dave eap-password davepass")
+        XCTAssertTrue(out.contains("% Lab: session up: Unique Id 1, user laptop.eap, peer 192.168.202.2, profile EAPP, address 10.99.0.1"), out)
+        // Identity, then the MD5 answer with the server's State; the Accept's attributes are applied.
+        XCTAssertEqual(f.server.accessRequests.count, 2)
+        XCTAssertEqual(f.server.accessRequests[0].first(RADIUSAttributeType.eapMessage)?.value, [2, 0, 0, 9, 1] + Array("dave".utf8))
+        XCTAssertEqual(f.server.accessRequests[0].first(RADIUSAttributeType.serviceType)?.integerValue, 1)
+        XCTAssertEqual(f.onlySession.flatMap { f.device.authorization(uniqueId: $0.uniqueId)?.attributes.sessionTimeout }, 77)
+        XCTAssertEqual(f.onlySession.flatMap { f.device.authorization(uniqueId: $0.uniqueId)?.kind }, .eap)
+        let wrong = f.type("lab session connect other.eap eap-identity dave eap-password nope")
+        XCTAssertTrue(wrong.contains("refused: Access-Reject (EAP)"), wrong)
+        XCTAssertEqual(f.device.sessions.count, 1)
     }
 
     func testLabCoaAndLocalAuthorizationAndBulkSessions() throws {

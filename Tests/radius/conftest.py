@@ -5,7 +5,7 @@ written into a temporary folder, on free loopback ports. Other suites reuse it w
 
 What the server does (see `RADIUSD_CONF` and `USERS`):
 - Authorization: users with Cleartext-Password `cisco` (FlexVPN's fixed PAP password) and reply
-  attributes; anyone else is rejected.
+  attributes; anyone else is rejected. EAP-MD5 for `dave` (password `davepass`).
 - Accounting: every Accounting-Request goes to `detail` (FreeRADIUS's own decoding) and is ACKed.
 - Policy: an accounting Start of the user `victim` makes FreeRADIUS originate a Disconnect-Request
   to the NAS that sent it (`update disconnect`, the `coa_server` of the client = the emulator's DAS).
@@ -43,6 +43,10 @@ carol   Cleartext-Password := "cisco"
 
 victim  Cleartext-Password := "cisco"
         Class = "fr-victim"
+
+dave    Cleartext-Password := "davepass"
+        Session-Timeout = 1800,
+        Class = "fr-dave"
 
 DEFAULT Cleartext-Password := "cisco", User-Name =~ "^load[0-9]+$"
 
@@ -124,6 +128,15 @@ modules {{
     files {{
         filename = {run}/users
     }}
+    # EAP-MD5 only (no TLS methods, so no certificates): the lab client's EAP.
+    eap {{
+        default_eap_type = md5
+        timer_expire = 60
+        ignore_unknown_eap_types = no
+        max_sessions = 4096
+        md5 {{
+        }}
+    }}
     detail {{
         filename = {run}/detail
         permissions = 0600
@@ -151,6 +164,9 @@ server emulator {{
         port = {acct_port}
     }}
     authorize {{
+        eap {{
+            ok = return
+        }}
         files
         pap
     }}
@@ -158,6 +174,7 @@ server emulator {{
         Auth-Type PAP {{
             pap
         }}
+        eap
     }}
     preacct {{
     }}

@@ -46,6 +46,14 @@ crypto ikev2 profile FLEX
  aaa authorization group psk list AUTHZ
  aaa accounting psk ACCT
  virtual-template 1
+aaa authentication login EAPLIST group FRG
+crypto ikev2 profile EAPP
+ match identity remote fqdn domain eap
+ authentication remote eap query-identity
+ authentication local pre-share
+ aaa authentication eap EAPLIST
+ aaa authorization user eap cached
+ aaa accounting eap ACCT
 line con 0
  privilege level 15
 """
@@ -129,6 +137,16 @@ def test_connect_takes_address_and_timeouts_from_freeradius_and_detail_shows_sta
     assert stop.get("Acct-Terminate-Cause") == "Session-Timeout", stop
     assert 3 <= int(stop.get("Acct-Session-Time", "0")) <= 5, stop
     assert "alice" not in router.command("show aaa sessions")
+
+
+def test_eap_md5_through_freeradius_with_the_accepts_attributes_cached(router, freeradius):
+    router.command("lab session connect laptop.eap profile EAPP eap-identity dave eap-password davepass")
+    router.expect(r"% Lab: session up: .*user laptop\.eap, .*profile EAPP, address 10\.99\.")
+    user = router.command("show aaa user all")
+    assert "timeout(27) 4 1800" in user and "class(25) 7 fr-dave" in user, user
+    router.command("lab session connect other.eap profile EAPP eap-identity dave eap-password wrong")
+    router.expect(r"% Lab: session for other\.eap refused: Access-Reject \(EAP\)")
+    router.command("clear crypto session")
 
 
 def test_an_unknown_user_is_rejected_and_nothing_stays(router, freeradius):

@@ -161,11 +161,15 @@ extension Device {
             return
         }
         let server = request.server
-        let codeName = raw[0] == RADIUSCode.accountingResponse.rawValue
-            ? "Accounting-response" : RADIUSCode(rawValue: raw[0])?.name ?? "Unknown(\(raw[0]))"
-        var lines = ["RADIUS: Received from id " + String(accounting.sourcePort) + "/" + String(identifier) + " "
+        // The debug lines are built only when someone will read them (a load run sends thousands).
+        var lines: [String] = []
+        if debug.radiusAccounting {
+            let codeName = raw[0] == RADIUSCode.accountingResponse.rawValue
+                ? "Accounting-response" : RADIUSCode(rawValue: raw[0])?.name ?? "Unknown(\(raw[0]))"
+            lines = ["RADIUS: Received from id " + String(accounting.sourcePort) + "/" + String(identifier) + " "
                      + ip.description + ":" + String(port) + ", " + codeName + ", len " + String(length),
                      RADIUSDebugLines.authenticator(UnsafeRawBufferPointer(rebasing: raw[4..<20]))]
+        }
         guard raw[0] == RADIUSCode.accountingResponse.rawValue else {
             if debug.radiusAccounting { debugLog(lines: lines) }
             accounting.updateStatistics(server.name, now: now) { $0.incorrectResponses += 1 }

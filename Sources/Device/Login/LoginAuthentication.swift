@@ -462,19 +462,25 @@ extension Device {
               packet.code == .accessAccept || packet.code == .accessReject || packet.code == .accessChallenge
         else { return }
         let length = Int(bytes[2]) << 8 | Int(bytes[3])
-        var lines = ["RADIUS: Received from id " + String(state.sourcePort) + "/" + String(packet.identifier) + " "
+        let debugging = debug.radiusAuthentication
+        var lines: [String] = []
+        if debugging {
+            lines = ["RADIUS: Received from id " + String(state.sourcePort) + "/" + String(packet.identifier) + " "
                      + ip.description + ":" + String(port) + ", " + packet.code.name + ", len " + String(length),
                      RADIUSDebugLines.authenticator(bytes[4..<20])]
+        }
         guard RADIUSAuth.verifyResponseAuthenticator(bytes, requestAuthenticator: request.authenticator,
                                                      secret: request.server.secret) else {
             lines.append("RADIUS: response-authenticator decrypt fail, pak len " + String(length))
             lines.append("RADIUS: Response (" + String(packet.identifier) + ") failed decrypt")
-            if debug.radiusAuthentication { debugLog(lines: lines) }
+            if debugging { debugLog(lines: lines) }
             return
         }
-        lines.append(contentsOf: RADIUSDebugLines.attributes(Array(bytes.prefix(length))))
-        lines.append(request.tag + ": Received from id " + String(state.sourcePort) + "/" + String(packet.identifier))
-        if debug.radiusAuthentication { debugLog(lines: lines) }
+        if debugging {
+            lines.append(contentsOf: RADIUSDebugLines.attributes(Array(bytes.prefix(length))))
+            lines.append(request.tag + ": Received from id " + String(state.sourcePort) + "/" + String(packet.identifier))
+            debugLog(lines: lines)
+        }
         request.timer?.cancel()
         request.timer = nil
         state.inFlight[request.identifier] = nil

@@ -20,10 +20,16 @@ public final class AccountingUDPClient: Sendable {
         var boundPort: UInt16?
         var started = false
         var stopped = false
+        /// Datagrams written since the last flush: one flush per loop turn sends them together
+        /// (sendmmsg), so a burst of replies answered in one turn costs one system call.
+        var flushScheduled = false
+        /// Server addresses, built once (a session's records all go to the same few).
+        var addresses: [UInt64: SocketAddress] = [:]
     }
 
     private let engine: Engine
     private let state: NIOLoopBoundBox<State>
+    static let vectorReadCount = 32
 
     public init(engine: Engine) {
         self.engine = engine
@@ -81,6 +87,14 @@ public final class AccountingUDPClient: Sendable {
     private func bind(port: UInt16) -> EventLoopFuture<any Channel> {
         let engine = self.engine
         return DatagramBootstrap(group: engine.eventLoop)
+            // recvmmsg: a burst of replies is read in one system call, each datagram in its own
+            // 4 KiB slice of the buffer (a RADIUS packet's most).
+            .channelOption(.datagramVectorReadMessageCount, value: AccountingUDPClient.vectorReadCount)
+            .channelOption(.recvAllocator,
+                           value: FixedSizeRecvByteBufferAllocator(capacity: AccountingUDPClient.vectorReadCount * 4096))
+            // Room for a burst of replies (a load run keeps hundreds in flight); the kernel caps
+            // it at net.core.rmem_max.
+            .channelOption(.socketOption(.so_rcvbuf), value: 1 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(AccountingReplyHandler(engine: engine))
@@ -99,10 +113,23 @@ public final class AccountingUDPClient: Sendable {
     }
 
     private func write(_ bytes: [UInt8], to address: IPv4Address, port: UInt16) {
-        guard let channel = state.value.channel,
-              let remote = try? SocketAddress(ipAddress: address.description, port: Int(port)) else { return }
+        guard let channel = state.value.channel, let remote = socketAddress(address, port) else { return }
         let buffer = channel.allocator.buffer(bytes: bytes)
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
+        guard !state.value.flushScheduled else { return }
+        state.value.flushScheduled = true
+        engine.eventLoop.execute { [self] in
+            state.value.flushScheduled = false
+            state.value.channel?.flush()
+        }
+    }
+
+    private func socketAddress(_ address: IPv4Address, _ port: UInt16) -> SocketAddress? {
+        let key = UInt64(address.rawValue) << 16 | UInt64(port)
+        if let known = state.value.addresses[key] { return known }
+        guard let made = try? SocketAddress(ipAddress: address.description, port: Int(port)) else { return nil }
+        if state.value.addresses.count < 64 { state.value.addresses[key] = made }
+        return made
     }
 }
 
