@@ -95,7 +95,8 @@ struct IKEBenchmark {
         let dir = NSTemporaryDirectory() + "flexvpn-bench-charon-\(getpid())"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { if ProcessInfo.processInfo.environment["FLEXVPN_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: dir) } }
-        let port = freeUDPPort(), natPort = freeUDPPort()
+        let ports = freeUDPPorts(2)
+        let port = ports[0], natPort = ports[1]
         let conf = """
             charon {
               port = \(port)
@@ -141,17 +142,24 @@ struct IKEBenchmark {
         }
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: dir + "/charon.vici"), Date() < deadline { usleep(50_000) }
-        let load = Process()
-        load.executableURL = URL(fileURLWithPath: "/usr/sbin/swanctl")
-        load.arguments = ["--load-all", "--file", dir + "/swanctl.conf", "--uri", "unix://\(dir)/charon.vici"]
-        load.environment = environment
-        load.standardOutput = FileHandle.nullDevice
-        load.standardError = FileHandle.nullDevice
-        guard (try? load.run()) != nil else {
-            print("charon: swanctl failed")
+        // The vici socket file appears before charon answers on it: load until swanctl succeeds.
+        var loaded = false
+        while !loaded, Date() < deadline.addingTimeInterval(10) {
+            let load = Process()
+            load.executableURL = URL(fileURLWithPath: "/usr/sbin/swanctl")
+            load.arguments = ["--load-all", "--file", dir + "/swanctl.conf", "--uri", "unix://\(dir)/charon.vici"]
+            load.environment = environment
+            load.standardOutput = FileHandle.nullDevice
+            load.standardError = FileHandle.nullDevice
+            guard (try? load.run()) != nil else { break }
+            load.waitUntilExit()
+            loaded = load.terminationStatus == 0
+            if !loaded { usleep(100_000) }
+        }
+        guard loaded else {
+            print("charon: swanctl could not load the configuration")
             return
         }
-        load.waitUntilExit()
         let pid = charon.processIdentifier
         let cpuBefore = processCPU(pid: pid)
         // Neither end is on 500: charon wants the non-ESP marker on every IKE packet.
@@ -167,9 +175,11 @@ struct IKEBenchmark {
         var handshakes: Int
         var failures: Int
         var seconds: Double
+        var firstFailure: String?
         var summary: String {
             grouped(handshakes) + " handshakes in " + fixed(seconds, 2) + " s = "
-                + fixed(Double(handshakes) / seconds, 0) + " handshakes/s (" + grouped(failures) + " failed)"
+                + fixed(Double(handshakes) / seconds, 0) + " handshakes/s (" + grouped(failures) + " failed"
+                + (failures > 0 ? ", first: " + (firstFailure ?? "?") : "") + ")"
         }
     }
 
@@ -189,13 +199,14 @@ struct IKEBenchmark {
                     if socket.handshake(identity: "bench\(client)-\(n)@lab") { done += 1 } else { bad += 1 }
                 }
                 socket.close()
-                counts.add(done, bad)
+                counts.add(done, bad, socket.firstFailure)
                 group.leave()
             }
         }
         group.wait()
         let (total, failed) = counts.value
-        return Result(handshakes: total, failures: failed, seconds: Double(monotonicNanos() - start) / 1e9)
+        return Result(handshakes: total, failures: failed, seconds: Double(monotonicNanos() - start) / 1e9,
+                      firstFailure: counts.reason)
     }
 }
 
@@ -204,8 +215,10 @@ private final class Counts: @unchecked Sendable {
     private let lock = NSLock()
     private var done = 0
     private var bad = 0
-    func add(_ d: Int, _ b: Int) { lock.withLock { done += d; bad += b } }
+    private var why: String?
+    func add(_ d: Int, _ b: Int, _ reason: String?) { lock.withLock { done += d; bad += b; why = why ?? reason } }
     var value: (Int, Int) { lock.withLock { (done, bad) } }
+    var reason: String? { lock.withLock { why } }
 }
 
 /// One generator socket: blocking UDP to 127.0.0.1, with the non-ESP marker on a NAT-T port.
@@ -240,11 +253,33 @@ private final class UDPClient {
         return Array(buffer[(marker ? 4 : 0)..<n])
     }
 
+    /// Why the first failed handshake failed (printed with the figures).
+    var firstFailure: String?
+
     func handshake(identity: String) -> Bool {
         guard var initiator = try? IKEInitiator(offer: IKEv2ProposalConfig.iosDefault.offer(), group: .ecp256,
-                                                identity: .fqdn(identity), preSharedKey: Array(IKEBenchmark.psk.utf8)),
-              let initResponse = exchange(initiator.initRequest()),
-              initiator.handleInitResponse(initResponse) == .accepted,
+                                                identity: .fqdn(identity), preSharedKey: Array(IKEBenchmark.psk.utf8)) else {
+            return false
+        }
+        guard var initResponse = exchange(initiator.initRequest()) else {
+            firstFailure = firstFailure ?? "no answer to IKE_SA_INIT"
+            return false
+        }
+        var outcome = initiator.handleInitResponse(initResponse)
+        // A responder under load may ask for a cookie first (RFC 7296 §2.6): the request again with it.
+        if case .cookie(let cookie) = outcome {
+            guard let again = exchange(initiator.initRequest(cookie: cookie)) else {
+                firstFailure = firstFailure ?? "no answer to IKE_SA_INIT with a cookie"
+                return false
+            }
+            initResponse = again
+            outcome = initiator.handleInitResponse(again)
+        }
+        guard outcome == .accepted else {
+            firstFailure = firstFailure ?? "IKE_SA_INIT answered \(outcome)"
+            return false
+        }
+        guard
               let auth = try? initiator.authRequest(requestAddress: false, child: false),
               let authResponse = exchange(auth),
               let message = try? initiator.open(authResponse) else { return false }
@@ -291,19 +326,27 @@ private final class ConsoleProbe: @unchecked Sendable {
     }
 }
 
-private func freeUDPPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-    defer { _ = Glibc.close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
-            bind(fd, sa, length) == 0 ? getsockname(fd, sa, &length) : -1
+/// `count` distinct free UDP ports of 127.0.0.1 (the sockets stay open until all are known, so
+/// the kernel cannot hand out one twice).
+private func freeUDPPorts(_ count: Int) -> [Int] {
+    var sockets: [Int32] = []
+    defer { for fd in sockets { _ = Glibc.close(fd) } }
+    var ports: [Int] = []
+    for _ in 0..<count {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        sockets.append(fd)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bind(fd, sa, length) == 0 ? getsockname(fd, sa, &length) : -1
+            }
         }
+        ports.append(Int(UInt16(bigEndian: address.sin_port)))
     }
-    return Int(UInt16(bigEndian: address.sin_port))
+    return ports
 }
 
 /// utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15).
