@@ -66,6 +66,8 @@ extension Device {
         let uniqueId = sessions.allocateUniqueId()
         let endpoints = IKESessionEndpoints(local: sa.local, peer: sa.peer, ikev2SessionId: sa.ikev2SessionId, saId: sa.saId)
         let connect: (SessionAuthorization) -> Void = { [unowned self] authorization in
+            // The SA may have timed out while RADIUS answered: then no session either.
+            guard ike.sas[sa.responderSPI] === sa else { return }
             switch connectFlexVPNSession(choice.peer, authorization: authorization, uniqueId: uniqueId,
                                          userName: eapIdentity, ikeSA: endpoints) {
             case .failure(let reason):
