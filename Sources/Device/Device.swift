@@ -153,8 +153,8 @@ public final class Device {
     public var nasIPAddress = IPv4Address(192, 168, 202, 1)
     /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids).
     public var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
-    /// The `crypto ikev2 profile` FlexVPN sessions come up on (`show crypto session`'s `Profile:`);
-    /// the emulator models no IKEv2 configuration, so every session has this one.
+    /// The `Profile:` of `show crypto session` for a lab session that came up without a
+    /// `crypto ikev2 profile` (the seeds' sessions); an authorized session shows its own profile.
     public var ikev2ProfileName = "FLEX_PROF"
     /// The Dynamic Authorization Server's state (DAS/).
     public let das = DASState()

@@ -172,11 +172,11 @@ final class DASInteropTests: XCTestCase {
         let all = try runTool("tshark", ["-r", capture.path, "-d", "udp.port==\(h.port),radius"]).stdout
         XCTAssertEqual(rows.count, 4, decoded.stdout + all)
         guard rows.count == 4, rows.allSatisfy({ $0.count == 5 }) else { return }
-        // The CoA names a session and changes nothing: CoA-ACK.
-        XCTAssertEqual(rows.map { $0[0] }, ["41", "42", "44", "42"], decoded.stdout)
+        // The CoA names the session the first request ended: CoA-NAK 404, as a Disconnect's.
+        XCTAssertEqual(rows.map { $0[0] }, ["41", "42", "45", "42"], decoded.stdout)
         XCTAssertEqual(rows.map { $0[1] }, ["1", "2", "3", "4"], decoded.stdout)
         for row in rows { XCTAssertTrue(["1", "True"].contains(row[2]), "authenticator not valid: \(row)") }
-        XCTAssertEqual(rows.map { $0[3] }, ["", "404", "", "401"], decoded.stdout)
+        XCTAssertEqual(rows.map { $0[3] }, ["", "404", "404", "401"], decoded.stdout)
         XCTAssertEqual(rows[1][4], "No Matching Session")
     }
 }

@@ -97,7 +97,7 @@ final class FreeRADIUSAccountingTests: XCTestCase {
                        + "calling=192.168.202.2 nas=192.168.202.1 \(avpairs),connect-progress=No Progress "
                        + "delay=0 authentic=Local")
         XCTAssertEqual(lines.last, "Stop session=\(session.acctSessionIdText) user=pskuser1.g1.engdt.com time=56 "
-                       + "in=123456 out=654321 cause=0 \(avpairs),connect-progress=No Progress,disc-cause-ext=No Reason")
+                       + "in=123456 out=654321 cause=Admin-Reset \(avpairs),connect-progress=No Progress,disc-cause-ext=No Reason")
         // FreeRADIUS decoded every attribute the seed lists (the detail file holds them all).
         let detail = radius.detail
         for expected in ["Acct-Status-Type = Start", "Acct-Status-Type = Stop", "Acct-Session-Time = 56",

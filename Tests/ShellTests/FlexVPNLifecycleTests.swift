@@ -388,6 +388,32 @@ final class FlexVPNLifecycleTests: XCTestCase {
         XCTAssertEqual(f.onlySession?.framedIP, IPv4Address(10, 99, 0, 1))
     }
 
+    func testAAAPreSharedKeysThenUserAuthorizationOverrideTheGroup() throws {
+        let f = LifecycleFixture(extra: """
+            crypto ikev2 profile AAAKEYS
+             match identity remote fqdn domain corp
+             keyring aaa AUTHZ name-mangler HOSTS
+             aaa authorization group psk list AUTHZ corp-group
+             aaa authorization user psk list AUTHZ
+            crypto ikev2 name-mangler HOSTS
+             fqdn hostname
+            """)
+        f.server.users["pc7"] = [.ciscoAVPair("ipsec:ikev2-password-remote=k1")]
+        f.server.users["corp-group"] = [.integer(RADIUSAttributeType.sessionTimeout, 100), .ciscoAVPair("ipsec:inacl=GROUP")]
+        f.server.users["pc7.corp"] = [.integer(RADIUSAttributeType.sessionTimeout, 50)]
+        XCTAssertTrue(f.type("lab session connect pc7.corp").contains("profile AAAKEYS"))
+        // AAA pre-shared key (mangled name), group (the profile's name), user (the identity).
+        XCTAssertEqual(f.server.accessRequests.compactMap { $0.first(RADIUSAttributeType.userName)?.stringValue },
+                       ["pc7", "corp-group", "pc7.corp"])
+        let applied = try XCTUnwrap(f.onlySession.flatMap { f.device.authorization(uniqueId: $0.uniqueId) }).attributes
+        XCTAssertEqual(applied.sessionTimeout, 50, "user over group")
+        XCTAssertEqual(applied.inacl, "GROUP", "the group's where the user gives none")
+        XCTAssertEqual(applied.pool, "POOL", "the default policy's where neither gives one")
+        // The keyring's server refusing the identity ends it there.
+        XCTAssertTrue(f.type("lab session connect pc8.corp").contains("refused: Access-Reject (AAA pre-shared key)"))
+        XCTAssertEqual(f.server.accessRequests.count, 4)
+    }
+
     func testEAPAuthenticationThroughTheProfileWithCachedUserAttributes() throws {
         let f = LifecycleFixture(extra: """
             aaa authentication login EAPLIST group RAD

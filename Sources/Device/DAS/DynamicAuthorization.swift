@@ -462,9 +462,13 @@ struct DASAttributeScan {
                 scanVendorSpecific(value)
             default:
                 if coa {
-                    coaAttributes.append(RADIUSAttribute(type: type, value: Array(value)))
+                    let attribute = RADIUSAttribute(type: type, value: Array(value))
+                    coaAttributes.append(attribute)
+                    // Integers as numbers, anything else as text (Class, Filter-Id).
                     note(DebugItem(flags: "00000000", name: RADIUSDictionary.attribute(type)?.name ?? "attribute(\(type))",
-                                   length: value.count, text: ""))
+                                   length: value.count,
+                                   text: value.count == 4 && type != RADIUSAttributeType.class
+                                       ? String(loadUInt32(value, 0)) : String(decoding: value, as: UTF8.self)))
                 } else {
                     unsupported = true
                 }

@@ -15,8 +15,7 @@ public final class AddressPoolState {
     public func allocate(from pool: LocalAddressPool, uniqueId: UInt32) -> IPv4Address? {
         let used = inUse[pool.name] ?? [:]
         guard used.count < pool.size else { return nil }
-        let addresses = pool.ranges.flatMap { [$0.first.rawValue, $0.last.rawValue] }
-        guard !addresses.isEmpty else { return nil }
+        guard !pool.ranges.isEmpty else { return nil }
         let start = cursor[pool.name] ?? pool.ranges[0].first.rawValue
         // Walk the ranges in order starting at the cursor, at most once around.
         var candidates: [(UInt32, UInt32)] = []

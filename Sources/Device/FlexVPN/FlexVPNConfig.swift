@@ -77,11 +77,12 @@ public enum IKEv2Identity: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// `identity local {fqdn NAME | email NAME | address A.B.C.D | key-id NAME}`.
+/// `identity local {fqdn NAME | email NAME | address A.B.C.D | key-id NAME}` (kept for callers
+/// of the first API).
 public typealias IKEv2LocalIdentity = IKEv2Identity
 
 public extension IKEv2Identity {
-    /// The words after `identity local` / keyring `identity`.
+    /// The words after `identity local` / keyring `identity`: `fqdn NAME`, `address A.B.C.D`.
     var configText: String {
         switch self {
         case let .fqdn(s): return "fqdn \(s)"

@@ -198,8 +198,6 @@ public struct SessionAuthorization: Equatable, Sendable {
     public var attributes = AuthorizationAttributes()
     /// The pool the session's address came from (it goes back there when the session ends).
     public var addressPool: String?
-    /// The attributes of the Access-Accept(s) themselves (`aaa authorization user … cached`,
-    /// `reauthenticate` runs it again).
     public init(profile: String, kind: IKEv2AAAKind) {
         self.profile = profile
         self.kind = kind

@@ -51,7 +51,7 @@ extension IOSCommands {
                 ctx.output += LabPod.send(ctx, code: .coaRequest, extra: extra)
             },
             CommandDeclaration([.exec],
-                               "lab sessions connect <1-1000000>$count [rate <1-1000000>$rate | profile WORD$profile | prefix WORD$prefix | hold <0-86400>$hold]*",
+                               "lab sessions connect <1-100000>$count [rate <1-1000000>$rate | profile WORD$profile | prefix WORD$prefix | hold <0-86400>$hold]*",
                                [HelpText.lab, "Many emulated remote-access sessions at once",
                                 "Bring up sessions as clients connecting would (a RADIUS load generator)",
                                 "How many sessions", "Start this many a second (default: all at once)",
