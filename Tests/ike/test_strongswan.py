@@ -130,13 +130,18 @@ def test_eap_mschapv2_through_freeradius(router, charon, freeradius):
         router.run("lab ikev2 authentication remote pre-share")
 
 
-def test_the_flexvpn_configuration_model_decides_once_a_profile_exists(router, charon):
+def test_the_flexvpn_configuration_model_decides_once_a_profile_exists(router, charon, freeradius):
+    port, radius_log = freeradius
     # As on IOS XE: keyring, profile, the default authorization policy's pool and DNS.
     router.configure(["crypto ikev2 authorization policy default", " pool MODELPOOL", " dns 10.0.0.99", " exit",
                       "crypto ikev2 keyring KR", " peer any", "  address 0.0.0.0 0.0.0.0", "  pre-shared-key cisco123",
                       "  exit", " exit",
+                      "aaa authentication login EAPLIST group RADGRP",
+                      "radius server LOCAL", f" address ipv4 127.0.0.1 auth-port {port} acct-port {router.acct_port}",
+                      " exit",
                       "crypto ikev2 profile FLEX", " match identity remote any", " identity local fqdn flexvpn.lab",
-                      " authentication remote pre-share", " authentication local pre-share", " keyring local KR",
+                      " authentication remote pre-share", " authentication remote eap query-identity",
+                      " authentication local pre-share", " keyring local KR", " aaa authentication eap EAPLIST",
                       " exit",
                       "ip local pool MODELPOOL 10.55.0.1 10.55.0.9"])
     try:
@@ -148,6 +153,13 @@ def test_the_flexvpn_configuration_model_decides_once_a_profile_exists(router, c
         assert "IP Address: 10.55.0.1" in sessions, sessions
         charon.swanctl("--terminate", "--ike", "rw", "--timeout", "15")
         wait_for(lambda: "10.55.0.1" not in router.run("show aaa sessions"), what="the session to end")
+        # EAP through the profile's `aaa authentication eap` list, the address from the same pool.
+        result = charon.swanctl("--initiate", "--ike", "rweap", "--timeout", "20", check=False)
+        assert "EAP method EAP_MSCHAPV2 succeeded, MSK established" in result.stdout, result.stdout
+        assert "installing new virtual IP 10.55.0." in result.stdout, result.stdout
+        assert "User Name: eapuser" in router.run("show aaa sessions")
+        charon.swanctl("--terminate", "--ike", "rweap", "--timeout", "15")
+        wait_for(lambda: "eapuser" not in router.run("show aaa sessions"), what="the EAP session to end")
     finally:
-        router.configure(["no crypto ikev2 profile FLEX", "no crypto ikev2 keyring KR",
+        router.configure(["no crypto ikev2 profile FLEX", "no crypto ikev2 keyring KR", "no aaa authentication login EAPLIST",
                           "no ip local pool MODELPOOL", "no crypto ikev2 authorization policy default"])

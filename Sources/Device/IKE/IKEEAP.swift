@@ -20,8 +20,13 @@ final class EAPExchange {
     var state: [UInt8]?
     var pending: PendingEAPRequest?
     var msk: [UInt8]?
+    /// The profile's `aaa authentication eap LIST` servers; nil: every configured `radius server`.
+    let servers: [AccountingServer]?
 
-    init(firstRequest: IKEMessage) { self.firstRequest = firstRequest }
+    init(firstRequest: IKEMessage, servers: [AccountingServer]?) {
+        self.firstRequest = firstRequest
+        self.servers = servers
+    }
 }
 
 /// An Access-Request in flight for an SA's EAP conversation.
@@ -44,8 +49,8 @@ final class PendingEAPRequest {
 }
 
 extension Device {
-    /// The RADIUS servers EAP goes to: every configured `radius server` with an address and a key
-    /// (until `aaa authentication eap LIST` exists in the configuration model).
+    /// The RADIUS servers EAP goes to without a profile's `aaa authentication eap LIST`: every
+    /// configured `radius server` with an address and a key.
     var eapServers: [AccountingServer] {
         config.radiusServers.compactMap { server in
             guard let text = server.address, let address = IPv4Address(text), let key = server.key else { return nil }
@@ -55,8 +60,9 @@ extension Device {
     }
 
     /// The first IKE_AUTH without AUTH: IDr, our AUTH, EAP Request/Identity.
-    func startEAP(_ sa: IKESA, _ message: IKEMessage, localID: IdentificationPayload, signKey: [UInt8]) -> [Payload] {
-        sa.eap = EAPExchange(firstRequest: message)
+    func startEAP(_ sa: IKESA, _ message: IKEMessage, localID: IdentificationPayload, signKey: [UInt8],
+                  servers: [AccountingServer]?) -> [Payload] {
+        sa.eap = EAPExchange(firstRequest: message, servers: servers)
         let auth = PSKAuthentication.authData(prf: sa.suite.prf, sharedSecret: signKey, realMessage: sa.initResponse,
                                               peerNonce: sa.nonceI, skP: sa.keys.skPr, idPayload: localID)
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Sending EAP Request/Identity") }
@@ -67,7 +73,9 @@ extension Device {
 
     /// A client EAP message: to the RADIUS server. Returns false when no server can be asked.
     func forwardEAP(_ sa: IKESA, _ eapMessage: [UInt8], messageID: UInt32) -> Bool {
-        guard let eap = sa.eap, let server = eapServers.first(where: { $0.address.isLoopback }) else { return false }
+        guard let eap = sa.eap, let server = (eap.servers ?? eapServers).first(where: { $0.address.isLoopback }) else {
+            return false
+        }
         // EAP Response/Identity: the user the server authenticates (and the session's user name).
         if eapMessage.count > 5, eapMessage[0] == 2, eapMessage[4] == 1 {
             eap.identity = String(decoding: eapMessage[5...], as: UTF8.self)

@@ -296,7 +296,8 @@ extension Device {
             ourSecret = msk
         } else if message.authentication == nil, usesEAP {
             guard let signKey else { return refuse() }
-            return (startEAP(sa, message, localID: localID, signKey: signKey), nil)
+            let servers = choice?.profile.eapAuthenticationList.flatMap { authorizationServers(list: $0, login: true) }
+            return (startEAP(sa, message, localID: localID, signKey: signKey, servers: servers), nil)
         } else {
             guard let auth = message.authentication, let verifyKey, let signKey,
                   PSKAuthentication.verify(auth, prf: sa.suite.prf, sharedSecret: verifyKey, realMessage: sa.initRequest,
