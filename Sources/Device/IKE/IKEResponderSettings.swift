@@ -1,11 +1,11 @@
 import IKEv2
 import RADIUS
 
-/// What the IKEv2 responder needs from the FlexVPN configuration: the proposals it accepts, the
-/// pre-shared key of a remote identity, its own identity, and the addresses it hands out.
-///
-/// Until the configuration model (`crypto ikev2 profile`, keyring, authorization policy,
-/// `ip local pool`) exists, `lab ikev2 …` sets these; that model will satisfy the same fields.
+/// The IKEv2 responder's own settings (`lab ikev2 …`): the proposals and the cookie threshold
+/// always (IOS's `crypto ikev2 proposal`/`policy` and `cookie-challenge` are not modelled yet),
+/// and, while no `crypto ikev2 profile` is configured, a key, an identity, a pool and EAP in
+/// place of the FlexVPN configuration model (IKE/IKEFlexVPN.swift uses the model once a profile
+/// exists).
 public struct IKEResponderSettings: Equatable, Sendable {
     /// Our proposals, in order of preference; IOS's default proposal when none is configured.
     public var proposals: [IKEv2ProposalConfig] = [.iosDefault]

@@ -4,8 +4,8 @@ import RADIUS
 import Renderers
 
 extension IOSCommands {
-    /// The IKEv2 responder's show and clear commands, and `lab ikev2`: the settings it takes until
-    /// the FlexVPN configuration model (profile, keyring, pool) provides them.
+    /// The IKEv2 responder's show and clear commands, and `lab ikev2`: its proposals and cookie
+    /// threshold, and the key, identity and pool it uses while no `crypto ikev2 profile` exists.
     static var ikeCommands: [CommandDeclaration] {
         [
             CommandDeclaration([.exec], "show crypto ikev2 sa [detailed]",
@@ -28,18 +28,18 @@ extension IOSCommands {
                 ctx.device.clearIKEv2SAs()
             },
             CommandDeclaration([.exec], "lab ikev2 pre-shared-key WORD$key",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "The pre-shared key every peer authenticates with", "The key"]) { ctx in
                 ctx.device.ike.settings.preSharedKey = ctx.string("key")
             },
             CommandDeclaration([.exec], "lab ikev2 identity {fqdn WORD$fqdn | address}",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "The local IKE identity", "A fully qualified domain name", "The name",
                                 "The local IKE address (the default)"]) { ctx in
                 ctx.device.ike.settings.localFQDN = ctx.string("fqdn")
             },
             CommandDeclaration([.exec], "lab ikev2 pool A.B.C.D$first A.B.C.D$last",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "Addresses handed to clients in the configuration payload", "First address",
                                 "Last address"]) { ctx in
                 guard let first = ctx.ipv4("first"), let last = ctx.ipv4("last") else { return }
@@ -50,27 +50,27 @@ extension IOSCommands {
                 ctx.device.ike.settings.pool = (first, last)
             },
             CommandDeclaration([.exec], "lab ikev2 dns A.B.C.D$dns",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "A DNS server handed to clients", "The server's address"]) { ctx in
                 guard let dns = ctx.ipv4("dns") else { return }
                 ctx.device.ike.settings.dns.append(dns)
             },
             CommandDeclaration([.exec], "lab ikev2 authentication remote {pre-share | eap}",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "How peers authenticate", "How the remote peer authenticates",
                                 "Pre-shared key only (the default)",
                                 "EAP through the RADIUS servers when the peer sends no AUTH (query-identity)"]) { ctx in
                 ctx.device.ike.settings.remoteEAP = ctx.has("eap")
             },
             CommandDeclaration([.exec], "lab ikev2 cookie-challenge <0-1000>$n",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "Ask for a cookie once this many SAs are half-open (IOS's crypto ikev2 cookie-challenge)",
                                 "Half-open SAs (0: never)"]) { ctx in
                 let n = ctx.int("n") ?? 0
                 ctx.device.ike.settings.cookieChallengeThreshold = n == 0 ? nil : n
             },
             CommandDeclaration([.exec], "lab ikev2 proposal {default | aes-gcm-256}",
-                               [HelpText.lab, "The IKEv2 responder's settings (until crypto ikev2 profiles exist)",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "The IKE proposals accepted",
                                 "IOS's default proposal only (AES-CBC-256, SHA512/384, groups 19 14 21 5)",
                                 "AES-GCM-256, PRF SHA256, groups 19 and 31 first, then the default"]) { ctx in
