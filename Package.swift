@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "flexvpn-emu", targets: ["FlexVPNEmu"]),
         .executable(name: "flexvpn-bench", targets: ["Benchmarks"]),
         // The emulator's pure code as one library, for the fuzz targets' own package (Fuzz/).
-        .library(name: "FlexVPNCore", targets: ["RADIUS", "Device", "Renderers", "Shell"]),
+        .library(name: "FlexVPNCore", targets: ["RADIUS", "IKEv2", "Device", "Renderers", "Shell"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -31,7 +31,7 @@ let package = Package(
         // The device: running config, sessions, DAS decision, accounting, debug events, clock.
         // Release builds skip the run-time exclusivity checks on the DAS hot path (the session table's
         // indexes are class storage, checked on every access); debug builds, which run the tests, keep them.
-        .target(name: "Device", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto"),
+        .target(name: "Device", dependencies: ["RADIUS", "IKEv2", .product(name: "Crypto", package: "swift-crypto"),
                                                .product(name: "_CryptoExtras", package: "swift-crypto"),
                                                .product(name: "DequeModule", package: "swift-collections")],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]),
@@ -40,11 +40,11 @@ let package = Package(
                                               .product(name: "_CryptoExtras", package: "swift-crypto"),
                                               .product(name: "BigInt", package: "BigInt")]),
         // show outputs, running-config and debug lines, rendered from the model.
-        .target(name: "Renderers", dependencies: ["Device", "RADIUS"]),
+        .target(name: "Renderers", dependencies: ["Device", "RADIUS", "IKEv2"]),
         // The IOS command grammar, the command table, modes, and transcript replay.
         // The bundled training labs are YAML files compiled into the binary (embedInCode), so the
         // executable needs no resource bundle beside it.
-        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS", .product(name: "Yams", package: "Yams")],
+        .target(name: "Shell", dependencies: ["Device", "Renderers", "RADIUS", "IKEv2", .product(name: "Yams", package: "Yams")],
                 resources: [.embedInCode("Lab/Bundled/das-setup.yaml"), .embedInCode("Lab/Bundled/reauthenticate.yaml"),
                             .embedInCode("Lab/Bundled/new-policy.yaml"), .embedInCode("Lab/Bundled/free-resources.yaml"),
                             .embedInCode("Lab/Bundled/troubleshoot.yaml"),
@@ -64,7 +64,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "Benchmarks", dependencies: [
-            "Shell", "Transport", "Device", "RADIUS",
+            "Shell", "Transport", "Device", "RADIUS", "Renderers", "IKEv2",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device", "Transport"]),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
+        .testTarget(name: "IKEResponderTests", dependencies: ["Device", "IKEv2", "RADIUS", "Renderers", "Shell"]),
     ],
     swiftLanguageModes: [.v6]
 )

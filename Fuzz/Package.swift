@@ -6,7 +6,7 @@
 import PackageDescription
 
 let fuzzTargets = ["FuzzRADIUSDecoder", "FuzzDAS", "FuzzConsoleLine", "FuzzTranscript", "FuzzStartupConfig",
-                   "FuzzScenario", "FuzzLabFile"]
+                   "FuzzScenario", "FuzzLabFile", "FuzzIKE"]
 
 let package = Package(
     name: "flexvpn-emu-fuzz",

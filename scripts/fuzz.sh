@@ -10,7 +10,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-all=(FuzzRADIUSDecoder FuzzDAS FuzzConsoleLine FuzzTranscript FuzzStartupConfig FuzzScenario FuzzLabFile)
+all=(FuzzRADIUSDecoder FuzzDAS FuzzConsoleLine FuzzTranscript FuzzStartupConfig FuzzScenario FuzzLabFile FuzzIKE)
 which=${1:-all}
 seconds=${2:-60}
 scratch=.build-fuzz

@@ -18,6 +18,9 @@ if [ "${1:-}" = "--test" ]; then
     # telnet, openssh-client: the remote-access tests drive real telnet and ssh clients to the
     # vty lines (and ssh-keygen makes their throwaway keys).
     packages+=(freeradius-utils freeradius tshark faketime python3 python3-venv telnet openssh-client)
+    # strongSwan's charon and swanctl: the real IKEv2 client of Tests/ike/ (extauth: EAP-MSCHAPv2;
+    # extra: eap-identity, to answer the EAP Identity request of `query-identity`).
+    packages+=(strongswan-charon strongswan-swanctl libcharon-extauth-plugins libcharon-extra-plugins)
     # scrapli's system transport runs OpenSSH's ssh; its asyncssh transport needs asyncssh.
     # scrapli before 2026: the IOSXEDriver API (the 2026 rewrite has another).
     python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko "scrapli<2026" asyncssh)

@@ -51,6 +51,7 @@ if stage "build" swift build --build-tests; then
     stage "terminal, parser, remote-access and training-lab tests (pytest: pexpect in a pty, ntc-templates, telnet, ssh, netmiko, scrapli, Ansible, NAPALM, radclient)" terminal_tests
     stage "RADIUS lifecycle against a real FreeRADIUS 3.2 (pytest: authorization, accounting, policy Disconnect, radclient CoA, tshark)" radius_tests
     stage "terminal tests with the clock on Jan 1 and Dec 31 (faketime)" dated_terminal_tests
+    stage "IKEv2 interop tests (pytest: strongSwan's charon and swanctl, radclient)" python -m pytest -q Tests/ike
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing
     stage "deploy files: containerlab topology against its schema, Kubernetes manifests (kubernetes-validate)" \

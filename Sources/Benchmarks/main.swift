@@ -6,6 +6,7 @@
 //                     [--sockets 4] [--outstanding 8] [--baseline yes|no]
 //   flexvpn-bench ssh [--concurrency 1,10,50] [--seconds 3] [--logins 30] [--idle 50]
 //                     [--sessions 20] [--das-load yes|no]
+//   flexvpn-bench ike [--seconds 5] [--clients 2] [--charon yes|no]
 //   flexvpn-bench lifecycle [--sessions 20000] [--window 128] [--rate N] [--warmup 1000]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
@@ -23,6 +24,15 @@ case "das":
     } catch {
         print("flexvpn-bench das: \(error)")
         print(DASBenchmark.Options.usage)
+        exitCode(2)
+    }
+case "ike":
+    do {
+        let options = try IKEBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        IKEBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench ike: \(error)")
+        print(IKEBenchmark.Options.usage)
         exitCode(2)
     }
 case "ssh":
@@ -44,9 +54,10 @@ case "lifecycle":
         exitCode(2)
     }
 default:
-    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | lifecycle [options]")
+    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | lifecycle [options] | ike [options]")
     print(DASBenchmark.Options.usage)
     print(SSHBenchmark.Options.usage)
     print(LifecycleBenchmark.Options.usage)
+    print(IKEBenchmark.Options.usage)
     exitCode(arguments.isEmpty ? 0 : 2)
 }

@@ -167,6 +167,8 @@ public final class Device {
     public let accounting = AccountingState()
     /// What a training lab grades (Labs/): DAS answers, Stops sent, commands run.
     public let labEvents = LabEventLog()
+    /// The IKEv2 responder's SAs, settings and counters (IKE/).
+    public let ike = IKEState()
     /// Addresses given out of the `ip local pool`s (FlexVPN/).
     public let addressPools = AddressPoolState()
     /// FlexVPN sessions' applied authorization and timers (FlexVPN/).
@@ -186,6 +188,8 @@ public final class Device {
         onSessionsDisconnected = { [unowned self] ended, cause in
             self.accountingSessionsEnded(ended, cause: cause)
             self.flexVPNSessionsEnded(ended)
+            // A real client is then told with an IKEv2 Delete.
+            self.ikeSessionsEnded(ended, cause: cause)
         }
     }
 

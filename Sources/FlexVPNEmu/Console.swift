@@ -21,6 +21,9 @@ struct Console: ParsableArguments {
     @Option(help: "The SSH port of the vty lines (0 or absent: no SSH). The host key is kept beside the startup-config.")
     var sshPort: Int = 0
 
+    @Option(help: "The UDP port of the IKEv2 responder (0 or absent: off; 500 also listens on 4500).")
+    var ikePort: Int = 0
+
     @Flag(inversion: .prefixedNo, help: "No console line: only the vty lines and the servers, until SIGTERM; log lines go to standard output.")
     var headless = false
 
@@ -67,6 +70,7 @@ struct Console: ParsableArguments {
         }
         guard (0...65535).contains(telnetPort) else { throw ValidationError("--telnet-port must be 0-65535") }
         guard (0...65535).contains(sshPort) else { throw ValidationError("--ssh-port must be 0-65535") }
+        guard (0...65535).contains(ikePort) else { throw ValidationError("--ike-port must be 0-65535") }
         let engine = Engine(device: device, options: .init(dasBindHost: dasAddress ?? listenAddress))
         let host = ConsoleHost(engine: engine)
         // The transports and timers exist before the configuration loads, so a scenario's or a
@@ -125,6 +129,18 @@ struct Console: ParsableArguments {
                 if headless { throw ExitCode(1) }
             }
         }
+        var ike: IKEServer?
+        if ikePort != 0 {
+            let server = IKEServer(engine: engine)
+            do {
+                _ = try server.start(host: listenAddress, port: ikePort)
+                ike = server
+            } catch {
+                FileHandle.standardError.write(Data("% IKEv2: cannot listen on \(listenAddress) port \(ikePort): \(error)\n".utf8))
+                _ = try? server.stop().wait()
+                if headless { throw ExitCode(1) }
+            }
+        }
         if headless {
             host.runHeadless()
         } else {
@@ -133,6 +149,7 @@ struct Console: ParsableArguments {
         engine.sync { device in _ = LabSession.current(device)?.finish() }
         telnet?.stop()
         ssh?.stop()
+        _ = try? ike?.stop().wait()
         try? das.stop().wait()
         _ = try? accounting.stop().wait()
         try? engine.shutdown()

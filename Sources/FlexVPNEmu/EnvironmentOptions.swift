@@ -24,6 +24,7 @@ enum EnvironmentOptions {
         Variable(name: "FLEXVPN_DAS_ADDRESS", option: "das-address"),
         Variable(name: "FLEXVPN_TELNET_PORT", option: "telnet-port"),
         Variable(name: "FLEXVPN_SSH_PORT", option: "ssh-port"),
+        Variable(name: "FLEXVPN_IKE_PORT", option: "ike-port"),
         Variable(name: "FLEXVPN_HEADLESS", option: "headless", isFlag: true),
         Variable(name: "FLEXVPN_DETERMINISTIC", option: "deterministic"),
         Variable(name: "FLEXVPN_SCENARIO", option: "scenario"),

@@ -136,9 +136,11 @@ extension Device {
 
     /// The same on raw memory (a received ByteBuffer's readable bytes).
     public func handleAccountingResponse(raw: UnsafeRawBufferPointer, from ip: IPv4Address, port: UInt16) {
-        // Access-Accept, -Reject and -Challenge answer an Access-Request (same socket).
+        // Access-Accept, -Reject and -Challenge answer an IKEv2 EAP conversation or another
+        // Access-Request (same socket).
         if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue
             || code == RADIUSCode.accessChallenge.rawValue {
+            if handleEAPRADIUSResponse(Array(raw), from: ip, port: port) { return }
             handleLoginResponse(Array(raw), from: ip, port: port)
             return
         }

@@ -11,6 +11,10 @@ public enum SessionEndCause: Equatable, Sendable {
     case idleTimeout
     /// The client deleted its IKE SA.
     case userRequest
+    /// The client stopped answering our requests (liveness check or our Delete): Lost-Carrier.
+    case peerLost
+    /// The IKE SA's lifetime ran out: our Delete, then Session-Timeout.
+    case lifetimeExpired
 }
 
 /// Error-Cause values (RFC 5176 §3.6) the DAS sends, with the names `debug aaa pod` prints.

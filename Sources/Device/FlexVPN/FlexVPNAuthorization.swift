@@ -203,7 +203,7 @@ extension Device {
     }
 
     /// The servers of an `aaa authorization network LIST` (or `aaa authentication login LIST`).
-    private func authorizationServers(list name: String, login: Bool = false) -> [AccountingServer]? {
+    func authorizationServers(list name: String, login: Bool = false) -> [AccountingServer]? {
         let methods: [AAAMethodList.Method]
         if login {
             guard let list = config.authenticationLogin.first(where: { $0.name == name }) else { return nil }

@@ -16,6 +16,8 @@ extension SessionEndCause {
         case .idleTimeout: return 4
         case .sessionTimeout: return 5
         case .userRequest: return 1
+        case .peerLost: return 2            // Lost-Carrier
+        case .lifetimeExpired: return 5     // Session-Timeout
         }
     }
 
@@ -23,7 +25,8 @@ extension SessionEndCause {
         switch self {
         case .radiusDisconnect, .clearCommand, .userRequest: return "No Reason"
         case .idleTimeout: return "Idle Timeout"
-        case .sessionTimeout: return "Session Timeout"
+        case .sessionTimeout, .lifetimeExpired: return "Session Timeout"
+        case .peerLost: return "Lost Carrier"
         }
     }
 }
@@ -45,7 +48,8 @@ extension Device {
     public func connectFlexVPNSession(_ peer: FlexVPNPeer, authorization: SessionAuthorization, uniqueId: UInt32,
                                       auditSessionId: String? = nil, sessionId: UInt32? = nil,
                                       serverKey: UInt32? = nil,
-                                      traffic: SimulatedTraffic? = nil) -> Result<Session, FlexVPNRejection> {
+                                      traffic: SimulatedTraffic? = nil, userName: String? = nil,
+                                      ikeSA: IKESessionEndpoints? = nil) -> Result<Session, FlexVPNRejection> {
         var authorization = authorization
         var address = authorization.attributes.framedIP
         if let framed = address {
@@ -70,9 +74,9 @@ extension Device {
         flexVPNSessions.authorizations[uniqueId] = authorization
         let session: Session
         do {
-            session = try connectLabSession(userName: peer.identity.description, peer: peer.address,
+            session = try connectLabSession(userName: userName ?? peer.identity.description, peer: peer.address,
                                             auditSessionId: auditSessionId, framedIP: address, sessionId: sessionId,
-                                            uniqueId: uniqueId, serverKey: serverKey)
+                                            uniqueId: uniqueId, serverKey: serverKey, ikeSA: ikeSA)
         } catch {
             flexVPNSessions.authorizations[uniqueId] = nil
             if let pool = authorization.addressPool, let address { addressPools.release(address, from: pool) }

@@ -14,12 +14,17 @@ extension Device {
         let local = sessionLocalAddress
         let audit = auditSessionId
             ?? Session.auditSessionId(local: local, peer: peer, counter: sessions.allocateAuditCounter())
-        var key = UInt32(truncatingIfNeeded: random.next())
-        while key == 0 || sessions.containsServerKey(key) { key = UInt32(truncatingIfNeeded: random.next()) }
         let session = sessions.add(userName: userName, peer: peer, local: local, framedIP: framedIP,
-                                   auditSessionId: audit, serverKey: key, startTime: now)
+                                   auditSessionId: audit, serverKey: freshServerKey(), startTime: now)
         onSessionConnected?(session)
         return session
+    }
+
+    /// A session server key (attribute 151) from the device's random source, unique among live sessions.
+    func freshServerKey() -> UInt32 {
+        var key = UInt32(truncatingIfNeeded: random.next())
+        while key == 0 || sessions.containsServerKey(key) { key = UInt32(truncatingIfNeeded: random.next()) }
+        return key
     }
 
     /// `clear crypto session [remote A.B.C.D]`: ends every session, or those whose peer is

@@ -30,6 +30,10 @@ public struct Session: Equatable, Sendable {
     public var bytesOut: UInt64 = 0
     public var packetsIn: UInt64 = 0
     public var packetsOut: UInt64 = 0
+    /// The UDP ports of the IKE SA (`show crypto session`'s `port 4500`): a simulated session
+    /// keeps the seeds' 4500/4500, a real client's are those its packets used.
+    public var localPort: UInt16 = 4500
+    public var peerPort: UInt16 = 4500
 
     public init(sessionId: UInt32, uniqueId: UInt32, userName: String?, peer: IPv4Address, local: IPv4Address,
                 framedIP: IPv4Address? = nil, auditSessionId: String, acctSessionId: UInt32, serverKey: UInt32,

@@ -115,6 +115,14 @@ public final class SessionTable {
         return lastAcctSessionId
     }
 
+    /// The IKEv2 session and SA ids for a negotiation that starts now (a real IKE_SA_INIT): debug
+    /// lines carry them before the session exists; `add(…ikev2Ids:)` then uses them.
+    public func allocateIKEv2Ids() -> (sessionId: UInt32, saId: UInt32) {
+        lastIKEv2SessionId &+= 1
+        lastSAId &+= 1
+        return (lastIKEv2SessionId, lastSAId)
+    }
+
     /// Next counter for a generated audit-session-id (its `ZN` part).
     public func allocateAuditCounter() -> UInt32 {
         lastAuditCounter &+= 1
@@ -146,7 +154,9 @@ public final class SessionTable {
     @discardableResult
     public func add(userName: String?, peer: IPv4Address, local: IPv4Address, framedIP: IPv4Address?,
                     auditSessionId: String, serverKey: UInt32, startTime: Double,
-                    sessionId givenSessionId: UInt32?, uniqueId givenUniqueId: UInt32?) throws(IdError) -> Session {
+                    sessionId givenSessionId: UInt32?, uniqueId givenUniqueId: UInt32?,
+                    ikev2Ids: (sessionId: UInt32, saId: UInt32)? = nil,
+                    ports: (local: UInt16, peer: UInt16)? = nil) throws(IdError) -> Session {
         if givenSessionId == 0 || givenUniqueId == 0 { throw .zero }
         if let sid = givenSessionId, containsSessionId(sid) { throw .sessionIdInUse(sid) }
         if let uid = givenUniqueId, containsUniqueId(uid) { throw .uniqueIdInUse(uid) }
@@ -171,12 +181,15 @@ public final class SessionTable {
             uniqueId = allocateSessionUniqueId()
         }
         let acctSessionId = allocateAcctSessionId()
-        lastIKEv2SessionId &+= 1
-        lastSAId &+= 1
-        let session = Session(sessionId: sessionId, uniqueId: uniqueId, userName: userName,
+        let ikev2 = ikev2Ids ?? allocateIKEv2Ids()
+        var session = Session(sessionId: sessionId, uniqueId: uniqueId, userName: userName,
                               peer: peer, local: local, framedIP: framedIP, auditSessionId: auditSessionId,
                               acctSessionId: acctSessionId, serverKey: serverKey, startTime: startTime,
-                              ikev2SessionId: lastIKEv2SessionId, saId: lastSAId)
+                              ikev2SessionId: ikev2.sessionId, saId: ikev2.saId)
+        if let ports {
+            session.localPort = ports.local
+            session.peerPort = ports.peer
+        }
         insert(session)
         return session
     }

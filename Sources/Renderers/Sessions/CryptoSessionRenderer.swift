@@ -1,4 +1,5 @@
 import Device
+import IKEv2
 
 /// `show crypto session [detail]` in IOS XE's layout for a FlexVPN server: one block per IKEv2
 /// session, on its Virtual-Access interface. The `detail` form parses with ntc-templates'
@@ -34,7 +35,7 @@ public enum CryptoSessionRenderer {
         emit("Profile: " + (authorization?.profile ?? device.ikev2ProfileName))
         if detail { emit("Uptime: " + SessionFormat.duration(age)) }
         emit("Session status: UP-ACTIVE")
-        let peer = "Peer: " + session.peer.description + " port 4500"
+        let peer = "Peer: " + session.peer.description + " port " + String(session.peerPort)
         if detail {
             emit(peer + " fvrf: (none) ivrf: (none)")
             emit("      Phase1_id: " + (session.userName ?? session.peer.description))
@@ -44,8 +45,8 @@ public enum CryptoSessionRenderer {
             emit(peer)
         }
         emit("  Session ID: " + String(session.ikev2SessionId))
-        emit("  IKEv2 SA: local " + session.local.description + "/4500 remote " + session.peer.description
-             + "/4500 Active")
+        emit("  IKEv2 SA: local " + session.local.description + "/" + String(session.localPort) + " remote "
+             + session.peer.description + "/" + String(session.peerPort) + " Active")
         if detail {
             let remaining = ikeLifetime - age % ikeLifetime
             emit("          Capabilities:(none) connid:" + String(session.saId) + " lifetime:"
@@ -66,49 +67,3 @@ public enum CryptoSessionRenderer {
     }
 }
 
-/// `show crypto ikev2 sa [detailed]` in IOS XE's layout: the IPv4 table with one header per SA,
-/// then the (empty) IPv6 table. Column widths as a real capture: Tunnel-id 10, Local and Remote
-/// 22, fvrf/ivrf 21.
-public enum IKEv2SARenderer {
-    public static func render(device: Device, detailed: Bool, emit: (String) -> Void) {
-        emit(" IPv4 Crypto IKEv2  SA")
-        emit("")
-        device.sessions.forEach { session in
-            block(device: device, session: session, detailed: detailed, emit: emit)
-            emit("")
-        }
-        emit(" IPv6 Crypto IKEv2  SA")
-        emit("")
-    }
-
-    private static func block(device: Device, session: Session, detailed: Bool, emit: (String) -> Void) {
-        emit("Tunnel-id Local                 Remote                fvrf/ivrf            Status")
-        emit(SessionFormat.padRight(String(session.saId), 10)
-             + SessionFormat.padRight(session.local.description + "/4500", 22)
-             + SessionFormat.padRight(session.peer.description + "/4500", 22)
-             + SessionFormat.padRight("none/none", 21) + "READY")
-        emit("      Encr: AES-CBC, keysize: 256, PRF: SHA512, Hash: SHA512, DH Grp:19, Auth sign: PSK, Auth verify: PSK")
-        emit("      Life/Active Time: " + String(CryptoSessionRenderer.ikeLifetime) + "/"
-             + String(SessionFormat.age(session, device: device)) + " sec")
-        guard detailed else { return }
-        let spis = device.ikev2SPIs(saId: session.saId)
-        emit("      CE id: 0, Session-id: " + String(session.ikev2SessionId))
-        emit("      Status Description: Negotiation done")
-        emit("      Local spi: " + SessionFormat.hex16(spis.local) + "       Remote spi: "
-             + SessionFormat.hex16(spis.remote))
-        emit("      Local id: " + session.local.description)
-        emit("      Remote id: " + (session.userName ?? session.peer.description))
-        emit("      Local req msg id:  0              Remote req msg id:  2")
-        emit("      Local next msg id: 0              Remote next msg id: 2")
-        emit("      Local req queued:  0              Remote req queued:  2")
-        emit("      Local window:      5              Remote window:      5")
-        emit("      DPD configured for 0 seconds, retry 0")
-        emit("      Fragmentation not  configured.")
-        emit("      Dynamic Route Update: disabled")
-        emit("      Extended Authentication not configured.")
-        emit("      NAT-T is not detected")
-        emit("      Cisco Trust Security SGT is disabled")
-        if let framed = session.framedIP { emit("      Assigned host addr: " + framed.description) }
-        emit("      Initiator of SA : No")
-    }
-}

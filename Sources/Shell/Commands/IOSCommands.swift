@@ -2,7 +2,7 @@
 public enum IOSCommands {
     public static var all: [CommandDeclaration] {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
-            + labCommands + labPodCommands + sessionCommands + showCommands + modeCommands
+            + labCommands + labPodCommands + sessionCommands + ikeCommands + showCommands + modeCommands
             + lineCommands + accessListCommands + loginCommands + sshCommands + trainingLabCommands
             + flexVPNCommands + labLifecycleCommands
     }

@@ -36,11 +36,6 @@ extension IOSCommands {
                 ctx.device.accrueAllTraffic()
                 CryptoSessionRenderer.render(device: ctx.device, detail: ctx.has("detail")) { ctx.print($0) }
             },
-            CommandDeclaration([.exec], "show crypto ikev2 sa [detailed]",
-                               [HelpText.show, "Encryption module", "Shows ikev2 information",
-                                "Shows ikev2 SAs", "Show detailed SA information"], pipe: true) { ctx in
-                IKEv2SARenderer.render(device: ctx.device, detailed: ctx.has("detailed")) { ctx.print($0) }
-            },
             CommandDeclaration([.exec], "clear crypto session [remote A.B.C.D$remote]",
                                [HelpText.clear, "Encryption module", "Clear crypto session",
                                 "Remote peer of the session", "IP address of the remote peer"]) { ctx in
