@@ -19,32 +19,12 @@ extension Device {
                                localPort: UInt16) -> RADIUSPacket {
         let identifier = request[1]
         let coaDebug = debug.aaaCoa
-        if debug.radiusDynamicAuthorization {
-            debugLog("RADIUS: COA received from id \(identifier) \(source.ip):\(source.port), CoA Request, len \(request.count)")
-        }
-        if coaDebug {
-            var lines = ["COA: \(source.ip) request queued", " ++++++ CoA Attribute List ++++++"]
-            for item in scan.debugList {
-                lines.append(hex12(das.nextDebugAddress(random: random)) + " 0 " + item.flags + " " + item.name + " "
-                             + String(item.length) + " " + item.text)
-            }
-            lines.append("")
-            debugLog(lines: lines)
-        }
+        logDASRequest(tag: "COA", request, scan, source: source, attributeList: coaDebug)
 
         func nak(_ cause: DASErrorCause, replyMessage: String? = nil) -> RADIUSPacket {
-            var attributes: [RADIUSAttribute] = []
-            var lines: [String] = []
-            if let replyMessage {
-                attributes.append(.string(RADIUSAttributeType.replyMessage, replyMessage))
-                lines.append("COA: Added Reply Message: " + replyMessage)
-            }
-            attributes.append(.integer(RADIUSAttributeType.errorCause, cause.rawValue))
-            lines.append("COA: Added NACK Error Cause: " + cause.debugName)
-            lines.append("COA: Sending NAK from port \(localPort) to \(source.ip)/\(source.port)")
-            if coaDebug { debugLog(lines: lines) }
             das.statistics.coaNAKs += 1
-            return RADIUSPacket(code: .coaNAK, identifier: identifier, attributes: attributes)
+            return dasNAK(.coaNAK, tag: "COA", cause, replyMessage: replyMessage, identifier: identifier,
+                          source: source, localPort: localPort, debugging: coaDebug)
         }
 
         if scan.unsupported { return nak(.unsupportedAttribute) }

@@ -190,34 +190,15 @@ extension Device {
                             localPort: UInt16) -> RADIUSPacket {
         let identifier = request[1]
         let podDebug = debug.aaaPod
-        if debug.radiusDynamicAuthorization {
-            debugLog("RADIUS: POD received from id \(identifier) \(source.ip):\(source.port), POD Request, len \(request.count)")
-        }
-        if podDebug {
-            var lines = ["POD: \(source.ip) request queued", " ++++++ POD Attribute List ++++++"]
-            for item in scan.debugList {
-                lines.append(hex12(das.nextDebugAddress(random: random)) + " 0 " + item.flags + " " + item.name + " "
-                             + String(item.length) + " " + item.text)
-            }
-            lines.append("")
-            debugLog(lines: lines)
-        }
+        logDASRequest(tag: "POD", request, scan, source: source, attributeList: podDebug)
 
         func nak(_ cause: DASErrorCause, replyMessage: String? = nil) -> RADIUSPacket {
-            var attributes: [RADIUSAttribute] = []
-            var lines: [String] = []
-            if let replyMessage {
-                attributes.append(.string(RADIUSAttributeType.replyMessage, replyMessage))
-                lines.append("POD: Added Reply Message: " + replyMessage)
-            }
-            attributes.append(.integer(RADIUSAttributeType.errorCause, cause.rawValue))
-            lines.append("POD: Added NACK Error Cause: " + cause.debugName)
-            lines.append("POD: Sending NAK from port \(localPort) to \(source.ip)/\(source.port)")
-            if podDebug { debugLog(lines: lines) }
             das.statistics.disconnectNAKs += 1
+            let reply = dasNAK(.disconnectNAK, tag: "POD", cause, replyMessage: replyMessage, identifier: identifier,
+                               source: source, localPort: localPort, debugging: podDebug)
             recordLabEvent(.dasReply(client: source.ip, request: .disconnectRequest, reply: .disconnectNAK,
                                      errorCause: cause.rawValue, ended: []))
-            return RADIUSPacket(code: .disconnectNAK, identifier: identifier, attributes: attributes)
+            return reply
         }
 
         if scan.unsupported { return nak(.unsupportedAttribute) }
@@ -568,5 +549,45 @@ func hex12(_ value: UInt64) -> String {
     String(unsafeUninitializedCapacity: 12) { out in
         for i in 0..<12 { out[i] = upperHex[Int((value >> UInt64(44 - 4 * i)) & 0xF)] }
         return 12
+    }
+
+}
+
+extension Device {
+    /// A DAS request's arrival in the debug output: `debug radius dynamic-authorization`'s line,
+    /// then, when `attributeList` (`debug aaa pod`, `debug aaa coa`), the request's attributes in
+    /// the seeds' layout. `tag`: POD or COA, as the lines begin.
+    func logDASRequest(tag: String, _ request: UnsafeRawBufferPointer, _ scan: DASAttributeScan,
+                       source: (ip: IPv4Address, port: UInt16), attributeList: Bool) {
+        if debug.radiusDynamicAuthorization {
+            let kind = tag == "POD" ? "POD Request" : "CoA Request"
+            debugLog("RADIUS: \(tag) received from id \(request[1]) \(source.ip):\(source.port), \(kind), len \(request.count)")
+        }
+        guard attributeList else { return }
+        let listName = tag == "POD" ? "POD" : "CoA"
+        var lines = ["\(tag): \(source.ip) request queued", " ++++++ \(listName) Attribute List ++++++"]
+        for item in scan.debugList {
+            lines.append(hex12(das.nextDebugAddress(random: random)) + " 0 " + item.flags + " " + item.name + " "
+                         + String(item.length) + " " + item.text)
+        }
+        lines.append("")
+        debugLog(lines: lines)
+    }
+
+    /// A Disconnect-NAK or CoA-NAK with its Error-Cause (and Reply-Message), and the lines
+    /// `debug aaa pod` / `debug aaa coa` print for it when `debugging`.
+    func dasNAK(_ code: RADIUSCode, tag: String, _ cause: DASErrorCause, replyMessage: String?, identifier: UInt8,
+                source: (ip: IPv4Address, port: UInt16), localPort: UInt16, debugging: Bool) -> RADIUSPacket {
+        var attributes: [RADIUSAttribute] = []
+        var lines: [String] = []
+        if let replyMessage {
+            attributes.append(.string(RADIUSAttributeType.replyMessage, replyMessage))
+            lines.append("\(tag): Added Reply Message: " + replyMessage)
+        }
+        attributes.append(.integer(RADIUSAttributeType.errorCause, cause.rawValue))
+        lines.append("\(tag): Added NACK Error Cause: " + cause.debugName)
+        lines.append("\(tag): Sending NAK from port \(localPort) to \(source.ip)/\(source.port)")
+        if debugging { debugLog(lines: lines) }
+        return RADIUSPacket(code: code, identifier: identifier, attributes: attributes)
     }
 }
