@@ -152,6 +152,21 @@ def test_partial_attempt_grades_exactly_the_tasks_done(folder):
     assert report["points"] == 20
 
 
+def test_new_policy_partial_attempt_grades_exactly_the_tasks_done(folder):
+    lab = PipedLab("new-policy", folder)
+    # radclient ends pskuser3's session; the client comes back through the profile with the RADIUS
+    # server's new policy, but the student never looks at it: the check task stays open.
+    lab.type("enable")
+    ack = lab.radclient('User-Name = "pskuser3.g1.engdt.com"', 3799, "cisco")
+    assert "Received Disconnect-ACK" in ack
+    lab.type("lab clock advance 5")
+    report = lab.finish()
+    jsonschema.validate(report, SCHEMA)
+    assert [t["state"] for t in report["tasks"]] == ["passed", "open", "passed"]
+    assert report["points"] == 60
+    assert "session up: Unique Id 3, user pskuser3.g1.engdt.com, peer 192.168.202.3, profile FLEX, address 10.99.1.1" in lab.output
+
+
 def test_wrong_key_is_silent_and_grades_nothing(folder):
     lab = PipedLab("reauthenticate", folder)
     lab.type("enable\nshow aaa user 41")
