@@ -93,6 +93,9 @@ final class LabFileTests: XCTestCase {
                        + "    ^\n% Invalid input detected at '^' marker.")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "events:\n  - at: 5\n    run: lab fly\ntasks:\n  - title: A\n    checks: [config-saved]\n"),
                        "t.yaml:8: run: the router does not take the command 'lab fly'")
+        // A session's applied policy is known only while it lives.
+        XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    checks:\n      - stop-sent: {user: bob, class: gold}\n"),
+                       "t.yaml:9: stop-sent: class and address-pool apply to live sessions only")
     }
 
     func testALabThatDoesNotLoadStartsNothing() {
