@@ -93,6 +93,9 @@ final class LabFileTests: XCTestCase {
                        + "    ^\n% Invalid input detected at '^' marker.")
         XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "events:\n  - at: 5\n    run: lab fly\ntasks:\n  - title: A\n    checks: [config-saved]\n"),
                        "t.yaml:8: run: the router does not take the command 'lab fly'")
+        // A session's applied policy is known only while it lives.
+        XCTAssertEqual(error("title: T\nstory: S\n" + scenario + "tasks:\n  - title: A\n    checks:\n      - stop-sent: {user: bob, class: gold}\n"),
+                       "t.yaml:9: stop-sent: class and address-pool apply to live sessions only")
     }
 
     func testALabThatDoesNotLoadStartsNothing() {
@@ -196,17 +199,62 @@ final class LabGradingTests: XCTestCase {
         XCTAssertEqual(h.states, ["open", "open", "waiting"])
     }
 
-    func testNewPolicyReconnectsWithTheLabsPolicy() throws {
+    func testNewPolicyReconnectsWithTheServersNewPolicy() throws {
         let h = try LabHarness("new-policy")
+        let old = try XCTUnwrap(h.device.sessions.sessions(userName: "pskuser3.g1.engdt.com").first)
+        // Came up through the profile on the server's old policy: the default pool, the old Class.
+        XCTAssertEqual(old.framedIP, IPv4Address(10, 99, 0, 2))
+        XCTAssertEqual(h.device.flexVPNSessions.authorizations[old.uniqueId]?.attributes.classes, [Array("engdt-2020".utf8)])
         h.type("lab pod user-name pskuser3.g1.engdt.com")
         XCTAssertEqual(h.states, ["passed", "open", "passed"])
         h.type("show aaa sessions")
         XCTAssertEqual(h.states, ["passed", "open", "passed"], "not reconnected yet")
         h.type("lab clock advance 5")
-        XCTAssertEqual(h.device.sessions.sessions(userName: "pskuser3.g1.engdt.com").first?.framedIP,
-                       IPv4Address(10, 99, 1, 3))
+        let new = try XCTUnwrap(h.device.sessions.sessions(userName: "pskuser3.g1.engdt.com").first)
+        XCTAssertEqual(new.framedIP, IPv4Address(10, 99, 1, 1))
+        let applied = h.device.flexVPNSessions.authorizations[new.uniqueId]
+        XCTAssertEqual(applied?.addressPool, "NEW-POOL")
+        XCTAssertEqual(applied?.attributes.sessionTimeout, 28800)
+        XCTAssertEqual(applied?.attributes.classes, [Array("engdt-2021".utf8)])
         h.type("show crypto session detail")
         XCTAssertEqual(h.states, ["passed", "passed", "passed"])
+        // A reset brings back the old policy and the pools' first addresses, and grades again.
+        h.type("lab reset")
+        XCTAssertEqual(h.states, ["open", "waiting", "open"])
+        XCTAssertEqual(h.device.sessions.sessions(userName: "pskuser3.g1.engdt.com").first?.framedIP,
+                       IPv4Address(10, 99, 0, 2))
+        h.type("lab pod user-name pskuser3.g1.engdt.com\nlab clock advance 5\nshow aaa user 3")
+        XCTAssertEqual(h.device.sessions.sessions(userName: "pskuser3.g1.engdt.com").first?.framedIP,
+                       IPv4Address(10, 99, 1, 1))
+        XCTAssertEqual(h.states, ["passed", "passed", "passed"])
+    }
+
+    func testNewPolicyPartialAttemptGradesOnlyWhatWasDone() throws {
+        let h = try LabHarness("new-policy")
+        // The wrong user: pskuser1 goes, nobody reconnects, pskuser3 keeps the old policy.
+        h.type("lab pod user-name pskuser1.g1.engdt.com\nlab clock advance 5\nshow aaa sessions")
+        XCTAssertEqual(h.states, ["open", "waiting", "open"])
+        XCTAssertEqual(h.device.sessions.count, 1)
+        // A policy check on a session that still has the old one does not pass.
+        let stale = LabSessionFilter(user: "pskuser3.g1.engdt.com", radiusClass: "engdt-2021")
+        XCTAssertEqual(LabChecks.matchingSessions(h.device, stale), 0)
+        XCTAssertEqual(LabChecks.matchingSessions(h.device, LabSessionFilter(radiusClass: "engdt-2020")), 1)
+    }
+
+    func testRadiusPeerUserPolicy() throws {
+        let h = try LabHarness("new-policy")
+        let refused = h.type("lab session connect pskuser9.g1.engdt.com profile FLEX")
+        XCTAssertTrue(refused.contains("refused"), refused)
+        // FlexVPN's PAP password is cisco: a user with another one is rejected.
+        h.type("lab radius-peer 9.45.15.144 user pskuser9.g1.engdt.com password other")
+        XCTAssertTrue(h.type("lab session connect pskuser9.g1.engdt.com profile FLEX").contains("refused"))
+        h.type("lab radius-peer 9.45.15.144 user pskuser9.g1.engdt.com framed-ip 10.99.1.77 session-timeout 60")
+        let up = h.type("lab session connect pskuser9.g1.engdt.com profile FLEX")
+        XCTAssertTrue(up.contains("address 10.99.1.77"), up)
+        let session = try XCTUnwrap(h.device.sessions.sessions(userName: "pskuser9.g1.engdt.com").first)
+        XCTAssertEqual(h.device.flexVPNSessions.authorizations[session.uniqueId]?.attributes.sessionTimeout, 60)
+        XCTAssertTrue(h.type("lab radius-peer 127.0.0.1 user x").contains("loopback"))
+        XCTAssertTrue(h.shell.help(for: "lab radius-peer 9.45.15.144 ").contains("user"))
     }
 
     func testFreeResourcesNeedsOnePod() throws {

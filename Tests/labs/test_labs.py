@@ -152,6 +152,23 @@ def test_partial_attempt_grades_exactly_the_tasks_done(folder):
     assert report["points"] == 20
 
 
+def test_new_policy_partial_attempt_grades_exactly_the_tasks_done(folder):
+    lab = PipedLab("new-policy", folder)
+    # radclient ends pskuser3's session; the client comes back through the profile with the RADIUS
+    # server's new policy, but the student never looks at it: the check task stays open.
+    lab.type("enable")
+    ack = lab.radclient('User-Name = "pskuser3.g1.engdt.com"', 3799, "cisco")
+    assert "Received Disconnect-ACK" in ack
+    # `show ip local pool` is not one of the commands the check task asks for.
+    lab.type("lab clock advance 5\nshow ip local pool")
+    report = lab.finish()
+    jsonschema.validate(report, SCHEMA)
+    assert [t["state"] for t in report["tasks"]] == ["passed", "open", "passed"]
+    assert report["points"] == 60
+    # The reconnect took its address from the pool the server's new policy names.
+    assert re.search(r"NEW-POOL +10\.99\.1\.1 +10\.99\.1\.254 +253 +1 +0", lab.output), lab.output[-800:]
+
+
 def test_wrong_key_is_silent_and_grades_nothing(folder):
     lab = PipedLab("reauthenticate", folder)
     lab.type("enable\nshow aaa user 41")

@@ -17,6 +17,19 @@ public final class LabRADIUSPeers {
     public var latency: Double = 0.002
     /// Behaviour by peer address; peers not listed respond.
     public var behaviours: [IPv4Address: Behaviour] = [:]
+
+    /// A user a simulated server knows (`lab radius-peer A.B.C.D user …`): its password and
+    /// the reply attributes its Access-Accept carries, so a lab can change a user's policy.
+    public struct User {
+        public var password: String
+        public var reply: [RADIUSAttribute]
+        public init(password: String, reply: [RADIUSAttribute]) {
+            self.password = password
+            self.reply = reply
+        }
+    }
+    /// Users by peer address and User-Name; a user not listed falls back to the local `username`s.
+    public var users: [IPv4Address: [String: User]] = [:]
     /// Accounting-Requests the peers accepted, by kind.
     public private(set) var startsReceived = 0
     public private(set) var stopsReceived = 0

@@ -58,4 +58,10 @@ public final class AddressPoolState {
     }
 
     public func inUseCount(_ poolName: String) -> Int { inUse[poolName]?.count ?? 0 }
+
+    /// Every address free again, each pool's search back at its start (a lab's reset).
+    public func removeAll() {
+        inUse.removeAll()
+        cursor.removeAll()
+    }
 }

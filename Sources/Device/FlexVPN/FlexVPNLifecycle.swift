@@ -120,6 +120,16 @@ extension Device {
         }
     }
 
+    /// A lab restarting: every session's authorization, timers and pool address are forgotten
+    /// and the pools start from their first address again (the sessions are already gone).
+    public func resetFlexVPNForLab() {
+        for timers in flexVPNSessions.timers.values { timers.cancelAll() }
+        flexVPNSessions.timers.removeAll()
+        flexVPNSessions.traffic.removeAll()
+        flexVPNSessions.authorizations.removeAll()
+        addressPools.removeAll()
+    }
+
     // MARK: timers
 
     /// Arms (or re-arms, after a CoA) the session's Session-Timeout, Idle-Timeout and interim

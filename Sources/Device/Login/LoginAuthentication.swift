@@ -398,8 +398,10 @@ extension Device {
         }
     }
 
-    /// A simulated server (any non-loopback address): accepts a user whose local `username`
-    /// has that password (with `shell:priv-lvl` from its `privilege`), rejects anyone else;
+    /// A simulated server (any non-loopback address): a user it was given with `lab radius-peer
+    /// A.B.C.D user NAME …` is accepted with that password and its reply attributes (the server's
+    /// policy); otherwise it accepts a user whose local `username` has that password (with
+    /// `shell:priv-lvl` from its `privilege`) and rejects anyone else;
     /// `lab radius-peer A.B.C.D silent` keeps it quiet.
     private func labPeerAccessAnswer(_ bytes: [UInt8], peer: IPv4Address, secret: [UInt8]) -> [UInt8]? {
         let peers = accounting.labPeers
@@ -410,9 +412,16 @@ extension Device {
         let password = packet.first(RADIUSAttributeType.userPassword).flatMap {
             UserPassword.decrypt($0.value, secret: secret, authenticator: packet.authenticator)
         }.map { String(decoding: $0, as: UTF8.self) }
-        let user = password.flatMap { authenticateLocalUser(name, password: $0) }
-        var reply = RADIUSPacket(code: user == nil ? .accessReject : .accessAccept, identifier: packet.identifier)
-        if let level = user?.privilege { reply.attributes.append(.ciscoAVPair("shell:priv-lvl=\(level)")) }
+        var reply: RADIUSPacket
+        if let peerUser = peers.users[peer]?[name] {
+            let accepted = password == peerUser.password
+            reply = RADIUSPacket(code: accepted ? .accessAccept : .accessReject, identifier: packet.identifier)
+            if accepted { reply.attributes = peerUser.reply }
+        } else {
+            let user = password.flatMap { authenticateLocalUser(name, password: $0) }
+            reply = RADIUSPacket(code: user == nil ? .accessReject : .accessAccept, identifier: packet.identifier)
+            if let level = user?.privilege { reply.attributes.append(.ciscoAVPair("shell:priv-lvl=\(level)")) }
+        }
         let key = behaviour == .badAuthenticator ? secret + Array("-wrong".utf8) : secret
         return RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: key)
     }

@@ -236,6 +236,33 @@ extension IOSCommands {
                     ctx.has("silent") ? .silent : ctx.has("bad-authenticator") ? .badAuthenticator : .respond
                 ctx.device.accounting.labPeers.behaviours[peer] = behaviour
             },
+            CommandDeclaration([.exec],
+                               "lab radius-peer A.B.C.D$peer user WORD$user [password WORD$password | framed-ip A.B.C.D$framed | addr-pool WORD$pool | session-timeout <1-2147483647>$timeout | class WORD$class]*",
+                               [HelpText.lab, "How a simulated RADIUS server (a non-loopback address) answers",
+                                "Address of the simulated server",
+                                "A user the server accepts, and its policy (replaces the user's earlier one)",
+                                "User-Name of the Access-Request",
+                                "The user's password (default cisco, what FlexVPN sends)", "The password",
+                                "Reply with this Framed-IP-Address", "The address",
+                                "Reply with ipsec:addr-pool (an ip local pool)", "Pool name",
+                                "Reply with this Session-Timeout", "Seconds",
+                                "Reply with this Class", "The Class text"]) { ctx in
+                guard let peer = ctx.ipv4("peer"), let name = ctx.string("user") else { return }
+                if peer.isLoopback {
+                    ctx.print("% Lab: \(peer) is a loopback address: a real server answers there")
+                    return
+                }
+                // The Accept's attributes in RFC order, then the Cisco AV-pair.
+                var reply: [RADIUSAttribute] = []
+                if let framed = ctx.ipv4("framed") { reply.append(.ipv4(RADIUSAttributeType.framedIPAddress, framed)) }
+                if let timeout = ctx.int("timeout") {
+                    reply.append(.integer(RADIUSAttributeType.sessionTimeout, UInt32(timeout)))
+                }
+                if let text = ctx.string("class") { reply.append(.string(RADIUSAttributeType.class, text)) }
+                if let pool = ctx.string("pool") { reply.append(.ciscoAVPair("ipsec:addr-pool=" + pool)) }
+                ctx.device.accounting.labPeers.users[peer, default: [:]][name] =
+                    LabRADIUSPeers.User(password: ctx.string("password") ?? "cisco", reply: reply)
+            },
         ]
     }
 }

@@ -7,8 +7,13 @@ import Renderers
 enum LabChecks {
     static func text(_ text: String, matches pattern: LabPattern) -> Bool { pattern.matches(text) }
 
-    static func session(_ session: Session, matches filter: LabSessionFilter, now: Double) -> Bool {
+    static func session(_ session: Session, matches filter: LabSessionFilter, now: Double,
+                        authorization: SessionAuthorization?) -> Bool {
         if let older = filter.olderThan, now - session.startTime < older { return false }
+        // The policy the session was given (FlexVPN authorization), not what the server says now.
+        if let wanted = filter.radiusClass,
+           !(authorization?.attributes.classes ?? []).contains(Array(wanted.utf8)) { return false }
+        if let pool = filter.addressPool, authorization?.addressPool != pool { return false }
         return summary(LabEventLog.SessionSummary(session), matches: filter)
     }
 
@@ -56,7 +61,10 @@ enum LabChecks {
     static func matchingSessions(_ device: Device, _ filter: LabSessionFilter) -> Int {
         var n = 0
         let now = device.now
-        device.sessions.forEach { if session($0, matches: filter, now: now) { n += 1 } }
+        let authorizations = device.flexVPNSessions.authorizations
+        device.sessions.forEach {
+            if session($0, matches: filter, now: now, authorization: authorizations[$0.uniqueId]) { n += 1 }
+        }
         return n
     }
 

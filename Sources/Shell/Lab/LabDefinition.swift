@@ -79,9 +79,14 @@ public struct LabSessionFilter: Sendable, Equatable {
     public var framedIP: IPv4Address?
     /// Up at least this many seconds (sessions only: events carry no age).
     public var olderThan: Double?
+    /// The session's authorization applied this Class (live sessions only: the policy it got).
+    public var radiusClass: String?
+    /// The session's address came from this `ip local pool` (live sessions only).
+    public var addressPool: String?
 
     public var isEmpty: Bool {
         user == nil && userPattern == nil && auditSessionId == nil && peer == nil && framedIP == nil && olderThan == nil
+            && radiusClass == nil && addressPool == nil
     }
 }
 

@@ -338,11 +338,11 @@ private struct Reader {
             return .configSaved
         case "session-exists":
             let keys = try mapping(argument, name, allowed: LabSessionFilter.keys + ["count", "exactly"])
-            return .sessionExists(try sessionFilter(argument, name, extra: ["count", "exactly"]),
+            return .sessionExists(try sessionFilter(argument, name, extra: ["count", "exactly"], live: true),
                                   count: try keys["count"].map { try integer($0, "count", in: 0...1_000_000) } ?? 1,
                                   exactly: try keys["exactly"].map { try boolean($0, "exactly") } ?? false)
         case "session-gone":
-            return .sessionGone(try sessionFilter(argument, name))
+            return .sessionGone(try sessionFilter(argument, name, live: true))
         case "das-reply":
             let keys = try mapping(argument, name, allowed: LabDASMatcher.keys + ["at-least", "at-most"])
             let atLeast = try keys["at-least"].map { try integer($0, "at-least", in: 0...1_000_000) } ?? 1
@@ -367,7 +367,8 @@ private struct Reader {
         }
     }
 
-    func sessionFilter(_ node: Node, _ what: String, extra: [String] = []) throws -> LabSessionFilter {
+    /// `live`: the filter picks live sessions, so it may ask for their applied policy.
+    func sessionFilter(_ node: Node, _ what: String, extra: [String] = [], live: Bool = false) throws -> LabSessionFilter {
         let keys = try mapping(node, what, allowed: LabSessionFilter.keys + extra)
         var filter = LabSessionFilter()
         filter.user = try keys["user"].map { try string($0, "user") }
@@ -376,6 +377,11 @@ private struct Reader {
         filter.peer = try keys["peer"].map { try address($0, "peer") }
         filter.framedIP = try keys["framed-ip"].map { try address($0, "framed-ip") }
         filter.olderThan = try keys["older-than"].map { try seconds($0, "older-than") }
+        if !live, let policy = keys["class"] ?? keys["address-pool"] {
+            throw fail(policy, "\(what): class and address-pool apply to live sessions only")
+        }
+        filter.radiusClass = try keys["class"].map { try string($0, "class") }
+        filter.addressPool = try keys["address-pool"].map { try string($0, "address-pool") }
         return filter
     }
 
@@ -447,7 +453,8 @@ private struct Reader {
 }
 
 extension LabSessionFilter {
-    static let keys = ["user", "user-pattern", "audit-session-id", "peer", "framed-ip", "older-than"]
+    static let keys = ["user", "user-pattern", "audit-session-id", "peer", "framed-ip", "older-than", "class",
+                       "address-pool"]
 }
 
 extension LabDASMatcher {

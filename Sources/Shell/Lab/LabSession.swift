@@ -103,6 +103,10 @@ public final class LabSession {
         device.labEvents.onEvent = nil
         queue.removeAll()
         _ = device.sessions.removeAll()
+        device.resetFlexVPNForLab()
+        // The scenario gives the simulated RADIUS servers their users and behaviour again.
+        device.accounting.labPeers.users.removeAll()
+        device.accounting.labPeers.behaviours.removeAll()
         device.accounting.forgetSessionRecords()
         device.das.resetForLab()
         device.debug = DebugFlags()
