@@ -172,35 +172,17 @@ private final class AccountingReplyHandler: ChannelInboundHandler {
 /// tasks cost a promise, a heap insertion and a heap removal each (a third of a load run's CPU).
 public final class EventLoopDeviceScheduler: DeviceScheduler {
     private let eventLoop: any EventLoop
-    private var heap: [Entry] = []
-    private var sequence: UInt64 = 0
+    private var timers = TimerQueue<NIODeadline>()
     private var armed: (deadline: NIODeadline, task: Scheduled<Void>)?
 
     public init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
-
-    private final class Entry: ScheduledTimer {
-        let due: NIODeadline
-        let sequence: UInt64
-        var body: (() -> Void)?
-        init(due: NIODeadline, sequence: UInt64, body: @escaping () -> Void) {
-            self.due = due
-            self.sequence = sequence
-            self.body = body
-        }
-        func cancel() { body = nil }
-        func precedes(_ other: Entry) -> Bool {
-            due < other.due || (due == other.due && sequence < other.sequence)
-        }
-    }
 
     @discardableResult
     public func schedule(after seconds: Double, _ body: @escaping () -> Void) -> ScheduledTimer {
         // The device (whose code schedules) lives on the loop: the heap is touched only there.
         eventLoop.preconditionInEventLoop()
         let delay = seconds.isFinite ? max(0, seconds) : 0
-        sequence &+= 1
-        let entry = Entry(due: .now() + .nanoseconds(Int64(delay * 1_000_000_000)), sequence: sequence, body: body)
-        push(entry)
+        let entry = timers.add(due: .now() + .nanoseconds(Int64(delay * 1_000_000_000)), body)
         if armed == nil || entry.due < armed!.deadline { arm(entry.due) }
         return entry
     }
@@ -215,41 +197,7 @@ public final class EventLoopDeviceScheduler: DeviceScheduler {
     private func fire() {
         armed = nil
         let now = NIODeadline.now()
-        while let top = heap.first, top.due <= now {
-            pop()
-            if let body = top.body {
-                top.body = nil
-                body()
-            }
-        }
-        while let top = heap.first, top.body == nil { pop() }
-        if let top = heap.first, armed == nil || top.due < armed!.deadline { arm(top.due) }
-    }
-
-    private func push(_ entry: Entry) {
-        heap.append(entry)
-        var i = heap.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard heap[i].precedes(heap[parent]) else { break }
-            heap.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    private func pop() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < heap.count, heap[l].precedes(heap[m]) { m = l }
-            if r < heap.count, heap[r].precedes(heap[m]) { m = r }
-            if m == i { break }
-            heap.swapAt(i, m)
-            i = m
-        }
+        while let (_, body) = timers.takeDue(by: now) { body() }
+        if let next = timers.nextDue(), armed == nil || next < armed!.deadline { arm(next) }
     }
 }
