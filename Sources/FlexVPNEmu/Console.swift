@@ -71,6 +71,8 @@ struct Console: ParsableArguments {
         guard (0...65535).contains(telnetPort) else { throw ValidationError("--telnet-port must be 0-65535") }
         guard (0...65535).contains(sshPort) else { throw ValidationError("--ssh-port must be 0-65535") }
         guard (0...65535).contains(ikePort) else { throw ValidationError("--ike-port must be 0-65535") }
+        // The SSH host key lives beside the startup-config.
+        let hostKeyPath = SSHHostKey.path(besideStartupConfig: store.path)
         let engine = Engine(device: device, options: .init(dasBindHost: dasAddress ?? listenAddress))
         let host = ConsoleHost(engine: engine)
         // The transports and timers exist before the configuration loads, so a scenario's or a
@@ -100,47 +102,14 @@ struct Console: ParsableArguments {
         if !report.isEmpty { try? FileHandle.standardOutput.write(contentsOf: Data(report.utf8)) }
         // A port already in use is logged before the first prompt (held until the console attaches).
         _ = try? das.settled().wait()
-        var telnet: TelnetServer?
-        if telnetPort != 0 {
-            let server = TelnetServer(engine: engine)
-            do {
-                _ = try server.start(host: listenAddress, port: telnetPort)
-                telnet = server
-            } catch {
-                FileHandle.standardError.write(Data("% Telnet: cannot listen on \(listenAddress) port \(telnetPort): \(error)\n".utf8))
-                server.stop()
-                if headless { throw ExitCode(1) }
-            }
-        }
-        var ssh: SSHServer?
-        if sshPort != 0 {
-            do {
-                let key = try SSHHostKey.loadOrCreate(path: SSHHostKey.path(besideStartupConfig: store.path))
-                let server = SSHServer(engine: engine, hostKey: key)
-                do {
-                    _ = try server.start(host: listenAddress, port: sshPort)
-                    ssh = server
-                } catch {
-                    server.stop()
-                    throw error
-                }
-            } catch {
-                FileHandle.standardError.write(Data("% SSH: cannot listen on \(listenAddress) port \(sshPort): \(error)\n".utf8))
-                if headless { throw ExitCode(1) }
-            }
-        }
-        var ike: IKEServer?
-        if ikePort != 0 {
-            let server = IKEServer(engine: engine)
-            do {
-                _ = try server.start(host: listenAddress, port: ikePort)
-                ike = server
-            } catch {
-                FileHandle.standardError.write(Data("% IKEv2: cannot listen on \(listenAddress) port \(ikePort): \(error)\n".utf8))
-                _ = try? server.stop().wait()
-                if headless { throw ExitCode(1) }
-            }
-        }
+        let telnet = try listen("Telnet", port: telnetPort, make: { TelnetServer(engine: engine) },
+                                start: { _ = try $0.start(host: listenAddress, port: telnetPort) }, stop: { $0.stop() })
+        let ssh = try listen("SSH", port: sshPort,
+                             make: { SSHServer(engine: engine, hostKey: try SSHHostKey.loadOrCreate(path: hostKeyPath)) },
+                             start: { _ = try $0.start(host: listenAddress, port: sshPort) }, stop: { $0.stop() })
+        let ike = try listen("IKEv2", port: ikePort, make: { IKEServer(engine: engine) },
+                             start: { _ = try $0.start(host: listenAddress, port: ikePort) },
+                             stop: { _ = try? $0.stop().wait() })
         if headless {
             host.runHeadless()
         } else {
@@ -179,6 +148,28 @@ extension Console {
             let session = LabSession.start(definition, on: device, student: name, baseConfiguration: base,
                                            reportWriter: writer)
             return headless ? "" : session.show() + "\nType `show lab` to read this again, `lab check` to grade, `lab hint` for help.\n\n"
+        }
+    }
+}
+
+extension Console {
+    /// Starts one of the vty and IKE listeners (port 0: none). One that cannot listen is reported
+    /// (`% SSH: cannot listen on …`) and the router goes on without it, unless it is headless,
+    /// where that listener is the router's only way in: then it exits 1.
+    func listen<Server>(_ name: String, port: Int, make: () throws -> Server,
+                        start: (Server) throws -> Void, stop: (Server) -> Void) throws -> Server? {
+        guard port != 0 else { return nil }
+        var made: Server?
+        do {
+            let server = try make()
+            made = server
+            try start(server)
+            return server
+        } catch {
+            if let made { stop(made) }
+            FileHandle.standardError.write(Data("% \(name): cannot listen on \(listenAddress) port \(port): \(error)\n".utf8))
+            if headless { throw ExitCode(1) }
+            return nil
         }
     }
 }

@@ -6,16 +6,8 @@ import RADIUS
 
 extension IOSCommands {
     static var labLifecycleCommands: [CommandDeclaration] {
-        let identification = "audit-session-id WORD$audit | user-name WORD$user | acct-session-id WORD$acct"
-            + " | framed-ip A.B.C.D$framed | calling-station-id WORD$calling | session-key WORD$skey"
-            + " | nas-ip-address A.B.C.D$nas"
-        let identificationHelp = ["Cisco audit-session-id of the session", "The audit-session-id",
-                                  "User-Name of the session", "The user name",
-                                  "Acct-Session-Id of the session", "The Acct-Session-Id (8 hex digits)",
-                                  "Framed-IP-Address of the session", "The address",
-                                  "Calling-Station-Id of the session (its peer address)", "The calling station",
-                                  "Session server key, attribute 151", "The key (8 hex digits)",
-                                  "NAS-IP-Address the request names", "The NAS address"]
+        let identification = LabPod.identificationSyntax
+        let identificationHelp = LabPod.identificationHelp
         let changes = "session-timeout <0-4294967295>$st | idle-timeout <0-4294967295>$it | inacl WORD$inacl"
             + " | service-policy WORD$qos | class WORD$class | reauthenticate$reauth | session-query$query"
             + " | filter-id WORD$filter | interim-interval <0-4294967295>$interim"

@@ -5,16 +5,8 @@ extension IOSCommands {
     /// `lab pod …`: a Disconnect-Request from a simulated DAC, decided by the same code path as a
     /// datagram on the DAS socket, so the seeds' flow can be shown with no external tool.
     static var labPodCommands: [CommandDeclaration] {
-        let identification = "audit-session-id WORD$audit | user-name WORD$user | acct-session-id WORD$acct"
-            + " | framed-ip A.B.C.D$framed | calling-station-id WORD$calling | session-key WORD$skey"
-            + " | nas-ip-address A.B.C.D$nas"
-        let identificationHelp = ["Cisco audit-session-id of the session", "The audit-session-id",
-                                  "User-Name of the session", "The user name",
-                                  "Acct-Session-Id of the session", "The Acct-Session-Id (8 hex digits)",
-                                  "Framed-IP-Address of the session", "The address",
-                                  "Calling-Station-Id of the session (its peer address)", "The calling station",
-                                  "Session server key, attribute 151", "The key (8 hex digits)",
-                                  "NAS-IP-Address the request names", "The NAS address"]
+        let identification = LabPod.identificationSyntax
+        let identificationHelp = LabPod.identificationHelp
         return [
             CommandDeclaration([.exec], "lab pod {\(identification)} [\(identification)]* [from A.B.C.D$from]",
                                [HelpText.lab, "Send a simulated RADIUS Packet of Disconnect to the DAS"]
@@ -28,6 +20,18 @@ extension IOSCommands {
 }
 
 enum LabPod {
+    /// How `lab pod` and `lab coa` name the session: RFC 5176's identification attributes.
+    static let identificationSyntax = "audit-session-id WORD$audit | user-name WORD$user | acct-session-id WORD$acct"
+        + " | framed-ip A.B.C.D$framed | calling-station-id WORD$calling | session-key WORD$skey"
+        + " | nas-ip-address A.B.C.D$nas"
+    static let identificationHelp = ["Cisco audit-session-id of the session", "The audit-session-id",
+                                     "User-Name of the session", "The user name",
+                                     "Acct-Session-Id of the session", "The Acct-Session-Id (8 hex digits)",
+                                     "Framed-IP-Address of the session", "The address",
+                                     "Calling-Station-Id of the session (its peer address)", "The calling station",
+                                     "Session server key, attribute 151", "The key (8 hex digits)",
+                                     "NAS-IP-Address the request names", "The NAS address"]
+
     /// Sends a Disconnect-Request (or, for `lab coa`, a CoA-Request with `extra` attributes)
     /// through the DAS's datagram path and describes the answer.
     static func send(_ ctx: CommandContext, code: RADIUSCode = .disconnectRequest,
