@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "flexvpn-bench", targets: ["Benchmarks"]),
         // The emulator's pure code as one library, for the fuzz targets' own package (Fuzz/).
         .library(name: "FlexVPNCore", targets: ["RADIUS", "Device", "Renderers", "Shell"]),
+        // Sockets and terminals (telnet, the vty lines), for the fuzz targets of those inputs.
+        .library(name: "FlexVPNTransport", targets: ["Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),

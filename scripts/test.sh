@@ -2,7 +2,8 @@
 # The whole test suite: installs the tools it needs, builds, then runs every stage even when an
 # earlier one fails — the terminal tests (pytest, in a real pty), the same terminal tests with
 # the clock on the 1st of a month and across a new year (libfaketime), the transcripts replayed
-# through the built binary, the Swift tests — and prints each stage's verdict at the end.
+# through the built binary, the Swift tests, every fuzz target briefly, the Swift tests again under
+# the thread sanitizer — and prints each stage's verdict at the end.
 # Exits non-zero if any stage failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +51,7 @@ if stage "build" swift build --build-tests; then
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing
     stage "fuzz targets (libFuzzer, 20 s each, fixed seed)" env FLEXVPN_FUZZ_SEED=1 scripts/fuzz.sh all 20
+    stage "swift tests under the thread sanitizer (scripts/sanitize.sh thread)" scripts/sanitize.sh thread
 fi
 
 echo

@@ -6,6 +6,7 @@
 //                     [--sockets 4] [--outstanding 8] [--baseline yes|no]
 //   flexvpn-bench ssh [--concurrency 1,10,50] [--seconds 3] [--logins 30] [--idle 50]
 //                     [--sessions 20] [--das-load yes|no]
+//   flexvpn-bench soak [--duration 60] [--drop 0.25] [--das-rate 200] [--session-rate 5] [--shells 2]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
 
@@ -33,9 +34,19 @@ case "ssh":
         print(SSHBenchmark.Options.usage)
         exitCode(2)
     }
+case "soak":
+    do {
+        let options = try SoakBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        SoakBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench soak: \(error)")
+        print(SoakBenchmark.Options.usage)
+        exitCode(2)
+    }
 default:
-    print("usage: flexvpn-bench console | show | das [options] | ssh [options]")
+    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | soak [options]")
     print(DASBenchmark.Options.usage)
     print(SSHBenchmark.Options.usage)
+    print(SoakBenchmark.Options.usage)
     exitCode(arguments.isEmpty ? 0 : 2)
 }

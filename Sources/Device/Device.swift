@@ -157,6 +157,8 @@ public final class Device {
     public var onSessionConnected: ((Session) -> Void)?
     /// RADIUS accounting (Accounting/): requests in flight, per-session records, server counters.
     public let accounting = AccountingState()
+    /// New SAs refused because `crypto ikev2 limit max-sa` was reached (since boot).
+    public internal(set) var sessionsRefusedAtLimit = 0
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {

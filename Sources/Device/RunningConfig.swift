@@ -196,6 +196,9 @@ public struct RunningConfig: Equatable, Sendable {
     public var ssh = SSHConfig()
     /// `banner login|motd|exec`.
     public var banners = Banners()
+    /// `crypto ikev2 limit max-sa N`: the most IKEv2 SAs (remote-access sessions) at once; nil:
+    /// no limit (IOS's default), the table then bounded by memory alone.
+    public var ikev2MaxSA: Int?
 
     public init() {}
 
