@@ -4,8 +4,8 @@
 // the first byte's low bit is set, as a telnet client's octets arrive: through the
 // `TelnetDecoder`, NAWS resizing the line, and the line's own login dialog (`login local`).
 // The rest of the first byte picks the user (privilege 15 or 1) and how the bytes are cut into
-// reads. After the input the connection sends Ctrl-C three times, Ctrl-U and `exit`: the line
-// must end (libFuzzer's -timeout catches one that hangs) and the router must still answer.
+// reads. After the input the connection sends Ctrl-C three times, Ctrl-U and `exit` (again
+// while the line lasts): the line must end and the router must still answer.
 import Device
 import Foundation
 import FuzzSupport
@@ -19,6 +19,9 @@ import Glibc
 public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     runFuzzer(argc, argv, fuzzVtyLine)
 }
+
+/// FLEXVPN_FUZZ_VERBOSE=1: the line's output on standard error (to see what an input did).
+private let verbose = ProcessInfo.processInfo.environment["FLEXVPN_FUZZ_VERBOSE"] != nil
 
 private let configuration = """
     hostname R1
@@ -88,15 +91,23 @@ public func fuzzVtyLine(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         }
         write(chunk, to: master)
     }
-    // The line reads to the end and closes its side: read until the master side fails.
+    // The line reads to the end and closes its side: read until the master side fails. Keys
+    // that reach the pty between two of the line's reads go through its cooked mode, where
+    // Ctrl-C flushes what waits: the end is typed again every 200 ms until the line ends.
     let deadline = Date().addingTimeInterval(8)
+    var again = Date().addingTimeInterval(0.2)
     var buffer = [UInt8](repeating: 0, count: 65_536)
     while Date() < deadline, !ended.isClosed {
+        if Date() > again {
+            again = Date().addingTimeInterval(0.2)
+            write([0x03, 0x15] + Array("exit\r".utf8), to: master)
+        }
         var fds = [pollfd(fd: master, events: Int16(POLLIN), revents: 0)]
-        guard poll(&fds, 1, 100) >= 0 else { continue }
+        guard poll(&fds, 1, 50) >= 0 else { continue }
         let n = read(master, &buffer, buffer.count)
         if n < 0, errno != EAGAIN, errno != EINTR { break }   // EIO: the slave side is closed
         if n == 0 { break }
+        if n > 0, verbose { FileHandle.standardError.write(Data(buffer[0..<n])) }
     }
     // The router answers after whatever the line did.
     let alive = engine.sync { device in device.config.hostname }

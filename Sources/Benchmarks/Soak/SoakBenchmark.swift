@@ -198,7 +198,7 @@ struct SoakBenchmark {
         } else {
             print("  router accounting: `show aaa servers` not read")
         }
-        print("  FreeRADIUS logged \(grouped(radius.loggedRecords)) accounting records")
+        print("  FreeRADIUS logged \(grouped(radius.loggedRecords)) Accounting-Requests (each retransmission that reached it too)")
         print("  console: \(grouped(consoleCommands)) commands; SSH: \(grouped(ssh.logins)) logins, "
               + "\(grouped(ssh.commands)) commands, \(ssh.failures) failures")
         print("  router: \(status.description); RADIUS_DEAD lines \(router.count(of: "%RADIUS-4-RADIUS_DEAD"))")
