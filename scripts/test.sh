@@ -51,7 +51,10 @@ if stage "build" swift build --build-tests; then
     stage "transcripts" .build/debug/flexvpn-emu replay Transcripts
     stage "swift tests" swift test --skip-build --disable-swift-testing
     stage "fuzz targets (libFuzzer, 20 s each, fixed seed)" env FLEXVPN_FUZZ_SEED=1 scripts/fuzz.sh all 20
-    stage "swift tests under the thread sanitizer (scripts/sanitize.sh thread)" scripts/sanitize.sh thread
+    # The kill-during-save test (1,000 runs of the binary, killed) runs in "swift tests" above: under
+    # the sanitizer it takes 11 minutes of the stage's 14 and has no threads of its own to check.
+    stage "swift tests under the thread sanitizer (scripts/sanitize.sh thread)" \
+        scripts/sanitize.sh thread --skip FaultTests.testKillDuringSaveLeavesTheOldTextOrTheNewWhole
 fi
 
 echo
