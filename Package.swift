@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device"]),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
-        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
+        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS",
+                                                          .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
     ],
     swiftLanguageModes: [.v6]
 )

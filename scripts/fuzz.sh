@@ -11,7 +11,9 @@
 # FLEXVPN_FUZZ_CONFIG=release builds the targets optimised (-O, still with the address sanitizer
 # and coverage) into .build-fuzz/release/: several times the executions per second, for the long
 # runs. FLEXVPN_FUZZ_SEED=N fixes libFuzzer's seed. FLEXVPN_FUZZ_RUNS=N stops each target after N
-# executions (-runs) instead of SECONDS.
+# executions (-runs) instead of SECONDS. FLEXVPN_FUZZ_TIMEOUT=S: an input running longer than S
+# seconds is a failure (default 10; long runs under `nice -n 19` on a busy machine use more, since
+# libFuzzer counts wall-clock time and a starved process can stall for seconds).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,7 +85,7 @@ for t in "${targets[@]}"; do
     corpus=$scratch/corpus/$t
     crashes=$scratch/crashes/$t
     mkdir -p "$corpus" "$crashes"
-    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    args=(-max_total_time="$seconds" -timeout="${FLEXVPN_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1
           -artifact_prefix="$crashes/")
     # FLEXVPN_FUZZ_SEED: the same mutations on every run (the test suite's brief pass uses one, so
     # its verdict does not depend on luck; long runs by hand keep libFuzzer's random seed).
