@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "flexvpn-bench", targets: ["Benchmarks"]),
         // The emulator's pure code as one library, for the fuzz targets' own package (Fuzz/).
         .library(name: "FlexVPNCore", targets: ["RADIUS", "IKEv2", "Device", "Renderers", "Shell"]),
+        // Sockets and terminals (telnet, the vty lines), for the fuzz targets of those inputs.
+        .library(name: "FlexVPNTransport", targets: ["Transport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
@@ -56,6 +58,7 @@ let package = Package(
             "Device", "Shell", "RADIUS", "CLineEdit",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOSSH", package: "swift-nio-ssh"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -77,7 +80,8 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device", "Transport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device", "Transport"]),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
-        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS"]),
+        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS",
+                                                          .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .testTarget(name: "IKEResponderTests", dependencies: ["Device", "IKEv2", "RADIUS", "Renderers", "Shell"]),
     ],
     swiftLanguageModes: [.v6]

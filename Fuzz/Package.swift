@@ -6,7 +6,9 @@
 import PackageDescription
 
 let fuzzTargets = ["FuzzRADIUSDecoder", "FuzzDAS", "FuzzConsoleLine", "FuzzTranscript", "FuzzStartupConfig",
-                   "FuzzScenario", "FuzzLabFile", "FuzzIKE"]
+                   "FuzzScenario", "FuzzLabFile", "FuzzIKE", "FuzzTelnet", "FuzzVtyLine"]
+/// Targets whose input reaches the sockets-and-terminals layer (telnet, the vty lines).
+let transportTargets: Set<String> = ["FuzzTelnet", "FuzzVtyLine"]
 
 let package = Package(
     name: "flexvpn-emu-fuzz",
@@ -17,7 +19,9 @@ let package = Package(
         .target(name: "CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", .product(name: "FlexVPNCore", package: "flexvpn-emu")]),
     ] + fuzzTargets.map {
-        .executableTarget(name: $0, dependencies: ["FuzzSupport", .product(name: "FlexVPNCore", package: "flexvpn-emu")])
+        .executableTarget(name: $0, dependencies: ["FuzzSupport", .product(name: "FlexVPNCore", package: "flexvpn-emu")]
+                          + (transportTargets.contains($0)
+                             ? [.product(name: "FlexVPNTransport", package: "flexvpn-emu")] : []))
     },
     swiftLanguageModes: [.v6]
 )

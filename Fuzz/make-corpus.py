@@ -101,7 +101,10 @@ for folder, name, text in transcripts:
 
 # Startup-configs: the configuration part of the shipped scenario and of the transcripts'
 # running-configs.
-scenario = open(os.path.join(root, "Sources", "Shell", "Scenarios", "seed-example.scenario")).read()
+# (The shipped scenario is compiled in: its text is the Swift multi-line string literal.)
+builtin = open(os.path.join(root, "Sources", "Shell", "Scenario", "BuiltInScenarios.swift")).read()
+literal = re.search(r'static let seedExample = """\n(.*?)\n *"""', builtin, re.S).group(1)
+scenario = "\n".join(line[4:] for line in literal.split("\n")) + "\n"
 write("FuzzScenario", "seed-example", scenario)
 config = scenario.split("\nend\n")[0] + "\nend\n"
 write("FuzzStartupConfig", "seed-example", config)
@@ -112,3 +115,38 @@ for folder, name, text in transcripts:
 write("FuzzStartupConfig", "rejected-lines", "hostname R1\nbogus line\n service password-encryption\n"
       "username u privilege 15 secret 9 $9$bad\naaa new-model\naaa server radius dynamic-author\n"
       " client 1.2.3.4 server-key 7 0822455D0A16\n port 70000\nend\n")
+
+# Telnet: the first byte cuts the stream into reads; then what clients send: Debian telnet's and
+# netmiko's answers to the greeting, NAWS and TTYPE reports, IAC doubled in data, CR NUL and
+# CR LF, commands (IP, EC, EL, AYT), a subnegotiation cut short, unknown options.
+IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
+telnet = {
+    "debian-telnet": bytes([IAC, DO, 1, IAC, DO, 3, IAC, WILL, 24, IAC, WILL, 31,
+                            IAC, SB, 31, 0, 80, 0, 24, IAC, SE, IAC, SB, 24, 0]) + b"XTERM" + bytes([IAC, SE])
+                     + b"admin\r\0cisco\r\n",
+    "netmiko-refuses": bytes([IAC, DONT, 1, IAC, DONT, 3, IAC, WONT, 24, IAC, WONT, 31]) + b"admin\r\ncisco\r\n",
+    "naws-with-iac": bytes([IAC, SB, 31, 0, IAC, IAC, 0, 24, IAC, SE]) + b"show version\r\n",
+    "commands": b"conf" + bytes([IAC, 247]) + b"f t" + bytes([IAC, 248, IAC, 244, IAC, 246, IAC, 241]) + b"\r\0",
+    "unknown-options": bytes([IAC, WILL, 39, IAC, DO, 5, IAC, WILL, 39, IAC, DO, 5, IAC, SB, 39, 1, 2, IAC, 250]),
+    "subnegotiation-cut": bytes([IAC, SB, 24, 0]) + b"VT100" + bytes([IAC, DO, 1]) + b"x" * 300 + bytes([IAC, SE]),
+}
+for name, data in telnet.items():
+    write("FuzzTelnet", name, bytes([7]) + data)
+
+# The vty line: first byte bit 0 telnet (else SSH channel data), bit 1 the privilege-1 user, the
+# rest cuts the reads; then keys as a terminal sends them: commands, ?, Tab, arrows and Ctrl keys,
+# --More-- answered, a configuration session, a paged show, enable at privilege 1.
+ESC = "\x1b"
+vty = {
+    "ssh-show": (0, "show version\rshow aaa sessions\r"),
+    "ssh-help-tab-arrows": (4, "sh?\x7f\x7f\x7f\tconf\tt\r" + ESC + "[A" + ESC + "[B\x1a\r"),
+    "ssh-configure": (8, "configure terminal\rhostname R2\rline vty 0 4\rexec-timeout 0 0\rend\rshow running-config | section line\r"),
+    "ssh-paged": (12, "terminal length 5\rshow running-config\r q\rshow aaa user all\r \r\x03"),
+    "ssh-editing": (16, "show\x01clock\x05 detail\x02\x02\x06\x04\x15show users\x17\x0bwho\r"),
+    "ssh-oper-enable": (2, "enable\rwrong\renable\rcisco\rshow privilege\rdisable\r"),
+    "telnet-naws": (1, "\xff\xfa\x1f\x00\x50\x00\x0a\xff\xf0show running-config\r\0 \r\n"),
+    "telnet-refuse": (3, "\xff\xfe\x01\xff\xfe\x03show users\r\n"),
+    "ssh-debug-monitor": (20, "terminal monitor\rdebug aaa pod\rlab session connect fuzz\rclear crypto session\r\ry\rundebug all\r"),
+}
+for name, (first, keys) in vty.items():
+    write("FuzzVtyLine", name, bytes([first]) + keys.encode("latin-1"))

@@ -7,13 +7,26 @@
 # .build-fuzz/crashes/TARGET/ and the run's log in .build-fuzz/logs/TARGET.log.
 #
 # Reproduce a crash: .build-fuzz/debug/TARGET .build-fuzz/crashes/TARGET/crash-…
+#
+# FLEXVPN_FUZZ_CONFIG=release builds the targets optimised (-O, still with the address sanitizer
+# and coverage) into .build-fuzz/release/: several times the executions per second, for the long
+# runs. FLEXVPN_FUZZ_SEED=N fixes libFuzzer's seed. FLEXVPN_FUZZ_RUNS=N stops each target after N
+# executions (-runs) instead of SECONDS. FLEXVPN_FUZZ_TIMEOUT=S: an input running longer than S
+# seconds is a failure (default 10; long runs under `nice -n 19` on a busy machine use more, since
+# libFuzzer counts wall-clock time and a starved process can stall for seconds).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-all=(FuzzRADIUSDecoder FuzzDAS FuzzConsoleLine FuzzTranscript FuzzStartupConfig FuzzScenario FuzzLabFile FuzzIKE)
+all=(FuzzRADIUSDecoder FuzzDAS FuzzConsoleLine FuzzTranscript FuzzStartupConfig FuzzScenario FuzzLabFile FuzzIKE
+     FuzzTelnet FuzzVtyLine)
 which=${1:-all}
 seconds=${2:-60}
 scratch=.build-fuzz
+config=${FLEXVPN_FUZZ_CONFIG:-debug}
+if [[ "$config" != debug && "$config" != release ]]; then
+    echo "FLEXVPN_FUZZ_CONFIG must be debug or release" >&2
+    exit 2
+fi
 
 case "$which" in
 all) targets=("${all[@]}") ;;
@@ -38,7 +51,7 @@ mkdir -p "$scratch/logs"
 # Every Swift module (the emulator's too) gets libFuzzer's coverage and the address sanitizer.
 # lld: gold fails on the fuzzer runtime's symbols.
 for t in "${targets[@]}"; do
-    if ! swift build --package-path Fuzz -c debug --scratch-path "$scratch" \
+    if ! swift build --package-path Fuzz -c "$config" --scratch-path "$scratch" \
         -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld \
         --product "$t" >"$scratch/logs/build-$t.log" 2>&1; then
         grep -v 'ld.gold: warning' "$scratch/logs/build-$t.log" | tail -30
@@ -47,10 +60,17 @@ for t in "${targets[@]}"; do
     fi
 done
 
-# The console target writes the grammar's keywords as a libFuzzer dictionary.
+# The console target writes the grammar's keywords as a libFuzzer dictionary; the vty line's
+# adds the keys a terminal sends and telnet's negotiation (Fuzz/Dictionaries).
 dictionary=$scratch/console.dict
-if [[ " ${targets[*]} " == *" FuzzConsoleLine "* ]]; then
-    FLEXVPN_FUZZ_DICTIONARY=$dictionary "$scratch/debug/FuzzConsoleLine" || exit 1
+if [[ " ${targets[*]} " == *" FuzzConsoleLine "* || " ${targets[*]} " == *" FuzzVtyLine "* ]]; then
+    if [[ ! -x "$scratch/$config/FuzzConsoleLine" ]]; then
+        swift build --package-path Fuzz -c "$config" --scratch-path "$scratch" \
+            -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld \
+            --product FuzzConsoleLine >"$scratch/logs/build-FuzzConsoleLine.log" 2>&1 || exit 1
+    fi
+    FLEXVPN_FUZZ_DICTIONARY=$dictionary "$scratch/$config/FuzzConsoleLine" || exit 1
+    cat "$dictionary" Fuzz/Dictionaries/vty-keys.dict Fuzz/Dictionaries/telnet.dict >"$scratch/vty.dict"
 fi
 
 # Leak checking is off: each input builds a fresh router and the shell and device refer to each
@@ -65,18 +85,22 @@ for t in "${targets[@]}"; do
     corpus=$scratch/corpus/$t
     crashes=$scratch/crashes/$t
     mkdir -p "$corpus" "$crashes"
-    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    args=(-max_total_time="$seconds" -timeout="${FLEXVPN_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1
           -artifact_prefix="$crashes/")
     # FLEXVPN_FUZZ_SEED: the same mutations on every run (the test suite's brief pass uses one, so
     # its verdict does not depend on luck; long runs by hand keep libFuzzer's random seed).
     if [[ -n "${FLEXVPN_FUZZ_SEED:-}" ]]; then args+=(-seed="$FLEXVPN_FUZZ_SEED"); fi
+    if [[ -n "${FLEXVPN_FUZZ_RUNS:-}" ]]; then args+=(-runs="$FLEXVPN_FUZZ_RUNS"); fi
     case "$t" in
     FuzzRADIUSDecoder) args+=(-max_len=4096) ;;
     FuzzConsoleLine) args+=(-max_len=2048 -dict="$dictionary") ;;
+    FuzzTelnet) args+=(-max_len=1024 -dict=Fuzz/Dictionaries/telnet.dict) ;;
+    # Each input runs a whole vty session on a pty: short inputs, and a hung line is a failure.
+    FuzzVtyLine) args+=(-max_len=512 -dict="$scratch/vty.dict") ;;
     *) args+=(-max_len=8192) ;;
     esac
     log=$scratch/logs/$t.log
-    timeout $((seconds + 300)) "$scratch/debug/$t" "${args[@]}" "$corpus" "Fuzz/Corpus/$t" >"$log" 2>&1
+    timeout $((seconds + 300)) "$scratch/$config/$t" "${args[@]}" "$corpus" "Fuzz/Corpus/$t" >"$log" 2>&1
     status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     last=$(grep -E '^#[0-9]+' "$log" | grep -o 'cov: [0-9]* ft: [0-9]*' | tail -1)

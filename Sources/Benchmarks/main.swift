@@ -8,6 +8,7 @@
 //                     [--sessions 20] [--das-load yes|no]
 //   flexvpn-bench ike [--seconds 5] [--clients 2] [--charon yes|no]
 //   flexvpn-bench lifecycle [--sessions 20000] [--window 128] [--rate N] [--warmup 1000]
+//   flexvpn-bench soak [--duration 60] [--drop 0.25] [--das-rate 200] [--session-rate 5] [--shells 2]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.
 
@@ -44,6 +45,15 @@ case "ssh":
         print(SSHBenchmark.Options.usage)
         exitCode(2)
     }
+case "soak":
+    do {
+        let options = try SoakBenchmark.Options(parsing: Array(arguments.dropFirst()))
+        SoakBenchmark(options: options).run()
+    } catch {
+        print("flexvpn-bench soak: \(error)")
+        print(SoakBenchmark.Options.usage)
+        exitCode(2)
+    }
 case "lifecycle":
     do {
         let options = try LifecycleBenchmark.Options(parsing: Array(arguments.dropFirst()))
@@ -54,10 +64,11 @@ case "lifecycle":
         exitCode(2)
     }
 default:
-    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | lifecycle [options] | ike [options]")
+    print("usage: flexvpn-bench console | show | das [options] | ssh [options] | lifecycle [options] | ike [options] | soak [options]")
     print(DASBenchmark.Options.usage)
     print(SSHBenchmark.Options.usage)
     print(LifecycleBenchmark.Options.usage)
     print(IKEBenchmark.Options.usage)
+    print(SoakBenchmark.Options.usage)
     exitCode(arguments.isEmpty ? 0 : 2)
 }

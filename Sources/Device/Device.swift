@@ -176,6 +176,8 @@ public final class Device {
     /// Hears every verified RADIUS answer the device gets as a client, with its round-trip
     /// time in device seconds (`flexvpn-bench lifecycle`'s percentiles). nil: nobody listens.
     public var onRADIUSResponse: ((RADIUSResponseKind, Double) -> Void)?
+    /// New SAs refused because `crypto ikev2 limit max-sa` was reached (since boot).
+    public internal(set) var sessionsRefusedAtLimit = 0
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {

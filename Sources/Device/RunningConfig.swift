@@ -200,6 +200,9 @@ public struct RunningConfig: Equatable, Sendable {
     public var flexVPN = FlexVPNConfig()
     /// `aaa accounting update {periodic N | newinfo [periodic N]}`; nil: none (IOS's default).
     public var accountingUpdate: AccountingUpdateConfig?
+    /// `crypto ikev2 limit max-sa N`: the most IKEv2 SAs (remote-access sessions) at once; nil:
+    /// no limit (IOS's default), the table then bounded by memory alone.
+    public var ikev2MaxSA: Int?
 
     public init() {}
 

@@ -98,6 +98,10 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         accessListLines(c).forEach(emit)
+        if let limit = c.ikev2MaxSA {
+            emit("crypto ikev2 limit max-sa \(limit)")
+            emit("!")
+        }
         let ssh = sshLines(c.ssh, all: all)
         if !ssh.isEmpty {
             ssh.forEach(emit)

@@ -110,4 +110,39 @@ final class BoundsTests: XCTestCase {
         }
         XCTAssertEqual(device.bufferMessagesLogged, total)
     }
+
+    /// A server at a loopback address that never answers while sessions keep coming: 256 records
+    /// in flight (every identifier), then the queue fills to its bound; past it each new record is
+    /// dropped (the newest), logged and counted, the queued ones keep their order, and the router
+    /// keeps serving: once identifiers free up, the queue drains.
+    func testPendingAccountingRecordsStopAtTheQueueBound() {
+        let f = AccountingFixture(servers: [("LOCAL", "127.0.0.1", "k")], scheduler: false)
+        f.device.debug.radius = false
+        XCTAssertEqual(f.device.accounting.queueCapacity, 65_536)
+        f.device.accounting.queueCapacity = 100
+        for i in 0..<(256 + 100 + 40) { f.device.connectSession(userName: "u\(i)") }
+        XCTAssertEqual(f.device.accounting.outstandingRequests, 256)
+        XCTAssertEqual(f.device.accounting.queuedRequests, 100)
+        XCTAssertEqual(f.device.accounting.droppedRecords, 40)
+        XCTAssertEqual(f.transport.sent.count, 256, "only the records in flight went out")
+        let drops = f.console.take().filter { $0.contains("%AAA-3-DROPACCTQUEUEEXCEEDED: accounting record dropped, "
+                                                           + "output record queue full: ") }
+        XCTAssertEqual(drops.count, 40)
+        XCTAssertTrue(drops.first?.hasSuffix("-Start u356 127.0.0.1") ?? false, drops.first ?? "")
+        XCTAssertEqual(f.device.sessions.count, 396, "the sessions themselves are all up")
+
+        // Replies free identifiers: the queue drains in order, and new records are taken again.
+        for sent in f.transport.sent.prefix(10) {
+            var reply = RADIUSPacket(code: .accountingResponse, identifier: sent.bytes[1])
+            let bytes = RADIUSAuth.signReply(&reply, requestAuthenticator: Array(sent.bytes[4..<20]), secret: "k")
+            f.device.handleAccountingResponse(bytes, from: IPv4Address(127, 0, 0, 1), port: 1813)
+        }
+        XCTAssertEqual(f.device.accounting.queuedRequests, 90)
+        XCTAssertEqual(f.transport.sent.count, 266)
+        let next = try? RADIUSPacket.decode(f.transport.sent[256].bytes)
+        XCTAssertEqual(next?.first(RADIUSAttributeType.userName)?.stringValue, "u256", "the oldest queued went first")
+        f.device.connectSession(userName: "later")
+        XCTAssertEqual(f.device.accounting.queuedRequests, 91)
+        XCTAssertEqual(f.device.accounting.droppedRecords, 40)
+    }
 }

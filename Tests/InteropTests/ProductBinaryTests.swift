@@ -28,7 +28,12 @@ final class ProductBinaryTests: XCTestCase {
         return (String(decoding: data, as: UTF8.self), process.terminationStatus)
     }
 
-    static var builtBinary: URL { repository.appendingPathComponent(".build/debug/flexvpn-emu") }
+    /// The binary beside the test bundle (`.build/debug`, or a sanitizer's scratch path such as
+    /// `.build-tsan/debug`, so scripts/sanitize.sh runs the instrumented binary too).
+    static var builtBinary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("flexvpn-emu")
+    }
 
     func temporaryFile() -> String {
         NSTemporaryDirectory() + "flexvpn-test-\(UUID().uuidString)/startup-config"
@@ -215,7 +220,7 @@ final class InteractiveBinary {
     private var consumed = 0
 
     init(arguments: [String]) throws {
-        process.executableURL = ProductBinaryTests.repository.appendingPathComponent(".build/debug/flexvpn-emu")
+        process.executableURL = ProductBinaryTests.builtBinary
         process.arguments = arguments
         process.standardInput = stdin
         process.standardOutput = stdout

@@ -119,4 +119,36 @@ final class VtySessionTests: XCTestCase {
         start(stranger, user: "nobody")
         XCTAssertThrowsError(try stranger.read(until: "Device", timeout: 3))
     }
+
+    /// Log lines arriving while a line waits at --More-- are held for it up to the bound; past it
+    /// the newest are dropped, and the line says how many when it shows the rest.
+    func testLogLinesHeldWhileALinePagesStopAtTheirBound() throws {
+        let pty = try Pty()
+        defer { close(pty.master) }
+        start(pty, user: "admin")
+        _ = try pty.read(until: "Device#")
+        pty.send("terminal monitor\r")
+        _ = try pty.read(until: "Device#")
+        pty.send("show running-config\r")
+        _ = try pty.read(until: " --More-- ")
+        let capacity = TerminalConsole.heldLineCapacity
+        XCTAssertEqual(capacity, 1_000)
+        let flood = capacity + 2_345
+        engine.sync { device in
+            for i in 0..<flood { device.syslog(facility: "SYS", severity: 5, mnemonic: "FLOOD", "line \(i)") }
+        }
+        // The router is not held by the paused line meanwhile.
+        XCTAssertEqual(engine.sync { $0.lines.count }, 1)
+        pty.send("q")
+        let text = try pty.read(until: "%SYS-3-MSGLOST: 2345 messages lost because of queue overflow")
+        // The first 1,000 in order, none after (the pty ends each line with CR LF).
+        XCTAssertEqual(text.components(separatedBy: "%SYS-5-FLOOD: line ").count - 1, capacity)
+        XCTAssertTrue(text.contains("%SYS-5-FLOOD: line 0\r\n"))
+        XCTAssertTrue(text.contains("%SYS-5-FLOOD: line \(capacity - 1)\r\n%SYS-3-MSGLOST: "))
+        XCTAssertFalse(text.contains("%SYS-5-FLOOD: line \(capacity)\r\n"))
+        // The line goes on, and later lines are shown as they come.
+        engine.sync { device in device.syslog(facility: "SYS", severity: 5, mnemonic: "FLOOD", "after") }
+        _ = try pty.read(until: "%SYS-5-FLOOD: after")
+        pty.send("exit\r")
+    }
 }

@@ -88,8 +88,10 @@ public func fuzzConsoleLine(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt
     return 0
 }
 
-/// A device prompt (Transcripts/README.md's pattern) or one of the shell's questions.
+/// A device prompt (Transcripts/README.md's pattern), one of the shell's questions, or none while
+/// a banner's text is typed (IOS prints no prompt between `Enter TEXT message.` and the delimiter).
 private func checkPrompt(_ prompt: String) {
     if prompt.hasSuffix(": ") || prompt.hasSuffix("? ") || prompt.hasSuffix("[confirm]") { return }
+    if prompt.isEmpty { return }
     guard TranscriptFormat.isDevicePrompt(prompt) else { fatalError("unrecognisable prompt \(prompt)") }
 }

@@ -198,6 +198,15 @@ extension Device {
     // MARK: sending
 
     private func enqueueAccounting(_ request: PendingAccountingRequest) {
+        // A record that would wait behind a full queue is dropped: the queue's memory is bounded.
+        if accounting.inFlightCount >= 256, accounting.queuedRequests >= accounting.queueCapacity {
+            accounting.droppedRecords += 1
+            let kind = request.status == .start ? "Start" : request.status == .stop ? "Stop" : "Interim"
+            syslog(facility: "AAA", severity: 3, mnemonic: "DROPACCTQUEUEEXCEEDED",
+                   "accounting record dropped, output record queue full: " + hex8(request.session.uniqueId) + "-"
+                   + kind + " " + (request.session.userName ?? "") + " " + request.server.address.description)
+            return
+        }
         accounting.waiting.append(request)
         pumpAccounting()
     }

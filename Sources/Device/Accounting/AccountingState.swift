@@ -67,6 +67,14 @@ public final class AccountingState {
     public var outstandingRequests: Int { inFlightCount }
     /// Requests waiting for a free identifier (more than 256 in flight).
     public var queuedRequests: Int { waiting.count - waitingHead }
+    /// The most records that may wait for an identifier: past it a new record is dropped (the
+    /// newest: those queued keep their order), logged as IOS logs a full output record queue
+    /// (`%AAA-3-DROPACCTQUEUEEXCEEDED`) and counted in `droppedRecords`. 65,536 records of a few
+    /// hundred bytes each: a server that stops answering while every session of a large table
+    /// ends costs at most about 30 MB.
+    public var queueCapacity = 65_536
+    /// Records dropped because the queue was full (since boot).
+    public internal(set) var droppedRecords = 0
 
     /// Counters for a configured server by name (zeros if it has none yet).
     public func statistics(server name: String, now: Double) -> RADIUSServerStatistics {

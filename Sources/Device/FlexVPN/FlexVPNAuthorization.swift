@@ -54,6 +54,8 @@ public enum FlexVPNRejection: Error, Equatable, Sendable, CustomStringConvertibl
     case noPool(String)
     case poolExhausted(String)
     case idInUse(String)
+    /// `crypto ikev2 limit max-sa` was reached.
+    case saLimit(Int)
 
     public var description: String {
         switch self {
@@ -67,6 +69,7 @@ public enum FlexVPNRejection: Error, Equatable, Sendable, CustomStringConvertibl
         case let .noPool(name): return "ip local pool \(name) does not exist"
         case let .poolExhausted(name): return "ip local pool \(name) has no free address"
         case let .idInUse(text): return text
+        case let .saLimit(limit): return "crypto ikev2 limit max-sa \(limit) reached"
         }
     }
 }

@@ -50,6 +50,7 @@ extension Device {
                                       serverKey: UInt32? = nil,
                                       traffic: SimulatedTraffic? = nil, userName: String? = nil,
                                       ikeSA: IKESessionEndpoints? = nil) -> Result<Session, FlexVPNRejection> {
+        guard admitsNewSession() else { return .failure(.saLimit(config.ikev2MaxSA ?? 0)) }
         var authorization = authorization
         var address = authorization.attributes.framedIP
         if let framed = address {

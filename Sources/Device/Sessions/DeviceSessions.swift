@@ -27,6 +27,17 @@ extension Device {
         return key
     }
 
+    /// Whether a new SA may come up under `crypto ikev2 limit max-sa`. When the table is full the
+    /// request is refused: counted (`sessionsRefusedAtLimit`) and logged as IOS's IKEv2 call
+    /// admission control logs it; the live sessions and everything else go on.
+    public func admitsNewSession() -> Bool {
+        guard let limit = config.ikev2MaxSA, sessions.count >= limit else { return true }
+        sessionsRefusedAtLimit += 1
+        syslog(facility: "IKEV2", severity: 5, mnemonic: "SA_REJECTED_LIMIT_REACHED",
+               "Request was rejected because the SA limit (\(limit)) was reached")
+        return false
+    }
+
     /// `clear crypto session [remote A.B.C.D]`: ends every session, or those whose peer is
     /// `remote`, and returns them oldest first. `onSessionsDisconnected` hears of them.
     @discardableResult

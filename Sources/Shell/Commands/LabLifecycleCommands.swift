@@ -129,6 +129,10 @@ enum LabConnect {
     /// The seeds' lab session: no profile, no authorization.
     private static func connectPlain(_ ctx: CommandContext, peer: IPv4Address, key: UInt32?, traffic: SimulatedTraffic?) {
         let session: Session
+        guard ctx.device.admitsNewSession() else {
+            ctx.print("% Lab: session refused: crypto ikev2 limit max-sa \(ctx.device.config.ikev2MaxSA ?? 0) reached")
+            return
+        }
         do {
             session = try ctx.device.connectLabSession(
                 userName: ctx.string("user"), peer: peer, auditSessionId: ctx.string("audit"),

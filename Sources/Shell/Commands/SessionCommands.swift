@@ -36,6 +36,12 @@ extension IOSCommands {
                 ctx.device.accrueAllTraffic()
                 CryptoSessionRenderer.render(device: ctx.device, detail: ctx.has("detail")) { ctx.print($0) }
             },
+            CommandDeclaration([.config], "crypto ikev2 limit max-sa <1-4294967295>$limit",
+                               ["Encryption module", "Configure IKEv2 (Internet Key Exchange version 2)",
+                                "Configure limits for IKEv2 SAs", "Limit the number of IKEv2 SAs",
+                                "Maximum number of IKEv2 SAs"], no: 4) { ctx in
+                ctx.device.config.ikev2MaxSA = ctx.form == .set ? ctx.int("limit") : nil
+            },
             CommandDeclaration([.exec], "clear crypto session [remote A.B.C.D$remote]",
                                [HelpText.clear, "Encryption module", "Clear crypto session",
                                 "Remote peer of the session", "IP address of the remote peer"]) { ctx in

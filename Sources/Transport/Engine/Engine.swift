@@ -1,4 +1,5 @@
 import Device
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 
@@ -23,6 +24,10 @@ public final class Engine: Sendable {
     public let eventLoop: any EventLoop
     private let group: MultiThreadedEventLoopGroup
     private let box: NIOLoopBoundBox<Device>
+    /// False once `shutdown()` began: work is no longer handed to the loop. A task given to a
+    /// loop that has shut down never runs and its promise leaks (a trap in debug builds), which a
+    /// vty line's thread finishing after the router stopped would otherwise do.
+    private let accepting = NIOLockedValueBox(true)
 
     /// Takes ownership of `device`: from now on only the engine's loop may touch it.
     public init(device: sending Device, options: Options = Options()) {
@@ -56,15 +61,33 @@ public final class Engine: Sendable {
         eventLoop.execute { body(box.value) }
     }
 
-    /// Runs `body` on the loop and returns a future of its result.
+    /// Runs `body` on the loop and returns a future of its result; once the engine is stopping,
+    /// a failed future (`EngineStopped`) instead.
     public func submit<T: Sendable>(_ body: @escaping @Sendable (Device) throws -> T) -> EventLoopFuture<T> {
         let box = self.box
-        return eventLoop.submit { try body(box.value) }
+        return hop { try body(box.value) }
+    }
+
+    /// Runs `body` on the loop (without the device) and returns a future of its result; once the
+    /// engine is stopping, a failed future (`EngineStopped`). Any thread.
+    public func hop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
+        let loop = eventLoop
+        // Under the lock, so `shutdown()` cannot begin between the check and the hand-over: a task
+        // handed over before it runs before the loop ends.
+        return accepting.withLockedValue { running in
+            running ? loop.submit(body) : loop.makeFailedFuture(EngineStopped())
+        }
     }
 
     /// Stops the loop. Close channels first (`DASServer.stop()`); afterwards the engine is unusable.
     public func shutdown() throws {
+        accepting.withLockedValue { $0 = false }
         try group.syncShutdownGracefully()
     }
+}
+
+/// The engine is stopping: no more work reaches the device.
+public struct EngineStopped: Error, CustomStringConvertible {
+    public var description: String { "the router is stopping" }
 }
 

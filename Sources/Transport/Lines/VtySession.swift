@@ -87,7 +87,7 @@ public final class VtySession: @unchecked Sendable {
         console?.resize()
         if let (box, config) = started {
             // `submit`, not `execute`: after the router stopped it fails quietly.
-            _ = engine.eventLoop.submit { box.value.shell.clientWindowChanged(columns: columns, rows: rows, config: config) }
+            _ = engine.hop { box.value.shell.clientWindowChanged(columns: columns, rows: rows, config: config) }
         }
     }
 
@@ -97,7 +97,7 @@ public final class VtySession: @unchecked Sendable {
     /// router is stopping), so a line ending late never traps.
     private func onOwner<T: Sendable>(_ body: @escaping @Sendable (Device) -> T) -> T? {
         let engine = self.engine
-        return try? engine.eventLoop.submit { body(engine.deviceOnLoop) }.wait()
+        return try? engine.submit { device in body(device) }.wait()
     }
 
     private func run() {
@@ -142,7 +142,7 @@ public final class VtySession: @unchecked Sendable {
         if authenticatedUser != nil, let motd = banners.motd { out.write(motd.text + "\n") }
         if let exec = banners.exec { out.write(exec.text + "\n") }
         let io = TerminalFDs(input: slaveFD, output: slaveFD)
-        let executor = EventLoopShellExecutor(eventLoop: engine.eventLoop)
+        let executor = EngineShellExecutor(engine: engine)
         guard let console: TerminalConsole = onOwner({ _ in
             let state = box.value
             // The latest window size; from now on `resize` sends changes to the owner, after this.
@@ -237,11 +237,11 @@ public final class VtySession: @unchecked Sendable {
     /// server is asked. nil: the router is stopping.
     private func authenticate(_ attempt: LoginAttempt) -> LoginVerdict? {
         let engine = self.engine
-        return try? engine.eventLoop.flatSubmit { () -> EventLoopFuture<LoginVerdict> in
+        return try? engine.hop { () -> EventLoopFuture<LoginVerdict> in
             let promise = engine.eventLoop.makePromise(of: LoginVerdict.self)
             engine.deviceOnLoop.authenticateLogin(attempt) { promise.succeed($0) }
             return promise.futureResult
-        }.wait()
+        }.flatMap { $0 }.wait()
     }
 
     /// One answer typed at a login prompt, echoed or not, with Backspace and Ctrl-U; nil when

@@ -47,3 +47,23 @@ public struct DispatchQueueShellExecutor: ShellExecutor {
         queue.async(execute: body)
     }
 }
+
+/// The owner is the product's engine: like `EventLoopShellExecutor`, but once the engine is
+/// stopping the console is told the owner is gone instead of handing work to a loop that will
+/// never run it (a vty line outliving the router).
+public struct EngineShellExecutor: ShellExecutor {
+    public let engine: Engine
+
+    public init(engine: Engine) {
+        self.engine = engine
+    }
+
+    public func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
+        if engine.eventLoop.inEventLoop { return body() }
+        return try engine.hop(body).wait()
+    }
+
+    public func async(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void) {
+        engine.hop(body).whenFailure { _ in ifGone() }
+    }
+}

@@ -211,8 +211,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             pending.started = true
             pending.running = isTerminal
             if !isTerminal, !pending.lines.isEmpty {
-                out.write(Self.text(of: pending.lines))
-                pending.lines = []
+                out.write(Self.text(of: pending.take()))
             }
         }
         pages = isTerminal && pagesOutput
@@ -224,8 +223,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             // Lines queued but not yet shown are written now, and later ones straight away.
             lock.withLock {
                 pending.running = false
-                if !pending.lines.isEmpty { out.write(Self.text(of: pending.lines)) }
-                pending.lines = []
+                let lines = pending.take()
+                if !lines.isEmpty { out.write(Self.text(of: lines)) }
             }
         }
 
@@ -291,7 +290,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             if pending.running || !pending.started {
                 // Before run() starts too: the lines come after the first prompt, which they
                 // interrupt (a startup-config's port that cannot be had, logged at start).
-                pending.lines.append(contentsOf: lines)
+                pending.hold(lines)
                 wakePipe?.wake()
             } else {
                 out.write(Self.text(of: lines))
@@ -364,11 +363,8 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
         case .asyncOutput:
             let (lines, resize): ([String], Bool) = lock.withLock {
-                defer {
-                    pending.lines = []
-                    pending.resize = false
-                }
-                return (pending.lines, pending.resize)
+                defer { pending.resize = false }
+                return (pending.take(), pending.resize)
             }
             if resize { cle_resize(editor) }
             guard !lines.isEmpty else { return Int32(resize ? CLE_REDISPLAY : CLE_NORM) }
@@ -511,10 +507,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
 
             if fds[0].revents == 0, fds[1].revents & Int16(POLLIN) != 0 {
                 wakePipe?.drain()
-                let lines: [String] = lock.withLock {
-                    defer { pending.lines = [] }
-                    return pending.lines
-                }
+                let lines: [String] = lock.withLock { pending.take() }
                 if !lines.isEmpty { out.write(LineEcho.logBlock(lines) + prompt) }
                 continue
             }
@@ -599,14 +592,40 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
         lines.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined()
     }
 
+    /// The most log and debug lines held for a line while it cannot show them (a command's
+    /// output at `--More--`, a slow terminal). Past it the newest are dropped and counted, and
+    /// the line says so when it shows the rest, in the words of IOS's logging queue overflow
+    /// (`%SYS-3-MSGLOST: N messages lost because of queue overflow`). IOS's own limit is
+    /// `logging synchronous limit` (20 by default); the emulator keeps more, since a lab's
+    /// debug output is what one pages through.
+    public static let heldLineCapacity = 1_000
+
     private struct PendingOutput {
         /// True while `run()` owns the terminal: lines are queued for the console thread.
         var running = false
         /// False until `run()` starts: lines wait for the first prompt.
         var started = false
-        var lines: [String] = []
+        private(set) var lines: [String] = []
+        /// Lines dropped since the line last showed what it held.
+        private(set) var dropped = 0
         /// The window size changed: libedit must read it again.
         var resize = false
+
+        mutating func hold(_ new: [String]) {
+            let room = max(0, TerminalConsole.heldLineCapacity - lines.count)
+            lines.append(contentsOf: new.prefix(room))
+            dropped += new.count - min(room, new.count)
+        }
+
+        /// What to show now (the lines held, then the overflow notice), emptying the queue.
+        mutating func take() -> [String] {
+            defer {
+                lines = []
+                dropped = 0
+            }
+            guard dropped > 0 else { return lines }
+            return lines + ["%SYS-3-MSGLOST: " + String(dropped) + " messages lost because of queue overflow"]
+        }
         /// `endInput()` was called: the next wait for input ends the session.
         var inputEnded = false
     }
