@@ -14,10 +14,9 @@ import Glibc
 final class EngineShutdownTests: XCTestCase {
     func testWorkAfterShutdownFailsInsteadOfLeaking() throws {
         let engine = Engine(device: Device())
-        XCTAssertEqual(try engine.hop { 41 + 1 }.wait(), 42)
+        XCTAssertEqual(try engine.hopAndWait { 41 + 1 }, 42)
         try engine.shutdown()
-        XCTAssertThrowsError(try engine.hop { 1 }.wait()) { XCTAssertTrue($0 is EngineStopped, "\($0)") }
-        XCTAssertThrowsError(try engine.submit { $0.config.hostname }.wait())
+        XCTAssertThrowsError(try engine.hopAndWait { 1 }) { XCTAssertTrue($0 is EngineStopped, "\($0)") }
         let executor = EngineShellExecutor(engine: engine)
         XCTAssertThrowsError(try executor.sync { 1 })
         let outcome = NIOLockedValueBox<String?>(nil)

@@ -68,8 +68,27 @@ public final class Engine: Sendable {
         return hop { try body(box.value) }
     }
 
+    /// Runs `body` on the loop (without the device) from another thread and waits for its result;
+    /// throws `EngineStopped` once the engine is stopping (never waits on a loop that is gone).
+    public func hopAndWait<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
+        if eventLoop.inEventLoop { return try body() }
+        let loop = eventLoop
+        let future: EventLoopFuture<T>? = accepting.withLockedValue { running in running ? loop.submit(body) : nil }
+        guard let future else { throw EngineStopped() }
+        return try future.wait()
+    }
+
+    /// Runs `body` on the loop later; `ifGone` instead, at once, once the engine is stopping.
+    public func hopAsync(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void) {
+        let loop = eventLoop
+        let future: EventLoopFuture<Void>? = accepting.withLockedValue { running in running ? loop.submit(body) : nil }
+        guard let future else { return ifGone() }
+        future.whenFailure { _ in ifGone() }
+    }
+
     /// Runs `body` on the loop (without the device) and returns a future of its result; once the
-    /// engine is stopping, a failed future (`EngineStopped`). Any thread.
+    /// engine is stopping, a future failed with `EngineStopped` (its loop is gone: callbacks on it
+    /// never run and it must not be waited on; threads use `hopAndWait`). Any thread.
     public func hop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> EventLoopFuture<T> {
         let loop = eventLoop
         // Under the lock, so `shutdown()` cannot begin between the check and the hand-over: a task

@@ -97,7 +97,7 @@ public final class VtySession: @unchecked Sendable {
     /// router is stopping), so a line ending late never traps.
     private func onOwner<T: Sendable>(_ body: @escaping @Sendable (Device) -> T) -> T? {
         let engine = self.engine
-        return try? engine.submit { device in body(device) }.wait()
+        return try? engine.hopAndWait { body(engine.deviceOnLoop) }
     }
 
     private func run() {
@@ -237,11 +237,12 @@ public final class VtySession: @unchecked Sendable {
     /// server is asked. nil: the router is stopping.
     private func authenticate(_ attempt: LoginAttempt) -> LoginVerdict? {
         let engine = self.engine
-        return try? engine.hop { () -> EventLoopFuture<LoginVerdict> in
+        let verdict = try? engine.hopAndWait { () -> EventLoopFuture<LoginVerdict> in
             let promise = engine.eventLoop.makePromise(of: LoginVerdict.self)
             engine.deviceOnLoop.authenticateLogin(attempt) { promise.succeed($0) }
             return promise.futureResult
-        }.flatMap { $0 }.wait()
+        }
+        return try? verdict?.wait()
     }
 
     /// One answer typed at a login prompt, echoed or not, with Backspace and Ctrl-U; nil when

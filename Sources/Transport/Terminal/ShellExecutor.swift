@@ -59,11 +59,10 @@ public struct EngineShellExecutor: ShellExecutor {
     }
 
     public func sync<T: Sendable>(_ body: @escaping @Sendable () -> T) throws -> T {
-        if engine.eventLoop.inEventLoop { return body() }
-        return try engine.hop(body).wait()
+        try engine.hopAndWait(body)
     }
 
     public func async(_ body: @escaping @Sendable () -> Void, ifGone: @escaping @Sendable () -> Void) {
-        engine.hop(body).whenFailure { _ in ifGone() }
+        engine.hopAsync(body, ifGone: ifGone)
     }
 }
