@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLAB = ROOT / "deploy" / "containerlab"
 KUBE = ROOT / "deploy" / "kubernetes"
 BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
-IMAGE_PORTS = {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp"}
+IMAGE_PORTS = {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp", "500/udp", "4500/udp"}
 # The Kubernetes release whose schemas the manifests are checked against (kubernetes-validate's wheel).
 KUBERNETES_VERSION = "1.32.0"
 

@@ -23,7 +23,7 @@ def test_the_image_runs_headless_as_a_non_root_user_with_its_ports_volume_and_he
     config = info["Config"]
     assert config["User"] == "10001:10001"
     assert config["Entrypoint"] == ["/usr/local/bin/flexvpn-emu"]
-    assert set(config["ExposedPorts"]) == {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp"}
+    assert set(config["ExposedPorts"]) == {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp", "500/udp", "4500/udp"}
     assert set(config["Volumes"]) == {"/config"}
     assert config["StopSignal"] == "SIGTERM"
     env = dict(entry.split("=", 1) for entry in config["Env"])
@@ -39,7 +39,7 @@ def test_the_oci_archive_loads_into_an_empty_store_with_its_configuration(image)
     inspected = json.loads(subprocess.run(["skopeo", "inspect", "--config", f"oci-archive:{image['archive']}"],
                                           capture_output=True, text=True, env=ENV, check=True).stdout)
     assert inspected["config"]["Entrypoint"] == ["/usr/local/bin/flexvpn-emu"]
-    assert set(inspected["config"]["ExposedPorts"]) == {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp"}
+    assert set(inspected["config"]["ExposedPorts"]) == {"2222/tcp", "2323/tcp", "3799/udp", "1700/udp", "500/udp", "4500/udp"}
     config = loaded_config(image["archive"], image["version"])["Config"]
     assert config["User"] == "10001:10001"
     assert config["Entrypoint"] == ["/usr/local/bin/flexvpn-emu"]
