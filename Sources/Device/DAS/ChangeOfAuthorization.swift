@@ -44,25 +44,11 @@ extension Device {
         case .failure(.unsupported): return nak(.unsupportedAttribute)
         case .failure(.invalidValue): return nak(.invalidAttributeValue)
         }
-        for nasIP in scan.nasIPAddresses where nasIP != nasIPAddress.rawValue {
-            return nak(.nasIdentificationMismatch)
+        let matched: [Int32]
+        switch identifiedSlots(scan, settings) {
+        case let .success(slots): matched = slots
+        case let .failure(cause): return nak(cause)
         }
-        for name in scan.nasIdentifiers where name != config.hostname { return nak(.nasIdentificationMismatch) }
-        if scan.hasNASIPv6Address { return nak(.nasIdentificationMismatch) }
-
-        var keys = scan.keys
-        if settings.ignoreSessionKey { keys.removeAll { $0.isServerKey } }
-        let mode: DASAuthType = settings.authType == .sessionKey && settings.ignoreSessionKey ? .all : settings.authType
-        if mode == .sessionKey { keys.removeAll { !$0.isServerKey } }
-        if keys.isEmpty { return nak(.missingAttribute) }
-        if let rightToLeft = settings.domainStrippingRightToLeft {
-            let delimiter = settings.domainDelimiter ?? "@"
-            keys = keys.map { key in
-                guard case .table(.userName(let name)) = key else { return key }
-                return .userNameOrStripped(name, strip(name, delimiter: delimiter, rightToLeft: rightToLeft))
-            }
-        }
-        let matched = matchingSlots(keys, any: mode == .any)
         if matched.isEmpty {
             if coaDebug { debugLog("COA: \(source.ip) no matching session: DROPPED") }
             return nak(.invalidRequest, replyMessage: "No Matching Session")

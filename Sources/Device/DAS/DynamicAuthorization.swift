@@ -18,7 +18,7 @@ public enum SessionEndCause: Equatable, Sendable {
 }
 
 /// Error-Cause values (RFC 5176 §3.6) the DAS sends, with the names `debug aaa pod` prints.
-public enum DASErrorCause: UInt32, Sendable {
+public enum DASErrorCause: UInt32, Sendable, Error {
     case unsupportedAttribute = 401
     case missingAttribute = 402
     case nasIdentificationMismatch = 403
@@ -203,25 +203,11 @@ extension Device {
 
         if scan.unsupported { return nak(.unsupportedAttribute) }
         if scan.invalidValue { return nak(.invalidAttributeValue) }
-        for nasIP in scan.nasIPAddresses where nasIP != nasIPAddress.rawValue {
-            return nak(.nasIdentificationMismatch)
+        let matched: [Int32]
+        switch identifiedSlots(scan, settings) {
+        case let .success(slots): matched = slots
+        case let .failure(cause): return nak(cause)
         }
-        for name in scan.nasIdentifiers where name != config.hostname { return nak(.nasIdentificationMismatch) }
-        if scan.hasNASIPv6Address { return nak(.nasIdentificationMismatch) }
-
-        var keys = scan.keys
-        if settings.ignoreSessionKey { keys.removeAll { $0.isServerKey } }
-        let mode: DASAuthType = settings.authType == .sessionKey && settings.ignoreSessionKey ? .all : settings.authType
-        if mode == .sessionKey { keys.removeAll { !$0.isServerKey } }
-        if keys.isEmpty { return nak(.missingAttribute) }
-        if let delimiter = settings.domainStrippingRightToLeft.map({ ($0, settings.domainDelimiter ?? "@") }) {
-            keys = keys.map { key in
-                guard case .table(.userName(let name)) = key else { return key }
-                return .userNameOrStripped(name, strip(name, delimiter: delimiter.1, rightToLeft: delimiter.0))
-            }
-        }
-
-        let matched = matchingSlots(keys, any: mode == .any)
         if matched.isEmpty {
             if podDebug {
                 var lines: [String] = []
@@ -252,6 +238,29 @@ extension Device {
         recordLabEvent(.dasReply(client: source.ip, request: .disconnectRequest, reply: .disconnectACK,
                                  errorCause: nil, ended: ended.map(LabEventLog.SessionSummary.init)))
         return RADIUSPacket(code: .disconnectACK, identifier: identifier)
+    }
+
+    /// The sessions a Disconnect- or CoA-Request identifies (RFC 5176 §3): its NAS identification
+    /// must be this router's, then its session identification attributes select, as `auth-type`,
+    /// `ignore session-key` and `domain stripping` say. The slots (maybe none), or the NAK's cause.
+    func identifiedSlots(_ scan: DASAttributeScan, _ settings: DynamicAuthorConfig) -> Result<[Int32], DASErrorCause> {
+        for nasIP in scan.nasIPAddresses where nasIP != nasIPAddress.rawValue { return .failure(.nasIdentificationMismatch) }
+        for name in scan.nasIdentifiers where name != config.hostname { return .failure(.nasIdentificationMismatch) }
+        if scan.hasNASIPv6Address { return .failure(.nasIdentificationMismatch) }
+
+        var keys = scan.keys
+        if settings.ignoreSessionKey { keys.removeAll { $0.isServerKey } }
+        let mode: DASAuthType = settings.authType == .sessionKey && settings.ignoreSessionKey ? .all : settings.authType
+        if mode == .sessionKey { keys.removeAll { !$0.isServerKey } }
+        if keys.isEmpty { return .failure(.missingAttribute) }
+        if let rightToLeft = settings.domainStrippingRightToLeft {
+            let delimiter = settings.domainDelimiter ?? "@"
+            keys = keys.map { key in
+                guard case .table(.userName(let name)) = key else { return key }
+                return .userNameOrStripped(name, strip(name, delimiter: delimiter, rightToLeft: rightToLeft))
+            }
+        }
+        return .success(matchingSlots(keys, any: mode == .any))
     }
 
     /// Slots of the sessions the keys name: all keys must hold (`any` false) or one is enough.
