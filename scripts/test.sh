@@ -37,10 +37,23 @@ terminal_tests() { python -m pytest -q Tests/terminal Tests/parsers Tests/remote
 radius_tests() { python -m pytest -q Tests/radius; }
 # The console's clock starts from the machine's: the pty tests again on a single-digit day and
 # over a year's end (`show clock` pads no day; log stamps pad it to two).
+# The faketime wrapper names its shared memory and semaphore after its pid
+# (/dev/shm/faketime_shm_PID, sem.faketime_sem_PID) and leaves them behind when it is killed; a
+# later wrapper given the same pid then refuses to start ("sem_open: File exists"). Those of
+# processes that are gone are removed first.
+clean_faketime_leftovers() {
+    local f pid
+    for f in /dev/shm/faketime_shm_* /dev/shm/sem.faketime_sem_*; do
+        [ -e "$f" ] || continue
+        pid=${f##*_}
+        kill -0 "$pid" 2>/dev/null || rm -f "$f"
+    done
+}
 dated_terminal_tests() {
     local when
     for when in "2027-01-01 00:00:00" "2026-12-31 23:59:30"; do
         echo "-- clock from $when"
+        clean_faketime_leftovers
         # The two signal tests stay out: under the `faketime` wrapper the signals would reach the
         # wrapper, not the emulator (they check no date).
         FLEXVPN_FAKETIME="$when" python -m pytest -q Tests/terminal \
