@@ -10,6 +10,12 @@ import XCTest
 final class ConsoleEditorTests: XCTestCase {
     private let configured = "*Mar  1 00:00:00.000: %SYS-5-CONFIG_I: Configured from console by console"
 
+    /// The lines the double received, read on its owner (the console's queue).
+    private func received(_ shell: FakeShell, _ console: DrivenReplayLine) -> [String]? {
+        let box = SendableBox(shell)
+        return console.onOwner { box.value.received }
+    }
+
     private func line(_ shell: FakeShell) throws -> DrivenReplayLine {
         try XCTUnwrap(DrivenReplayLine(session: ReplaySession(shell: shell, attach: { shell.device.console = $0 })))
     }
@@ -30,14 +36,14 @@ final class ConsoleEditorTests: XCTestCase {
         XCTAssertFalse(console.isFinished)
         XCTAssertEqual(console.endOfInput(), "\n")
         XCTAssertTrue(console.isFinished)
-        XCTAssertEqual(shell.received, ["enable"])
+        XCTAssertEqual(received(shell, console), ["enable"])
     }
 
     func testEndOfInputDropsAPartLine() throws {
         let (shell, console) = try privileged()
         XCTAssertEqual(console.feed("show cl"), "show cl")
         XCTAssertEqual(console.endOfInput(), "\n")
-        XCTAssertEqual(shell.received, [])
+        XCTAssertEqual(received(shell, console), [])
     }
 
     func testHelpMidLineRedrawsAndContinuesTheLine() throws {
@@ -55,7 +61,7 @@ final class ConsoleEditorTests: XCTestCase {
 
             Device#
             """)
-        XCTAssertEqual(shell.received, ["show running-config"])
+        XCTAssertEqual(received(shell, console), ["show running-config"])
     }
 
     func testHelpAfterPartialWordKeepsTheWord() throws {
@@ -68,7 +74,7 @@ final class ConsoleEditorTests: XCTestCase {
         let (shell, console) = try privileged()
         XCTAssertEqual(console.feed("conf\tte\t\n"),
                        "configure terminal \nEnter configuration commands, one per line.  End with CNTL/Z.\nDevice(config)#")
-        XCTAssertEqual(shell.received, ["configure terminal "])
+        XCTAssertEqual(received(shell, console), ["configure terminal "])
         // No unique completion: the bell, which the screen does not show.
         XCTAssertEqual(console.feed("e"), "e")
         XCTAssertEqual(console.feed("\t"), "")
@@ -117,7 +123,7 @@ final class ConsoleEditorTests: XCTestCase {
         XCTAssertEqual(console.perform { device.value.syslog(facility: "LINK", severity: 3, mnemonic: "UPDOWN", "Interface up") },
                        "\n*Mar  1 00:00:00.000: %LINK-3-UPDOWN: Interface up\nDevice#show cl")
         _ = console.feed("ock\n")
-        XCTAssertEqual(shell.received, ["show clock"])
+        XCTAssertEqual(received(shell, console), ["show clock"])
     }
 
     func testPasswordIsNotEchoedAndLogsDoNotRevealIt() throws {
@@ -128,7 +134,7 @@ final class ConsoleEditorTests: XCTestCase {
         XCTAssertEqual(console.perform { device.value.syslog(facility: "X", severity: 1, mnemonic: "Y", "z") },
                        "\n*Mar  1 00:00:00.000: %X-1-Y: z\nPassword: ")
         XCTAssertEqual(console.feed("s?co\n"), "\nDevice#")
-        XCTAssertEqual(shell.received, ["enable", "cis?co"])
+        XCTAssertEqual(received(shell, console), ["enable", "cis?co"])
         XCTAssertEqual(console.feed("disable\nenable\nwrong\n"), "disable\nDevice>enable\nPassword: \n% Bad secrets\n\nDevice>")
     }
 
@@ -137,27 +143,27 @@ final class ConsoleEditorTests: XCTestCase {
         XCTAssertEqual(console.feed("exit\nshow clock\n"), "exit\n")
         XCTAssertTrue(console.isFinished)
         XCTAssertEqual(console.endOfInput(), "")
-        XCTAssertEqual(shell.received, ["exit"])
+        XCTAssertEqual(received(shell, console), ["exit"])
     }
 
     func testBackspaceAndQuotedInsert() throws {
         let (shell, console) = try privileged()
         XCTAssertEqual(console.feed("show clocx\u{7F}k\n\u{16}?a\u{8}\n"),
                        "show clock\n*00:00:00.000 UTC Mon Mar 1 1993\nDevice#?\n% Invalid input detected at '^' marker.\n\nDevice#")
-        XCTAssertEqual(shell.received, ["show clock", "?"])
+        XCTAssertEqual(received(shell, console), ["show clock", "?"])
     }
 
     func testBytesSplitInsideACharacter() throws {
         let (shell, console) = try privileged()
         XCTAssertEqual(console.feed(bytes: [0x68, 0xC3]), "h")
         XCTAssertEqual(console.feed(bytes: [0xA9, 0x0A]), "é\n% Invalid input detected at '^' marker.\n\nDevice#")
-        XCTAssertEqual(shell.received, ["hé"])
+        XCTAssertEqual(received(shell, console), ["hé"])
         _ = console.feed(bytes: [0xFF, 0x0A])
-        XCTAssertEqual(shell.received, ["hé", "\u{FFFD}"])
+        XCTAssertEqual(received(shell, console), ["hé", "\u{FFFD}"])
         // A character cut off by the end of input goes with the rest of the unfinished line.
         _ = console.feed(bytes: [0xE2, 0x82])
         XCTAssertEqual(console.endOfInput(), "\n")
-        XCTAssertEqual(shell.received, ["hé", "\u{FFFD}"])
+        XCTAssertEqual(received(shell, console), ["hé", "\u{FFFD}"])
     }
 
     // MARK: resources

@@ -67,6 +67,11 @@ public final class DrivenReplayLine: ReplayLine {
         return shown()
     }
 
+    /// Reads something of the shell on its owner (a test's look at its double), nil once gone.
+    public func onOwner<T: Sendable>(_ body: @escaping @Sendable () -> T) -> T? {
+        try? executor.sync(body)
+    }
+
     public var typed: String { line.typed }
     public var isFinished: Bool { line.hasEnded }
     public var prompt: String { shellState.prompt }
