@@ -167,6 +167,33 @@ def test_password_is_not_echoed(router):
     assert "cisco" not in client.before
 
 
+def read_until(sock, marker, timeout=10.0):
+    """Bytes from `sock` (telnet commands left in) until `marker` has arrived."""
+    data = b""
+    deadline = time.monotonic() + timeout
+    while marker not in data:
+        sock.settimeout(max(0.1, deadline - time.monotonic()))
+        chunk = sock.recv(4096)
+        assert chunk, f"connection closed before {marker!r}: {data!r}"
+        data += chunk
+    return data
+
+
+def test_typeahead_waits_for_its_prompt_and_the_password_is_never_echoed(router):
+    # A client that types everything at once, before the router has asked anything: the tty of
+    # the line must not echo it (the password!), IOS echoes a key only when the line reads it.
+    with socket.create_connection(("127.0.0.1", router.port), timeout=10) as s:
+        s.sendall(b"admin\rcisco\rshow privilege\r")
+        data = read_until(s, b"Current privilege level is 15\r\nR1#")
+    text = data.decode("latin-1")
+    assert "cisco" not in text
+    assert text.count("admin") == 1
+    before_password = text[:text.index("Password: ")]
+    assert before_password.endswith("Username: admin\r\n")
+    assert text.count("show privilege") == 1
+    assert "R1#show privilege\r\n" in text
+
+
 def test_help_tab_more_and_control_z(router):
     client = router.login()
     client.send("show ver?")

@@ -32,6 +32,7 @@ final class VtyPty {
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { return nil }
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
+        QuietInput.quietFromTheStart(slave)
         return VtyPty(masterFD: master, slaveFD: slave)
     }
 

@@ -151,7 +151,7 @@ public final class VtySession: @unchecked Sendable {
                 return self.window
             }
             let console = TerminalConsole(shell: state.shell, executor: executor, io: io, signals: false,
-                                          restartsAfterExit: false)
+                                          restartsAfterExit: false, ownsTerminal: true)
             state.console = console
             state.line.sink = console
             state.line.lastActive = state.shell.device.now

@@ -51,24 +51,13 @@ public final class DrivenLine: @unchecked Sendable {
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { return nil }
         _ = fcntl(master, F_SETFD, FD_CLOEXEC)
         _ = fcntl(slave, F_SETFD, FD_CLOEXEC)
-        // Quiet from the first byte: keys written before libedit takes the terminal must not be
-        // echoed, edited or turned into signals by the tty itself.
-        var settings = termios()
-        if tcgetattr(slave, &settings) == 0 {
-            settings.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ECHONL) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
-            settings.c_iflag &= ~(tcflag_t(IXON) | tcflag_t(IXOFF))
-            withUnsafeMutableBytes(of: &settings.c_cc) { chars in
-                chars[Int(VMIN)] = 1
-                chars[Int(VTIME)] = 0
-            }
-            tcsetattr(slave, TCSANOW, &settings)
-        }
+        QuietInput.quietFromTheStart(slave)
         masterFD = master
         slaveFD = slave
         self.onOutput = onOutput
         console = TerminalConsole(shell: shell, executor: executor, io: TerminalFDs(input: slave, output: slave),
                                   signals: false, restartsAfterExit: false, pagesOutput: false,
-                                  terminalType: "vt100")
+                                  terminalType: "vt100", ownsTerminal: true)
         let slaveForMarker = slave
         let condition = self.condition
         console.whenIdle { [unowned self] state in

@@ -89,6 +89,7 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     private let terminalType: String?
     /// Called on the console thread each time the line waits for input (see `whenIdle`).
     private var idleObserver: (@Sendable (IdleState) -> Void)?
+    private let ownsTerminal: Bool
 
     /// `shell` is used only through `executor`; `historySize` is how many submitted lines the
     /// arrow keys recall (IOS keeps 10 on a line, the ones `show history` lists).
@@ -96,10 +97,12 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
     /// terminal but the process's own; `restartsAfterExit` false for a vty, whose session ends
     /// with `exit`.
     /// `pagesOutput` false: no `--More--` (a line driven by a program); `terminalType`: what
-    /// libedit draws for instead of `TERM`'s terminal.
+    /// libedit draws for instead of `TERM`'s terminal; `ownsTerminal`: the terminal is a
+    /// pseudo-terminal made for this line (a vty's), kept quiet between lines by libedit itself.
     public init(shell: any ConsoleShell, executor: any ShellExecutor, historySize: Int = 10,
                 io: TerminalFDs = .standard, signals: Bool = true, restartsAfterExit: Bool = true,
-                pagesOutput: Bool = true, terminalType: String? = nil) {
+                pagesOutput: Bool = true, terminalType: String? = nil, ownsTerminal: Bool = false) {
+        self.ownsTerminal = ownsTerminal
         self.pagesOutput = pagesOutput
         self.terminalType = terminalType
         self.shell = ShellReference(shell: shell)
@@ -190,10 +193,12 @@ public final class TerminalConsole: ConsoleSink, @unchecked Sendable {
             return Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()
                 .handleKey(action: action, key: key)
         })
-        if idleObserver != nil {
-            // A program types ahead into this line: keys that arrive between lines must reach
-            // libedit as they were typed, not be echoed or edited by the tty.
+        if ownsTerminal || idleObserver != nil {
+            // A client or a program types ahead into this line: keys that arrive between lines
+            // must reach libedit as they were typed, not be echoed or edited by the tty.
             _ = cle_quiet_between_lines(editor)
+        }
+        if idleObserver != nil {
             cle_set_idle(editor, { context, consumed in
                 guard let context else { return 1 }
                 let console = Unmanaged<TerminalConsole>.fromOpaque(context).takeUnretainedValue()

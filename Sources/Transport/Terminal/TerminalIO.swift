@@ -147,13 +147,31 @@ struct QuietInput {
         // Not cooked (libedit left the tty as it was): the cooked settings known still hold.
         guard settings.c_lflag & tcflag_t(ICANON) != 0 else { return }
         cooked = settings
+        var quiet = Self.quiet(settings)
+        // TCSANOW, not TCSAFLUSH: what was typed ahead stays for the next line.
+        tcsetattr(fd, TCSANOW, &quiet)
+    }
+
+    /// `settings` made quiet: non-canonical, one key at a time, without echo or signals.
+    static func quiet(_ settings: termios) -> termios {
         var quiet = settings
         quiet.c_lflag &= ~(tcflag_t(ECHO) | tcflag_t(ECHONL) | tcflag_t(ICANON) | tcflag_t(ISIG) | tcflag_t(IEXTEN))
         withUnsafeMutableBytes(of: &quiet.c_cc) { chars in
             chars[Int(VMIN)] = 1
             chars[Int(VTIME)] = 0
         }
-        // TCSANOW, not TCSAFLUSH: what was typed ahead stays for the next line.
+        return quiet
+    }
+
+    /// A pseudo-terminal made for a line (a vty's, a driven line's) is quiet from its first
+    /// byte: keys written before libedit takes the terminal (typed ahead of the prompt, during
+    /// the login dialog) must not be echoed, edited or turned into signals by the tty itself;
+    /// libedit echoes them once it reads them, as IOS does. Without flow control either.
+    static func quietFromTheStart(_ fd: Int32) {
+        var settings = termios()
+        guard tcgetattr(fd, &settings) == 0 else { return }
+        var quiet = Self.quiet(settings)
+        quiet.c_iflag &= ~(tcflag_t(IXON) | tcflag_t(IXOFF))
         tcsetattr(fd, TCSANOW, &quiet)
     }
 
