@@ -36,16 +36,17 @@ final class VtyPty {
         return VtyPty(masterFD: master, slaveFD: slave)
     }
 
-    /// Makes the master side a channel on `loop` with `handler` (made there) reading the line's
-    /// output; `failed` runs if that cannot be done (the connection is then to close).
-    func attach(on loop: any EventLoop,
-                handler: @escaping @Sendable () -> any ChannelHandler,
+    /// Makes the master side a channel on `loop`, carrying the line's output to `connection`;
+    /// `failed` runs if that cannot be done (the connection is then to close).
+    func attach(on loop: any EventLoop, to connection: VtyOutputHandler.Connection,
                 failed: @escaping @Sendable () -> Void) {
         let bound = NIOLoopBound(self, eventLoop: loop)
         let fd = masterFD
         NIOPipeBootstrap(group: loop)
             .channelInitializer { pty in
-                pty.eventLoop.makeCompletedFuture { try pty.pipeline.syncOperations.addHandler(handler()) }
+                pty.eventLoop.makeCompletedFuture {
+                    try pty.pipeline.syncOperations.addHandler(VtyOutputHandler(connection, on: pty.eventLoop))
+                }
             }
             .takingOwnershipOfDescriptor(inputOutput: fd)
             .whenComplete { result in
@@ -96,4 +97,60 @@ final class VtyPty {
 /// `close(2)`, out of reach of `VtyPty.close()`.
 private func closeDescriptor(_ fd: Int32) {
     _ = close(fd)
+}
+
+/// The pty's master side of a vty: what the line writes goes to its connection, at most
+/// `outputLimit` bytes unread by the client before the connection is dropped (the client reads
+/// nothing: drop it, keep the router). When the line ends (its slave side closes, the read
+/// fails) the connection is told.
+final class VtyOutputHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    /// Output a client has not read yet beyond which its connection is dropped.
+    static let outputLimit = 1 << 20
+
+    /// How a connection (telnet, SSH) takes the line's output. All run on its event loop.
+    struct Connection: Sendable {
+        /// The line's output as the client is sent it (telnet escapes IAC).
+        var encode: @Sendable (ByteBuffer) -> ByteBuffer = { $0 }
+        /// Sends it; the future completes once written.
+        var send: @Sendable (ByteBuffer) -> EventLoopFuture<Void>
+        /// Closes the connection: the client reads nothing, or the line has ended.
+        var close: @Sendable () -> Void
+        /// The line has ended; `close` by default.
+        var lineEnded: (@Sendable () -> Void)? = nil
+    }
+
+    private let connection: Connection
+    private let outstanding: NIOLoopBoundBox<Int>
+
+    init(_ connection: Connection, on loop: any EventLoop) {
+        self.connection = connection
+        outstanding = NIOLoopBoundBox(0, eventLoop: loop)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let output = connection.encode(unwrapInboundIn(data))
+        let count = output.readableBytes
+        outstanding.value += count
+        if outstanding.value > Self.outputLimit {
+            connection.close()
+            context.close(promise: nil)
+            return
+        }
+        let outstanding = self.outstanding
+        connection.send(output).whenComplete { _ in
+            outstanding.value -= count
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        (connection.lineEnded ?? connection.close)()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // EIO once the slave side is closed: the line is over.
+        context.close(promise: nil)
+    }
 }

@@ -381,10 +381,15 @@ final class SSHSessionHandler: ChannelDuplexHandler {
             return
         }
         self.pty = pty
-        let outstanding = NIOLoopBoundBox(0, eventLoop: context.eventLoop)
-        pty.attach(on: context.eventLoop,
-                   handler: { SSHPtyMasterHandler(ssh: channel, outstanding: outstanding) },
-                   failed: { channel.close(promise: nil) })
+        let output = VtyOutputHandler.Connection(
+            send: { channel.writeAndFlush(SSHChannelData(type: .channel, data: .byteBuffer($0))) },
+            close: { (channel.parent ?? channel).close(promise: nil) },
+            lineEnded: {
+                channel.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
+            })
+        pty.attach(on: context.eventLoop, to: output, failed: { channel.close(promise: nil) })
         // `exit`, `clear line` or a refused line end the whole connection, as on IOS.
         let parent = channel.parent ?? channel
         let session = VtySession(engine: connection.engine, slaveFD: pty.slaveFD, peer: connection.peer, transport: .ssh,
@@ -447,44 +452,3 @@ final class SSHSessionHandler: ChannelDuplexHandler {
     }
 }
 
-/// The pty's master side of an SSH shell: what the line writes goes to the SSH channel, at most
-/// `TelnetServer.outputLimit` bytes unread by the client before the connection is dropped.
-/// When the line ends (its slave side closes) the channel closes too.
-final class SSHPtyMasterHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    private let ssh: any Channel
-    private let outstanding: NIOLoopBoundBox<Int>
-
-    init(ssh: any Channel, outstanding: NIOLoopBoundBox<Int>) {
-        self.ssh = ssh
-        self.outstanding = outstanding
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let count = buffer.readableBytes
-        outstanding.value += count
-        if outstanding.value > TelnetServer.outputLimit {
-            (ssh.parent ?? ssh).close(promise: nil)
-            context.close(promise: nil)
-            return
-        }
-        let outstanding = self.outstanding
-        ssh.writeAndFlush(SSHChannelData(type: .channel, data: .byteBuffer(buffer))).whenComplete { _ in
-            outstanding.value -= count
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        let ssh = self.ssh
-        ssh.triggerUserOutboundEvent(SSHChannelRequestEvent.ExitStatus(exitStatus: 0)).whenComplete { _ in
-            ssh.close(promise: nil)
-        }
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
-    }
-}

@@ -14,8 +14,6 @@ import Darwin
 /// line's libedit console. The sockets run on a loop of their own, never on the device's.
 /// `@unchecked Sendable`: `listener` is guarded by `lock`.
 public final class TelnetServer: @unchecked Sendable {
-    /// Output a client has not read yet beyond which its connection is dropped (not the process).
-    public static let outputLimit = 1 << 20
     /// The largest window (columns or rows) a client's NAWS may set.
     public static let maximumWindow = 1000
 
@@ -58,7 +56,7 @@ public final class TelnetServer: @unchecked Sendable {
 
 /// One telnet connection: option negotiation and NAWS through `TelnetDecoder`, the typed bytes
 /// to the pty's master side, the line's output back with IAC escaped, at most
-/// `TelnetServer.outputLimit` bytes unread by the client before the connection is dropped.
+/// `VtyOutputHandler.outputLimit` bytes unread by the client before the connection is dropped.
 final class TelnetConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -81,10 +79,11 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
         }
         self.pty = pty
         let peer = channel.remoteAddress?.ipAddress ?? "unknown"
-        let outstanding = NIOLoopBoundBox(0, eventLoop: context.eventLoop)
-        pty.attach(on: context.eventLoop,
-                   handler: { PtyMasterHandler(telnet: channel, outstanding: outstanding) },
-                   failed: { channel.close(promise: nil) })
+        let output = VtyOutputHandler.Connection(
+            encode: { ByteBuffer(bytes: Telnet.escape($0.readableBytesView)) },
+            send: { channel.writeAndFlush($0) },
+            close: { channel.close(promise: nil) })
+        pty.attach(on: context.eventLoop, to: output, failed: { channel.close(promise: nil) })
         let session = VtySession(engine: engine, slaveFD: pty.slaveFD, peer: peer, transport: .telnet,
                                  localPort: channel.localAddress?.port ?? 0,
                                  closeConnection: { channel.close(promise: nil) })
@@ -116,47 +115,6 @@ final class TelnetConnectionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
-    }
-}
-
-/// The pty's master side: what the line writes goes to the telnet client, IAC escaped. When the
-/// line ends (its slave side closes, the read fails) the connection closes too.
-final class PtyMasterHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-
-    private let telnet: any Channel
-    private let outstanding: NIOLoopBoundBox<Int>
-
-    init(telnet: any Channel, outstanding: NIOLoopBoundBox<Int>) {
-        self.telnet = telnet
-        self.outstanding = outstanding
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let buffer = unwrapInboundIn(data)
-        let bytes = Telnet.escape(buffer.readableBytesView)
-        let count = bytes.count
-        outstanding.value += count
-        if outstanding.value > TelnetServer.outputLimit {
-            // The client reads nothing: drop its connection, keep the router.
-            telnet.close(promise: nil)
-            context.close(promise: nil)
-            return
-        }
-        let outstanding = self.outstanding
-        telnet.writeAndFlush(telnet.allocator.buffer(bytes: bytes)).whenComplete { _ in
-            outstanding.value -= count
-        }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        telnet.close(promise: nil)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // EIO once the slave side is closed: the line is over.
         context.close(promise: nil)
     }
 }
