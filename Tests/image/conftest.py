@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -17,13 +18,14 @@ from pathlib import Path
 import pexpect
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from emulator_testing import ROOT, free_port  # noqa: E402
+from emulator_testing import SSH_OPTIONS as CLEAN_SSH_OPTIONS  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 EXAMPLE_CONFIG = ROOT / "deploy" / "image" / "startup-config.example"
 ENV = dict(os.environ, CONTAINERS_CONF=str(HERE / "containers.conf"), TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-               "-o", "IdentitiesOnly=yes", "-F", "/dev/null", "-o", "PreferredAuthentications=password",
-               "-o", "PubkeyAuthentication=no"]
+SSH_OPTIONS = CLEAN_SSH_OPTIONS + ["-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no"]
 
 
 def podman(*args, check=True, timeout=120):
@@ -31,12 +33,6 @@ def podman(*args, check=True, timeout=120):
     if check:
         assert result.returncode == 0, f"podman {' '.join(args)}: {result.stdout}{result.stderr}"
     return result
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ssh_banner(port, timeout=0.5):

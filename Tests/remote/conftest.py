@@ -4,22 +4,18 @@ ports of 127.0.0.1, started from a startup-config of its own in a temporary fold
 Tests import them as `from conftest import SSHRouter, ...` (pytest puts this folder on sys.path).
 """
 
-import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pexpect
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
-ENV = dict(os.environ, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-               "-o", "IdentitiesOnly=yes", "-F", "/dev/null"]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+# Re-exported for the tests: `from conftest import command, ...`.
+from emulator_testing import BINARY, ENV, SSH_OPTIONS, command, free_port, wait_listening  # noqa: E402,F401
 
 # The seeds' DAS configuration (Cisco's "Configuring IKEv2 Packet of Disconnect", steps 3-6).
 DAS_CONFIG = [
@@ -28,23 +24,6 @@ DAS_CONFIG = [
     "client 192.168.0.5 server-key cisco",
     "port 1812",
 ]
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on port {port}")
 
 
 class SSHRouter:
@@ -84,12 +63,3 @@ class SSHRouter:
                 self.process.wait()
         self.log.close()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-def command(client, line, prompt="R1#"):
-    """Types `line` and Enter on a pexpect client; returns what came between the echo and the
-    next prompt."""
-    client.send(line + "\r")
-    client.expect_exact(line)
-    client.expect_exact(prompt)
-    return client.before

@@ -10,17 +10,13 @@ Build first: `swift build --product flexvpn-emu`. Run: `python3 -m pytest Tests/
 
 import json
 import socket
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import pytest
-
-from conftest import DAS_CONFIG, ENV, SSHRouter, command, free_port
+from conftest import ENV, SSHRouter, command, free_port
 
 ROUTER = """hostname R1
 enable secret cisco

@@ -9,18 +9,8 @@ import socket
 import struct
 import time
 
+from emulator_testing import read_until
 from test_telnet import LOGIN_LOCAL, Router
-
-
-def read_until(sock, marker, timeout=10.0):
-    sock.settimeout(timeout)
-    data = b""
-    while marker not in data:
-        chunk = sock.recv(65536)
-        if not chunk:
-            raise AssertionError(f"closed before {marker!r}: {data[-200:]!r}")
-        data += chunk
-    return data
 
 
 def raw_login(port):

@@ -12,7 +12,6 @@ Build first: `swift build --product flexvpn-emu`. Run: `python3 -m pytest Tests/
 import asyncio
 import base64
 import hashlib
-import os
 import shutil
 import signal
 import socket
@@ -25,11 +24,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
-ENV = dict(os.environ, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8")
-SSH_OPTIONS = ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-               "-o", "IdentitiesOnly=yes", "-F", "/dev/null"]
+from conftest import DAS_CONFIG
+from emulator_testing import BINARY, ENV, SSH_OPTIONS, free_port, wait_listening
 
 BASE = """hostname R1
 enable secret cisco
@@ -39,23 +35,6 @@ line vty 0 4
  login local
  transport input ssh
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on port {port}")
 
 
 def make_key(directory):
@@ -438,14 +417,6 @@ def test_banners_on_telnet_motd_and_login_before_the_prompts_exec_after():
         client.expect(pexpect.EOF)
     finally:
         router.stop()
-
-
-DAS_CONFIG = [
-    "aaa new-model",
-    "aaa server radius dynamic-author",
-    "client 192.168.0.5 server-key cisco",
-    "port 1812",
-]
 
 
 def test_netmiko_cisco_xe_over_ssh(keyed):

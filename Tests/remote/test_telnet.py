@@ -9,7 +9,6 @@ Build first: `swift build --product flexvpn-emu`. Run: `python3 -m pytest Tests/
 """
 
 import hashlib
-import os
 import random
 import signal
 import socket
@@ -22,9 +21,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
-ENV = dict(os.environ, TERM="xterm", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+from emulator_testing import BINARY, ENV, command, free_port, read_until, wait_listening
 
 LOGIN_LOCAL = """hostname R1
 username admin privilege 15 secret cisco
@@ -32,26 +29,6 @@ username oper password 0 operpass
 line vty 0 4
  login local
 """
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                pass
-            # That probe took a vty line for an instant: let the router free it again.
-            time.sleep(0.3)
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nothing listens on port {port}")
 
 
 class Router:
@@ -73,7 +50,8 @@ class Router:
         else:
             self.console = pexpect.spawn(BINARY, args, env=ENV, dimensions=(24, 100), encoding="utf-8",
                                          codec_errors="replace", timeout=10)
-        wait_listening(self.port)
+        # The probe takes a vty line for an instant: let the router free it again.
+        wait_listening(self.port, settle=0.3)
 
     def telnet(self):
         client = pexpect.spawn("telnet", ["127.0.0.1", str(self.port)], env=ENV, dimensions=(24, 100),
@@ -110,14 +88,6 @@ def router():
     r = Router(LOGIN_LOCAL)
     yield r
     r.close()
-
-
-def command(client, line, prompt="R1#"):
-    """Types `line` and Enter; returns what came between the echo and the next prompt."""
-    client.send(line + "\r")
-    client.expect_exact(line)
-    client.expect_exact(prompt)
-    return client.before
 
 
 def test_login_local_lands_at_the_users_privilege_and_exit_closes(router):
@@ -165,18 +135,6 @@ def test_password_is_not_echoed(router):
     client.send("cisco\r")
     client.expect_exact("R1#")
     assert "cisco" not in client.before
-
-
-def read_until(sock, marker, timeout=10.0):
-    """Bytes from `sock` (telnet commands left in) until `marker` has arrived."""
-    data = b""
-    deadline = time.monotonic() + timeout
-    while marker not in data:
-        sock.settimeout(max(0.1, deadline - time.monotonic()))
-        chunk = sock.recv(4096)
-        assert chunk, f"connection closed before {marker!r}: {data!r}"
-        data += chunk
-    return data
 
 
 def test_typeahead_waits_for_its_prompt_and_the_password_is_never_echoed(router):
