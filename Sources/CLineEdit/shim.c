@@ -97,12 +97,15 @@ static int read_char(EditLine *el, wchar_t *out) {
     char bytes[MB_LEN_MAX];
     size_t have = 0;
     for (;;) {
+        int key_ready = 0;
         if (e && e->idle && e->wake_fd >= 0) {
             /* About to wait (no key ready): tell the driver how far the input got; it may end
                the input (a piped console or a replay that gave all its keys). */
             struct pollfd fds[2] = { { e->in_fd, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
             int ready = poll(fds, 2, 0);
             if (ready < 0 && errno != EINTR) return -1;
+            /* A key waits and the pipe does not: read it without asking poll again. */
+            key_ready = ready > 0 && fds[0].revents != 0 && fds[1].revents == 0;
             if (ready >= 0 && fds[0].revents == 0) {
                 int woken = fds[1].revents != 0;
                 int inside = have > 0 || e->lead != LEAD_NONE;
@@ -118,7 +121,7 @@ static int read_char(EditLine *el, wchar_t *out) {
                 }
             }
         }
-        if (have == 0 && e && e->wake_fd >= 0 && e->lead == LEAD_NONE) {
+        if (!key_ready && have == 0 && e && e->wake_fd >= 0 && e->lead == LEAD_NONE) {
             struct pollfd fds[2] = { { e->in_fd, POLLIN, 0 }, { e->wake_fd, POLLIN, 0 } };
             int ready = poll(fds, 2, e->idle_ms);
             if (ready < 0) {

@@ -153,6 +153,7 @@ public final class DrivenLine: @unchecked Sendable {
             // 0 or EIO: every slave descriptor is closed (the console ended).
             guard n > 0 else { break }
             var streamed: [(String, Bool)] = []
+            var waited = false
             condition.withLock {
                 for event in screen.feed(buffer[0..<n]) {
                     switch event {
@@ -161,12 +162,14 @@ public final class DrivenLine: @unchecked Sendable {
                     case let .idle(consumed):
                         idleConsumed = max(idleConsumed, consumed)
                         idleMarkers += 1
+                        waited = true
                         if onOutput != nil { streamed.append((screen.partial, true)) }
                     }
                 }
             }
             for (text, idle) in streamed { onOutput?(text, idle) }
-            condition.broadcast()
+            // Only a wait of the line is waited for: echoes and output alone wake nobody.
+            if waited { condition.broadcast() }
         }
         condition.withLock { ended = true }
         condition.broadcast()
