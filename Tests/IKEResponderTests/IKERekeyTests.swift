@@ -65,7 +65,7 @@ extension IKEResponderTests {
         var i = try initiator()
         try connect(&i)
         var second = try rekeyIKE(&i)
-        var third = try rekeyIKE(&second)
+        let third = try rekeyIKE(&second)
         XCTAssertEqual(device.ike.statistics.ikeSARekeys, 2)
         device.clearCryptoSessions()
         let delete = try third.open(try XCTUnwrap(sent.last).bytes)
@@ -108,7 +108,7 @@ extension IKEResponderTests {
         let sa = try XCTUnwrap(device.ike.sas.values.first)
         let first = try XCTUnwrap(sa.child)
         // REKEY_SA names the child by the SPI the initiator receives on (our outbound).
-        let nonceI = SKProtection.randomBytes(32)
+        let nonceI = secureRandomBytes(32)
         let answer = try i.open(try XCTUnwrap(send(try i.childRequest(spi: 0x0101_0101, rekeying: first.outboundSPI,
                                                                          nonce: nonceI))))
         let proposal = try XCTUnwrap(answer.securityAssociation?.proposals.first)
@@ -154,7 +154,7 @@ extension IKEResponderTests {
         let mismatched: [Payload] = [
             .securityAssociation(SecurityAssociationPayload(proposals: [Proposal(number: 1, protocolID: .esp, spi: [4, 4, 4, 4],
                 transforms: [.encryption(.aesCBC, keyLength: 256), .integrity(.hmacSHA2_256_128), .keyExchange(.ecp256)])])),
-            .nonce(SKProtection.randomBytes(32)), .keyExchange(KeyExchangePayload(group: .curve25519, data: ke.publicValue)),
+            .nonce(secureRandomBytes(32)), .keyExchange(KeyExchangePayload(group: .curve25519, data: ke.publicValue)),
             .trafficSelectorInitiator(TrafficSelectorPayload(selectors: [.anyIPv4])),
             .trafficSelectorResponder(TrafficSelectorPayload(selectors: [.anyIPv4]))]
         XCTAssertEqual(try i.open(try XCTUnwrap(send(try i.request(.createChildSA, mismatched)))).notify(.invalidKEPayload)?
@@ -163,7 +163,7 @@ extension IKEResponderTests {
         let tripleDES: [Payload] = [
             .securityAssociation(SecurityAssociationPayload(proposals: [Proposal(number: 1, protocolID: .esp, spi: [5, 5, 5, 5],
                 transforms: [Transform(type: .encryption, id: 3), .integrity(.hmacSHA2_256_128)])])),
-            .nonce(SKProtection.randomBytes(32)),
+            .nonce(secureRandomBytes(32)),
             .trafficSelectorInitiator(TrafficSelectorPayload(selectors: [.anyIPv4])),
             .trafficSelectorResponder(TrafficSelectorPayload(selectors: [.anyIPv4]))]
         XCTAssertNotNil(try i.open(try XCTUnwrap(send(try i.request(.createChildSA, tripleDES)))).notify(.noProposalChosen))
@@ -231,7 +231,7 @@ extension IKEResponderTests {
         var i = try initiator()
         try connect(&i)
         scheduler.advance(by: 5)
-        var rekeyed = try rekeyIKE(&i)
+        let rekeyed = try rekeyIKE(&i)
         scheduler.advance(by: 9)
         XCTAssertTrue(sent.isEmpty)
         scheduler.advance(by: 1)
@@ -247,7 +247,7 @@ extension IKEResponderTests {
         var i = try initiator()
         try connect(&i)
         scheduler.advance(by: 100)
-        var rekeyed = try rekeyIKE(&i)
+        let rekeyed = try rekeyIKE(&i)
         _ = send(try i.request(.informational, [.delete(.ikeSA)]))
         scheduler.advance(by: 100)
         XCTAssertEqual(device.sessions.count, 1, "the rekey started a new lifetime")

@@ -179,7 +179,7 @@ public struct IKEInitiator: Sendable {
     /// the rekey of the child whose SPI (ours, the responder's outbound) is `rekeying` (REKEY_SA),
     /// with a KE payload for PFS in `pfs`.
     public mutating func childRequest(spi: UInt32, rekeying: UInt32? = nil, pfs: DHGroupID? = nil,
-                                      nonce: [UInt8] = SKProtection.randomBytes(32)) throws(InitiatorError) -> [UInt8] {
+                                      nonce: [UInt8]? = nil) throws(InitiatorError) -> [UInt8] {
         var transforms: [Transform] = [.encryption(.aesCBC, keyLength: 256), .integrity(.hmacSHA2_256_128)]
         if let pfs { transforms.append(.keyExchange(pfs)) }
         transforms.append(.esn(.noESN))
@@ -190,7 +190,7 @@ public struct IKEInitiator: Sendable {
             payloads.append(.notify(NotifyPayload(type: .rekeySA, protocolID: .esp, spi: old)))
         }
         payloads += [.securityAssociation(SecurityAssociationPayload(proposals: [
-            Proposal(number: 1, protocolID: .esp, spi: spiBytes, transforms: transforms)])), .nonce(nonce)]
+            Proposal(number: 1, protocolID: .esp, spi: spiBytes, transforms: transforms)])), .nonce(nonce ?? SKProtection.randomBytes(32))]
         if let pfs {
             do { payloads.append(.keyExchange(KeyExchangePayload(group: pfs, data: try DiffieHellman(group: pfs).publicValue))) } catch {
                 throw .keyExchange(error)
