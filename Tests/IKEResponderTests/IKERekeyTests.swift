@@ -258,3 +258,27 @@ extension IKEResponderTests {
         XCTAssertEqual(try rekeyed.open(try XCTUnwrap(sent.last).bytes).payloads, [.delete(.ikeSA)])
     }
 }
+
+extension IKEResponderConfigModelTests {
+    /// The profile's `dpd` and `lifetime` are the SA's.
+    func testProfileDPDAndLifetimeApply() throws {
+        let (device, _) = device(["crypto ikev2 profile FLEX", "dpd 10 2 periodic", "lifetime 600", "exit"])
+        var sent: [IKEOutboundDatagram] = []
+        device.ike.transmit = { sent.append($0) }
+        var i = try IKEInitiator(offer: IKEv2ProposalConfig.iosDefault.offer(), group: .ecp256, identity: .fqdn("host.lab"),
+                                 preSharedKey: Array("clientkey".utf8))
+        XCTAssertEqual(i.handleInitResponse(try XCTUnwrap(device.handleIKEDatagram(i.initRequest(), from: client, to: router))),
+                       .accepted)
+        _ = try i.open(try XCTUnwrap(device.handleIKEDatagram(try i.authRequest(), from: client, to: router)))
+        let sa = try XCTUnwrap(device.ike.sas.values.first)
+        XCTAssertEqual(sa.dpd, IKEv2DPD(interval: 10, retry: 2, periodic: true))
+        XCTAssertEqual(sa.lifetime, 600)
+        var lines: [String] = []
+        IKEv2SARenderer.render(device: device, detailed: true) { lines.append($0) }
+        XCTAssertTrue(lines.contains { $0.hasPrefix("      Life/Active Time: 600/") }, lines.joined(separator: "\n"))
+        let scheduler = try XCTUnwrap(device.accounting.scheduler as? ManualScheduler)
+        scheduler.advance(by: 10)
+        XCTAssertEqual(sent.count, 1)
+        XCTAssertTrue(try i.open(sent[0].bytes).payloads.isEmpty, "a liveness check")
+    }
+}
