@@ -26,6 +26,13 @@ def unique_id(router, user):
     return m.groups()
 
 
+def console_shows(router, text):
+    """Whether the console has printed `text` (a command first, so that pexpect reads what the
+    router printed meanwhile)."""
+    router.run("show clock")
+    return text in router.console()
+
+
 def test_strongswan_rekeys_the_ike_sa_and_the_session_stays(router, charon):
     router.run("debug crypto ikev2")
     try:
@@ -115,7 +122,7 @@ def test_liveness_checks_find_a_stopped_client_dead(router, charon):
         # strongSwan answers the first check (an empty INFORMATIONAL request of ours).
         wait_for(lambda: re.search(r"parsed INFORMATIONAL request \d+ \[ \]", charon.log()), timeout=20,
                  what="our liveness check at the client")
-        wait_for(lambda: "Processing ACK to informational exchange" in router.console(), what="the check's answer")
+        wait_for(lambda: console_shows(router, "Processing ACK to informational exchange"), what="the check's answer")
         assert "client@lab" in router.run("show aaa sessions")
         # The client stops answering: 10 s of silence, the check, 5 retransmissions 2 s apart.
         charon.process.send_signal(signal.SIGSTOP)
