@@ -49,12 +49,12 @@ STRONGSWAN_CONF = """
 charon {{
   port = 0
   port_nat_t = 0
-  install_routes = no
-  install_virtual_ip = no
+  install_routes = {install}
+  install_virtual_ip = {install}
   retransmit_tries = 3
   prefer_previous_dh_group = no
   load_modular = no
-  load = random nonce openssl pem pkcs1 x509 pubkey kernel-netlink socket-default vici sha1 sha2 hmac gcm aes kdf eap-mschapv2 eap-identity
+  load = {extra_plugins}random nonce openssl pem pkcs1 x509 pubkey kernel-netlink socket-default vici sha1 sha2 hmac gcm aes kdf eap-mschapv2 eap-identity
   plugins {{
     vici {{
       socket = unix://{dir}/charon.vici
@@ -153,12 +153,16 @@ secrets {{
 class Charon:
     """charon on loopback with a private configuration; `swanctl` calls go to its vici socket."""
 
-    def __init__(self, ike_port, netns=None, connections=SWANCTL_CONF):
-        """`netns`: the pid of a process whose network namespace charon joins (`nsenter -n`)."""
+    def __init__(self, ike_port, netns=None, connections=SWANCTL_CONF, extra_plugins=(), install=False):
+        """`netns`: the pid of a process whose network namespace charon joins (`nsenter -n`);
+        `extra_plugins`: loaded before the usual ones (kernel-libipsec must come before kernel-netlink
+        to handle the IPsec SAs); `install`: routes and virtual IPs installed (only in a namespace
+        of the test's own)."""
         self.dir = tempfile.mkdtemp(prefix="flexvpn-charon-")
         os.chmod(self.dir, 0o755)
         self.conf = Path(self.dir) / "strongswan.conf"
-        self.conf.write_text(STRONGSWAN_CONF.format(dir=self.dir))
+        self.conf.write_text(STRONGSWAN_CONF.format(dir=self.dir, extra_plugins="".join(p + " " for p in extra_plugins),
+                                                   install="yes" if install else "no"))
         self.swanctl_conf = Path(self.dir) / "swanctl.conf"
         self.swanctl_conf.write_text(connections.format(port=ike_port, psk=PSK))
         self.log_path = Path(self.dir) / "charon.log"

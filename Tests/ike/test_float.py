@@ -3,7 +3,9 @@ forced to encapsulate (`encap = yes`: it fakes the NAT), so it sends IKE_SA_INIT
 rest to 4500 with the non-ESP marker. Port 500 is the machine's, so the router and this second
 charon run in a network namespace the test makes (`unshare -n`, loopback up): nothing leaves it
 and no other router or charon meets them. It is the run's only other charon (unavoidable: the
-session's charon lives outside the namespace)."""
+session's charon lives outside the namespace). This charon also loads `kernel-libipsec` (ESP in
+user space over a TUN device, UDP-encapsulated only, which NAT-T is): unlike the session's, it
+can install a CHILD_SA, so it rekeys one."""
 
 import re
 
@@ -32,6 +34,30 @@ connections {{
       id = flexvpn.lab
     }}
   }}
+  floatchild {{
+    remote_addrs = 127.0.0.1
+    local_addrs = 127.0.0.1
+    remote_port = {port}
+    version = 2
+    mobike = no
+    encap = yes
+    proposals = aes256gcm16-prfsha256-ecp256
+    vips = 0.0.0.0
+    local {{
+      auth = psk
+      id = floatchild@lab
+    }}
+    remote {{
+      auth = psk
+      id = flexvpn.lab
+    }}
+    children {{
+      net {{
+        remote_ts = 0.0.0.0/0
+        esp_proposals = aes256-sha256
+      }}
+    }}
+  }}
 }}
 secrets {{
   ike-1 {{
@@ -57,7 +83,8 @@ def router500(namespace):
 
 @pytest.fixture(scope="module")
 def charon500(namespace, router500):
-    c = Charon(500, netns=namespace.pid, connections=FLOAT_CONF)
+    c = Charon(500, netns=namespace.pid, connections=FLOAT_CONF, extra_plugins=["kernel-libipsec"],
+               install=True)
     yield c
     c.stop()
 
@@ -84,3 +111,33 @@ def test_the_client_floats_to_4500_and_the_router_follows(router500, charon500):
     wait_for(lambda: router500.run("show clock") and "Processing ACK to informational exchange" in router500.console(),
              what="the Delete's answer")
     router500.run("undebug all")
+
+
+def test_strongswan_rekeys_its_child_sa(router500, charon500):
+    router500.run("debug crypto ikev2")
+    try:
+        result = charon500.swanctl("--initiate", "--ike", "floatchild", "--child", "net", "--timeout", "15", check=False)
+        assert re.search(r"CHILD_SA net\{\d+\} established", result.stdout), result.stdout + charon500.log()[-3000:]
+        session = router500.run("show crypto ikev2 session detailed")
+        assert "CHILD count:1" in session, session
+        old = re.search(r"ESP spi in/out: 0x([0-9A-F]{8})/0x([0-9A-F]{8})", session).groups()
+        log_before = len(charon500.log())
+        charon500.swanctl("--rekey", "--child", "net")
+        # REKEY_SA answered, the new child installed, the old one deleted by strongSwan.
+        wait_for(lambda: re.search(r"parsed CREATE_CHILD_SA response \d+ \[ SA No TSi TSr \]", charon500.log()[log_before:]),
+                 what="our answer to the child's rekey")
+        wait_for(lambda: re.search(r"parsed INFORMATIONAL response \d+ \[ D \]", charon500.log()[log_before:]),
+                 what="our answer to the old child's Delete")
+        session = router500.run("show crypto ikev2 session detailed")
+        assert "CHILD count:1" in session, session
+        new = re.search(r"ESP spi in/out: 0x([0-9A-F]{8})/0x([0-9A-F]{8})", session).groups()
+        assert new[0] != old[0] and new[1] != old[1], (old, new)
+        sas = charon500.list_sas("floatchild")
+        assert new[0].lower() in sas and new[1].lower() in sas, sas + str(new)
+        console = router500.console()
+        assert "Rekeying child SA: old ESP spi in/out 0x" + old[0] + "/0x" + old[1] in console
+        assert "floatchild@lab" in router500.run("show aaa sessions")
+        charon500.swanctl("--terminate", "--ike", "floatchild", "--timeout", "15")
+        wait_for(lambda: "floatchild@lab" not in router500.run("show aaa sessions"), what="the session to end")
+    finally:
+        router500.run("undebug all")
