@@ -21,6 +21,8 @@ if [ "${1:-}" = "--test" ]; then
     # strongSwan's charon and swanctl: the real IKEv2 client of Tests/ike/ (extauth: EAP-MSCHAPv2;
     # extra: eap-identity, to answer the EAP Identity request of `query-identity`).
     packages+=(strongswan-charon strongswan-swanctl libcharon-extauth-plugins libcharon-extra-plugins)
+    # ip and nsenter/unshare: Tests/ike/test_float.py's network namespace (loopback up, port 500 free).
+    packages+=(iproute2 util-linux)
     # scrapli's system transport runs OpenSSH's ssh; its asyncssh transport needs asyncssh.
     # scrapli before 2026: the IOSXEDriver API (the 2026 rewrite has another).
     python_packages+=(pyrad pexpect pytest textfsm ntc_templates netmiko "scrapli<2026" asyncssh)

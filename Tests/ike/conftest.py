@@ -49,12 +49,12 @@ STRONGSWAN_CONF = """
 charon {{
   port = 0
   port_nat_t = 0
-  install_routes = no
-  install_virtual_ip = no
+  install_routes = {install}
+  install_virtual_ip = {install}
   retransmit_tries = 3
   prefer_previous_dh_group = no
   load_modular = no
-  load = random nonce openssl pem pkcs1 x509 pubkey kernel-netlink socket-default vici sha1 sha2 hmac gcm aes kdf eap-mschapv2 eap-identity
+  load = {extra_plugins}random nonce openssl pem pkcs1 x509 pubkey kernel-netlink socket-default vici sha1 sha2 hmac gcm aes kdf eap-mschapv2 eap-identity
   plugins {{
     vici {{
       socket = unix://{dir}/charon.vici
@@ -112,6 +112,10 @@ connections {{
         remote_ts = 0.0.0.0/0
         esp_proposals = aes256-sha256
       }}
+      pfs {{
+        remote_ts = 0.0.0.0/0
+        esp_proposals = aes256-sha256-ecp256
+      }}
     }}
   }}
   rweap {{
@@ -149,13 +153,18 @@ secrets {{
 class Charon:
     """charon on loopback with a private configuration; `swanctl` calls go to its vici socket."""
 
-    def __init__(self, ike_port):
+    def __init__(self, ike_port, netns=None, connections=SWANCTL_CONF, extra_plugins=(), install=False):
+        """`netns`: the pid of a process whose network namespace charon joins (`nsenter -n`);
+        `extra_plugins`: loaded before the usual ones (kernel-libipsec must come before kernel-netlink
+        to handle the IPsec SAs); `install`: routes and virtual IPs installed (only in a namespace
+        of the test's own)."""
         self.dir = tempfile.mkdtemp(prefix="flexvpn-charon-")
         os.chmod(self.dir, 0o755)
         self.conf = Path(self.dir) / "strongswan.conf"
-        self.conf.write_text(STRONGSWAN_CONF.format(dir=self.dir))
+        self.conf.write_text(STRONGSWAN_CONF.format(dir=self.dir, extra_plugins="".join(p + " " for p in extra_plugins),
+                                                   install="yes" if install else "no"))
         self.swanctl_conf = Path(self.dir) / "swanctl.conf"
-        self.swanctl_conf.write_text(SWANCTL_CONF.format(port=ike_port, psk=PSK))
+        self.swanctl_conf.write_text(connections.format(port=ike_port, psk=PSK))
         self.log_path = Path(self.dir) / "charon.log"
         self.uri = f"unix://{self.dir}/charon.vici"
         self.private_run = os.geteuid() == 0
@@ -170,6 +179,8 @@ class Charon:
                     raise AssertionError(f"another charon (pid {pid}) is running")
                 except (ValueError, ProcessLookupError):
                     PID_FILE.unlink()
+        if netns:
+            command = ["nsenter", "-t", str(netns), "-n"] + command
         env = dict(ENV, STRONGSWAN_CONF=str(self.conf))
         self.env = env
         self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -207,9 +218,10 @@ class Router:
     """The emulator on a pty (its own console), with the IKEv2 responder on a free UDP port and the
     DAS on another; `run` types a command and returns its output."""
 
-    def __init__(self):
+    def __init__(self, ike_port=None, netns=None):
+        """`ike_port`: a free one when not given; `netns`: as Charon's."""
         self.dir = tempfile.mkdtemp(prefix="flexvpn-ike-")
-        self.ike_port = free_port()
+        self.ike_port = ike_port or free_port()
         self.das_port = free_port()
         self.acct_port = free_port()
         self.auth_port = free_port()
@@ -228,8 +240,11 @@ class Router:
             " key cisco",
             "end", ""]))
         self.transcript = open(Path(self.dir) / "console", "w+")
-        self.child = pexpect.spawn(BINARY, ["--startup-config", str(startup), "--ike-port", str(self.ike_port)],
-                                   env=ENV, dimensions=(200, 250), encoding="utf-8", codec_errors="replace",
+        arguments = ["--startup-config", str(startup), "--ike-port", str(self.ike_port)]
+        command = BINARY
+        if netns:
+            command, arguments = "nsenter", ["-t", str(netns), "-n", BINARY] + arguments
+        self.child = pexpect.spawn(command, arguments, env=ENV, dimensions=(200, 250), encoding="utf-8", codec_errors="replace",
                                    timeout=20)
         self.child.logfile_read = self.transcript
         self.child.expect_exact("Device>")
@@ -298,3 +313,20 @@ def charon(router):
     c = Charon(router.ike_port)
     yield c
     c.stop()
+
+
+class NetworkNamespace:
+    """A network namespace of the test's own (`unshare -n`, loopback up), held by a sleeping
+    process: routers and charon join it with `nsenter -n`, so port 500 is free and nothing leaves."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(["unshare", "-n", "sh", "-c", "ip link set lo up && exec sleep 3600"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.pid = self.process.pid
+        wait_for(lambda: "LOOPBACK,UP" in subprocess.run(["nsenter", "-t", str(self.pid), "-n", "ip", "link", "show", "lo"],
+                                                         capture_output=True, text=True).stdout,
+                 what="loopback up in the namespace")
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()

@@ -77,7 +77,8 @@ extension Device {
                 payloads += configurationReply(message, address: session.framedIP,
                                                dns: authorization.attributes.dnsServers ?? [])
                 payloads += negotiateChild(sa, message, assigned: session.framedIP)
-                answer(payloads, { [unowned self] in establish(sa, session: session, lifetime: choice.profile.lifetime) })
+                answer(payloads, { [unowned self] in establish(sa, session: session, lifetime: choice.profile.lifetime,
+                                                                      dpd: choice.profile.dpd) })
             }
         }
         if eapIdentity != nil {

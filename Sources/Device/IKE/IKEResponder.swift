@@ -216,6 +216,7 @@ extension Device {
         // NAT-T's float: answer where the packet came from.
         sa.peer = peer
         sa.local = local
+        sa.lastHeardAt = now
         if debug.cryptoIkev2 {
             debugLog(lines: IKEDebugLines.packet(ids: sa.debugIds, received: true, peer: peer, local: local,
                                                  header: header, payloads: message.payloads))
@@ -233,9 +234,8 @@ extension Device {
                 (payloads, after) = answer
             case .informational:
                 (payloads, after) = informational(sa, message)
-            case .createChildSA where sa.state == .established:
-                // No rekeying and no second child: the client keeps what it has (lifetimes are long).
-                payloads = [.notify(NotifyPayload(type: .noAdditionalSAs))]
+            case .createChildSA where sa.state != .halfOpen:
+                (payloads, after) = createChildSA(sa, message)
             default:
                 ike.statistics.malformed += 1
                 payloads = [.notify(NotifyPayload(type: .invalidSyntax))]
@@ -354,13 +354,15 @@ extension Device {
               let tsr = message.trafficSelectorsResponder?.selectors.first else { return [] }
         var inbound = UInt32(truncatingIfNeeded: random.next())
         while inbound < 256 { inbound = UInt32(truncatingIfNeeded: random.next()) }
-        guard let choice = ESPSelection.select(offered, inboundSPI: inbound) else {
+        guard case .selected(let choice) = ESPSelection.select(offered, inboundSPI: inbound, keGroup: nil, pfsAllowed: false) else {
             return [.notify(NotifyPayload(type: .noProposalChosen))]
         }
         // The client's side narrows to the address it was given (its request is usually 0.0.0.0/0).
         let remote = assigned.map { TrafficSelector.ipv4Host($0.bytes) } ?? tsi
-        sa.child = IKEChildSA(inboundSPI: inbound, outboundSPI: choice.peerSPI, encryption: choice.encryption,
-                              integrity: choice.integrity, localSelector: tsr, remoteSelector: remote)
+        let keys = ChildSAKeys(prf: sa.suite.prf, skD: sa.keys.skD, nonceI: sa.nonceI, nonceR: sa.nonceR,
+                               encryption: choice.encryption, integrity: choice.integrity)
+        sa.children = [IKEChildSA(inboundSPI: inbound, outboundSPI: choice.peerSPI, encryption: choice.encryption,
+                                  integrity: choice.integrity, localSelector: tsr, remoteSelector: remote, keys: keys)]
         return [.securityAssociation(SecurityAssociationPayload(proposals: [choice.proposal])),
                 .trafficSelectorInitiator(TrafficSelectorPayload(selectors: [remote])),
                 .trafficSelectorResponder(TrafficSelectorPayload(selectors: [tsr]))]
@@ -393,13 +395,15 @@ extension Device {
                                               serverKey: freshServerKey(), startTime: now, sessionId: nil, uniqueId: nil,
                                               ikev2Ids: (sa.ikev2SessionId, sa.saId),
                                               ports: (sa.local.port, sa.peer.port)) else { return }
-        establish(sa, session: session, lifetime: ike.settings.lifetime)
+        establish(sa, session: session, lifetime: ike.settings.lifetime, dpd: ike.settings.dpd)
         onSessionConnected?(session)
     }
 
     /// The SA is up on `session`: indexed for the DAS and `show`, its lifetime running.
-    func establish(_ sa: IKESA, session: Session, lifetime: Int) {
+    func establish(_ sa: IKESA, session: Session, lifetime: Int, dpd: IKEv2DPD?) {
         sa.state = .established
+        sa.lifetime = lifetime
+        sa.dpd = dpd
         sa.establishedAt = now
         sa.assignedAddress = session.framedIP
         sa.halfOpenTimer?.cancel()
@@ -413,15 +417,21 @@ extension Device {
         }
         sa.sessionUniqueId = session.uniqueId
         ike.bySAId[sa.saId] = sa.responderSPI
+        startSATimers(sa)
+    }
+
+    /// The SA's lifetime and liveness timers, from the moment it (or its rekeyed successor) is up.
+    func startSATimers(_ sa: IKESA) {
         if let scheduler = accounting.scheduler {
-            // No rekeying here: at the end of its lifetime the SA is deleted, as IOS does when the
-            // client has not rekeyed it.
-            sa.lifetimeTimer = scheduler.schedule(after: Double(lifetime)) { [weak self, weak sa] in
-                guard let self, let sa, sa.state == .established, let uid = sa.sessionUniqueId,
-                      let session = self.sessions.remove(uniqueId: uid) else { return }
+            // We never rekey: at the end of its lifetime the SA is deleted, as IOS does when the
+            // client has not rekeyed it first (a rekey starts a new SA with a full lifetime).
+            sa.lifetimeTimer = scheduler.schedule(after: Double(sa.lifetime)) { [weak self, weak sa] in
+                guard let self, let sa, sa.state == .established, self.ike.sas[sa.responderSPI] === sa,
+                      let uid = sa.sessionUniqueId, let session = self.sessions.remove(uniqueId: uid) else { return }
                 self.onSessionsDisconnected?([session], .lifetimeExpired)
             }
         }
+        scheduleLivenessCheck(sa)
     }
 
     /// The first free address of the `lab ikev2` pool (one no live session holds).
@@ -449,10 +459,12 @@ extension Device {
                 if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Received DELETE INFO message for IKEv2 SA") }
                 return ([], { [unowned self] in self.peerDeleted(sa) })
             }
-            if delete.protocolID == .esp, let child = sa.child,
-               delete.spis.contains(where: { $0 == spiBytes(child.outboundSPI) }) {
-                out.append(.delete(.esp([child.inboundSPI])))
-                sa.child = nil
+            if delete.protocolID == .esp {
+                // Each child named (by the initiator's inbound SPI, our outbound) goes; ours are answered.
+                let named = sa.children.filter { child in delete.spis.contains { $0 == spiBytes(child.outboundSPI) } }
+                guard !named.isEmpty else { continue }
+                sa.children.removeAll { child in named.contains { $0.inboundSPI == child.inboundSPI } }
+                out.append(.delete(.esp(named.map(\.inboundSPI))))
             }
         }
         // An empty request is a liveness check: the empty answer says we are here.
@@ -460,8 +472,11 @@ extension Device {
     }
 
     private func peerDeleted(_ sa: IKESA) {
+        let rekeyed = sa.state == .rekeyed
         removeIKESA(sa)
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Deleting SA") }
+        // The SA a rekey replaced: its session lives on in the new SA.
+        guard !rekeyed else { return }
         guard let uid = sa.sessionUniqueId, let session = sessions.remove(uniqueId: uid) else { return }
         onSessionsDisconnected?([session], .userRequest)
     }
@@ -480,6 +495,7 @@ extension Device {
         }
         outstanding.timer?.cancel()
         sa.outstanding = nil
+        sa.lastHeardAt = now
         switch outstanding.purpose {
         case .deleteIKESA:
             if debug.cryptoIkev2 {
@@ -488,7 +504,8 @@ extension Device {
             }
             removeIKESA(sa)
         case .liveness:
-            break
+            if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Processing ACK to informational exchange") }
+            scheduleLivenessCheck(sa)
         }
     }
 
@@ -508,7 +525,7 @@ extension Device {
     /// `clear crypto ikev2 sa`: every session ends (with its Delete) and half-open SAs go.
     public func clearIKEv2SAs() {
         clearCryptoSessions()
-        for sa in ike.sas.values where sa.state == .halfOpen { removeIKESA(sa) }
+        for sa in ike.sas.values where sa.state == .halfOpen || sa.state == .rekeyed { removeIKESA(sa) }
     }
 
     private func sendIKEDelete(_ sa: IKESA) {
@@ -520,7 +537,7 @@ extension Device {
         sendIKERequest(sa, purpose: .deleteIKESA, payloads: [.delete(.ikeSA)])
     }
 
-    private func sendIKERequest(_ sa: IKESA, purpose: OutstandingRequest.Purpose, payloads: [Payload]) {
+    func sendIKERequest(_ sa: IKESA, purpose: OutstandingRequest.Purpose, payloads: [Payload]) {
         let header = IKEHeader(initiatorSPI: sa.initiatorSPI, responderSPI: sa.responderSPI, exchangeType: .informational,
                                flags: [], messageID: sa.nextOwnMessageID)
         guard let bytes = try? sa.keys.protection(sentBy: .responder).seal(header: header, payloads: payloads) else { return }
@@ -537,7 +554,8 @@ extension Device {
     /// RFC 7296 §2.1: our request again after 2, 4, 8… seconds; after the last, the peer is gone.
     private func scheduleIKERetransmission(_ sa: IKESA) {
         guard let scheduler = accounting.scheduler, let outstanding = sa.outstanding else { return }
-        let delay = ike.retransmitInterval * Double(1 << min(outstanding.transmissions - 1, 16))
+        var delay = ike.retransmitInterval * Double(1 << min(outstanding.transmissions - 1, 16))
+        if outstanding.purpose == .liveness, let dpd = sa.dpd { delay = Double(dpd.retry) }
         sa.outstanding?.timer = scheduler.schedule(after: delay) { [weak self, weak sa] in
             guard let self, let sa, self.ike.sas[sa.responderSPI] === sa, var request = sa.outstanding else { return }
             guard request.transmissions <= self.ike.maxRetransmissions else {
@@ -547,6 +565,7 @@ extension Device {
                 }
                 sa.outstanding = nil
                 self.removeIKESA(sa)
+                if request.purpose == .liveness { self.ike.statistics.deadPeers += 1 }
                 if request.purpose == .liveness, let uid = sa.sessionUniqueId, let session = self.sessions.remove(uniqueId: uid) {
                     self.onSessionsDisconnected?([session], .peerLost)
                 }
@@ -570,6 +589,7 @@ extension Device {
         sa.halfOpenTimer?.cancel()
         sa.outstanding?.timer?.cancel()
         sa.lifetimeTimer?.cancel()
+        sa.livenessTimer?.cancel()
         ike.sas[sa.responderSPI] = nil
         let key = IKEState.InitiatorKey(spi: sa.initiatorSPI, peer: sa.peer)
         if ike.halfOpenByInitiator[key] == sa.responderSPI { ike.halfOpenByInitiator[key] = nil }
@@ -589,10 +609,23 @@ enum ESPSelection {
         var encryption: EncryptionAlgorithm
         var integrity: IntegrityAlgorithm?
         var peerSPI: UInt32
+        /// The PFS group (CREATE_CHILD_SA with a KE payload), nil without PFS.
+        var group: DHGroupID?
     }
 
-    static func select(_ offered: SecurityAssociationPayload, inboundSPI: UInt32) -> Choice? {
+    enum Outcome {
+        case selected(Choice)
+        /// A proposal needs PFS in a group other than the KE payload's (or there is no KE payload).
+        case invalidKE(DHGroupID)
+        case noProposalChosen
+    }
+
+    /// `keGroup`: the KE payload's group; `pfsAllowed`: false in IKE_AUTH (no KE there: a proposal
+    /// asking for a group must also allow none), true in CREATE_CHILD_SA (RFC 7296 §1.3.1).
+    static func select(_ offered: SecurityAssociationPayload, inboundSPI: UInt32, keGroup: DHGroupID?,
+                       pfsAllowed: Bool) -> Outcome {
         let known: Set<TransformType> = [.encryption, .integrity, .extendedSequenceNumbers, .keyExchange]
+        var wantedGroup: DHGroupID?
         for theirs in offered.proposals where theirs.protocolID == .esp && theirs.spi.count == 4 {
             guard theirs.transforms.allSatisfy({ known.contains($0.type) }) else { continue }
             let encryptions = Set(theirs.transforms(of: .encryption).compactMap(EncryptionAlgorithm.init(transform:)))
@@ -600,9 +633,16 @@ enum ESPSelection {
             let integrities = Set(integrityTransforms.compactMap(IntegrityAlgorithm.init(transform:)))
             let esns = theirs.transforms(of: .extendedSequenceNumbers)
             guard esns.isEmpty || esns.contains(where: { $0.id == ESNID.noESN.rawValue }) else { continue }
-            // No PFS group in IKE_AUTH: a proposal asking for one must also allow none.
-            let groups = theirs.transforms(of: .keyExchange)
-            guard groups.isEmpty || groups.contains(where: { $0.id == DHGroupID.none.rawValue }) else { continue }
+            let groups = theirs.transforms(of: .keyExchange).map { DHGroupID(rawValue: $0.id) }
+            let allowsNone = groups.isEmpty || groups.contains(.none)
+            var group: DHGroupID?
+            if pfsAllowed, let keGroup, groups.contains(keGroup), keGroup != .none, DiffieHellman.isSupported(keGroup) {
+                group = keGroup
+            } else if !allowsNone {
+                // PFS required in a group we can compute, but not the KE payload's: INVALID_KE_PAYLOAD.
+                if pfsAllowed, wantedGroup == nil { wantedGroup = groups.first { $0 != .none && DiffieHellman.isSupported($0) } }
+                continue
+            }
             for encryption in preference where encryptions.contains(encryption) {
                 var integrity: IntegrityAlgorithm?
                 if encryption.isAEAD {
@@ -613,14 +653,15 @@ enum ESPSelection {
                 }
                 var transforms = [encryption.transform]
                 if let integrity { transforms.append(integrity.transform) }
+                if let group { transforms.append(.keyExchange(group)) }
                 if !esns.isEmpty { transforms.append(.esn(.noESN)) }
                 let peerSPI = theirs.spi.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-                return Choice(proposal: Proposal(number: theirs.number, protocolID: .esp, spi: spiBytes(inboundSPI),
-                                                 transforms: transforms),
-                              encryption: encryption, integrity: integrity, peerSPI: peerSPI)
+                return .selected(Choice(proposal: Proposal(number: theirs.number, protocolID: .esp, spi: spiBytes(inboundSPI),
+                                                           transforms: transforms),
+                                        encryption: encryption, integrity: integrity, peerSPI: peerSPI, group: group))
             }
         }
-        return nil
+        return wantedGroup.map { .invalidKE($0) } ?? .noProposalChosen
     }
 }
 

@@ -33,6 +33,8 @@ public struct IKEResponderSettings: Equatable, Sendable {
     public var remoteEAP = false
     /// IKE SA lifetime, seconds (the profile's `lifetime`, IOS default 86400).
     public var lifetime: Int = 86_400
+    /// `dpd INTERVAL RETRY {on-demand | periodic}` (`lab ikev2 dpd`); nil: no liveness checks of ours.
+    public var dpd: IKEv2DPD?
 
     public init() {}
 

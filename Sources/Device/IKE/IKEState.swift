@@ -47,6 +47,15 @@ public struct IKEStatistics: Equatable, Sendable {
     public var nonESPMarkerMissing = 0
     /// Our requests sent again for want of an answer.
     public var retransmittedRequests = 0
+    /// CREATE_CHILD_SA: IKE SAs rekeyed, CHILD_SAs rekeyed, additional CHILD_SAs made, and
+    /// requests refused (NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD, TEMPORARY_FAILURE…).
+    public var ikeSARekeys = 0
+    public var childSARekeys = 0
+    public var childSAsCreated = 0
+    public var createChildRefused = 0
+    /// Our liveness checks (the profile's `dpd … periodic`), and the peers declared dead.
+    public var livenessChecksSent = 0
+    public var deadPeers = 0
     public init() {}
 }
 
@@ -57,6 +66,9 @@ public enum IKESAState: Equatable, Sendable {
     case established
     /// Our Delete is out; waiting for its answer.
     case deleting
+    /// Replaced by a rekey (RFC 7296 §2.18): its session is the new SA's; it waits for the
+    /// initiator's Delete.
+    case rekeyed
 }
 
 /// A CHILD_SA negotiated in IKE_AUTH (ESP; no data plane: only its SPIs and selectors are kept).
@@ -67,6 +79,10 @@ public struct IKEChildSA: Equatable, Sendable {
     public var integrity: IntegrityAlgorithm?
     public var localSelector: TrafficSelector
     public var remoteSelector: TrafficSelector
+    /// KEYMAT (RFC 7296 §2.17): kept for a data plane to come; nothing uses it yet.
+    public var keys: ChildSAKeys?
+    /// A CREATE_CHILD_SA replaced it; it goes with the initiator's Delete.
+    public var rekeyed = false
 }
 
 /// One IKE SA on the responder side.
@@ -99,7 +115,11 @@ public final class IKESA {
     /// The EAP identity the RADIUS server authenticated (the session's user name).
     public internal(set) var eapIdentity: String?
     public internal(set) var localID: IdentificationPayload?
-    public internal(set) var child: IKEChildSA?
+    /// The CHILD_SAs, oldest first (a rekeyed one stays until the initiator deletes it).
+    public internal(set) var children: [IKEChildSA] = []
+    /// The oldest child in use (not rekeyed).
+    public var child: IKEChildSA? { children.first { !$0.rekeyed } }
+    public var activeChildren: [IKEChildSA] { children.filter { !$0.rekeyed } }
     public internal(set) var assignedAddress: IPv4Address?
     /// The AAA session this SA is (its Unique Id), once IKE_AUTH succeeded.
     public internal(set) var sessionUniqueId: UInt32?
@@ -111,6 +131,12 @@ public final class IKESA {
     var eap: EAPExchange?
     var halfOpenTimer: ScheduledTimer?
     var lifetimeTimer: ScheduledTimer?
+    /// The profile's `lifetime` and `dpd`, fixed when the SA came up (a rekey keeps them).
+    public internal(set) var lifetime = IKEv2Profile.defaultLifetime
+    public internal(set) var dpd: IKEv2DPD?
+    /// When the peer was last heard from (any message that passed the integrity check).
+    var lastHeardAt: Double
+    var livenessTimer: ScheduledTimer?
 
     init(initiatorSPI: UInt64, responderSPI: UInt64, peer: IKEEndpoint, local: IKEEndpoint, suite: IKECipherSuite,
          keys: IKESAKeys, nonceI: [UInt8], nonceR: [UInt8], initRequest: [UInt8], initResponse: [UInt8],
@@ -128,6 +154,7 @@ public final class IKESA {
         self.ikev2SessionId = ikev2SessionId
         self.saId = saId
         self.createdAt = createdAt
+        lastHeardAt = createdAt
     }
 
     /// `(SESSION ID = 4,SA ID = 4)`, as every debug line of the SA starts.
@@ -162,9 +189,14 @@ public final class IKEState {
     public var maxHalfOpen = 4096
     /// Seconds a half-open SA waits for its IKE_AUTH.
     public var halfOpenTimeout: Double = 30
-    /// Our requests: first retransmission after this many seconds, doubling, at most `maxRetransmissions`.
+    /// Our requests: first retransmission after this many seconds, doubling, at most `maxRetransmissions`
+    /// (a liveness check is retransmitted every `dpd` retry seconds instead, as IOS does).
     public var retransmitInterval: Double = 2
     public var maxRetransmissions = 5
+    /// CHILD_SAs one IKE SA holds at most: past it CREATE_CHILD_SA gets NO_ADDITIONAL_SAS.
+    public var maxChildrenPerSA = 16
+    /// Seconds a rekeyed IKE SA waits for the initiator's Delete before it is forgotten.
+    public var rekeyedSATimeout: Double = 30
     /// EAP Access-Requests waiting for the RADIUS server, by identifier.
     var eapInFlight: [UInt8: PendingEAPRequest] = [:]
     /// The secret cookies are made with (RFC 7296 §2.6), drawn on first use.

@@ -45,8 +45,22 @@ public struct IKESAKeys: Hashable, Sendable {
     /// SK_e is the key followed by its salt.
     public init(suite: IKECipherSuite, sharedSecret: [UInt8], nonceI: [UInt8], nonceR: [UInt8],
                 initiatorSPI: UInt64, responderSPI: UInt64) {
+        self.init(suite: suite, skeyseed: suite.prf.compute(key: nonceI + nonceR, data: sharedSecret),
+                  nonceI: nonceI, nonceR: nonceR, initiatorSPI: initiatorSPI, responderSPI: responderSPI)
+    }
+
+    /// The keys of the IKE SA that a CREATE_CHILD_SA rekey makes (RFC 7296 §2.18):
+    /// SKEYSEED = prf(SK_d (old), g^ir (new) | Ni | Nr) with the old SA's PRF, then the seven
+    /// secrets from prf+ of the new suite's PRF over the new nonces and SPIs, as in §2.14.
+    public init(rekeying old: IKESAKeys, suite: IKECipherSuite, sharedSecret: [UInt8], nonceI: [UInt8], nonceR: [UInt8],
+                initiatorSPI: UInt64, responderSPI: UInt64) {
+        self.init(suite: suite, skeyseed: old.suite.prf.compute(key: old.skD, data: sharedSecret + nonceI + nonceR),
+                  nonceI: nonceI, nonceR: nonceR, initiatorSPI: initiatorSPI, responderSPI: responderSPI)
+    }
+
+    private init(suite: IKECipherSuite, skeyseed: [UInt8], nonceI: [UInt8], nonceR: [UInt8],
+                 initiatorSPI: UInt64, responderSPI: UInt64) {
         let prf = suite.prf
-        let skeyseed = prf.compute(key: nonceI + nonceR, data: sharedSecret)
         let prfLength = prf.outputLength
         let integLength = suite.integrity?.keyLength ?? 0
         let encrLength = suite.encryption.keyMaterialLength

@@ -1,7 +1,8 @@
 /// A minimal IKEv2 initiator with a pre-shared key: IKE_SA_INIT, IKE_AUTH (optionally asking for
 /// an address and one ESP child), INFORMATIONAL requests and answers. Pure values, no I/O: the
 /// responder's tests drive it against the device, and `flexvpn-bench ike` uses it as its load
-/// generator. Not a client for real use (no rekeying, no retransmission of its own).
+/// generator. Not a client for real use (no retransmission of its own); CREATE_CHILD_SA requests
+/// (an IKE SA rekey, a child) are built here so that the responder's rekeying can be driven.
 public struct IKEInitiator: Sendable {
     public enum InitOutcome: Equatable, Sendable {
         case accepted
@@ -43,6 +44,19 @@ public struct IKEInitiator: Sendable {
         self.preSharedKey = preSharedKey
         dh = try DiffieHellman(group: group)
         nonce = SKProtection.randomBytes(32)
+    }
+
+    /// The SA that an IKE SA rekey made: its keys, message ids from 0 (RFC 7296 §2.18).
+    private init(rekeyedFrom old: IKEInitiator, pending: PendingIKERekey, responderSPI: UInt64, keys: IKESAKeys) {
+        initiatorSPI = pending.initiatorSPI
+        self.responderSPI = responderSPI
+        offer = old.offer
+        group = pending.group
+        identity = old.identity
+        preSharedKey = old.preSharedKey
+        dh = pending.dh
+        nonce = pending.nonce
+        self.keys = keys
     }
 
     /// After INVALID_KE_PAYLOAD: a new key in the group the responder asked for.
@@ -119,6 +133,72 @@ public struct IKEInitiator: Sendable {
         do { return try keys.protection(sentBy: .initiator).seal(header: header, payloads: payloads) } catch {
             throw .protection(error)
         }
+    }
+
+    /// What an IKE SA rekey request offered: kept until the answer comes.
+    public struct PendingIKERekey: Sendable {
+        public let initiatorSPI: UInt64
+        public let group: DHGroupID
+        fileprivate let dh: DiffieHellman
+        public let nonce: [UInt8]
+    }
+
+    /// CREATE_CHILD_SA rekeying the IKE SA (RFC 7296 §1.3.2): SA (IKE proposals with our new
+    /// 8-octet SPI), Ni, KE.
+    public mutating func ikeRekeyRequest(offer: SecurityAssociationPayload? = nil, group: DHGroupID? = nil,
+                                         newSPI: UInt64? = nil) throws(InitiatorError) -> ([UInt8], PendingIKERekey) {
+        var rng = SystemRandomNumberGenerator()
+        let spi = newSPI ?? UInt64.random(in: 1...UInt64.max, using: &rng)
+        let group = group ?? self.group
+        let dh: DiffieHellman
+        do { dh = try DiffieHellman(group: group) } catch { throw .keyExchange(error) }
+        let pending = PendingIKERekey(initiatorSPI: spi, group: group, dh: dh, nonce: SKProtection.randomBytes(32))
+        var sa = offer ?? self.offer
+        sa.proposals = sa.proposals.map { var p = $0; p.spi = spi.bigEndianBytes; return p }
+        let bytes = try request(.createChildSA, [.securityAssociation(sa), .nonce(pending.nonce),
+                                                 .keyExchange(KeyExchangePayload(group: group, data: dh.publicValue))])
+        return (bytes, pending)
+    }
+
+    /// The new IKE SA from the responder's answer to `ikeRekeyRequest` (nil: refused or unreadable).
+    public func completeIKERekey(_ pending: PendingIKERekey, answer: IKEMessage) -> IKEInitiator? {
+        guard let keys, let chosen = answer.securityAssociation?.proposals.first, chosen.protocolID == .ike,
+              chosen.spi.count == 8, let ke = answer.keyExchange, let nonceR = answer.nonce,
+              let encryption = chosen.transforms(of: .encryption).first.flatMap(EncryptionAlgorithm.init(transform:)),
+              let prf = chosen.transforms(of: .prf).first.flatMap(PRFAlgorithm.init(transform:)),
+              let secret = try? pending.dh.sharedSecret(peerPublicValue: ke.data) else { return nil }
+        let integrity = chosen.transforms(of: .integrity).first.flatMap(IntegrityAlgorithm.init(transform:))
+        let suite = IKECipherSuite(encryption: encryption, integrity: integrity, prf: prf, group: ke.group)
+        let responderSPI = chosen.spi.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let newKeys = IKESAKeys(rekeying: keys, suite: suite, sharedSecret: secret, nonceI: pending.nonce, nonceR: nonceR,
+                                initiatorSPI: pending.initiatorSPI, responderSPI: responderSPI)
+        return IKEInitiator(rekeyedFrom: self, pending: pending, responderSPI: responderSPI, keys: newKeys)
+    }
+
+    /// CREATE_CHILD_SA for an ESP child (AES-CBC-256 + HMAC-SHA2-256, any-to-any): a new one, or
+    /// the rekey of the child whose SPI (ours, the responder's outbound) is `rekeying` (REKEY_SA),
+    /// with a KE payload for PFS in `pfs`.
+    public mutating func childRequest(spi: UInt32, rekeying: UInt32? = nil, pfs: DHGroupID? = nil,
+                                      nonce: [UInt8]? = nil) throws(InitiatorError) -> [UInt8] {
+        var transforms: [Transform] = [.encryption(.aesCBC, keyLength: 256), .integrity(.hmacSHA2_256_128)]
+        if let pfs { transforms.append(.keyExchange(pfs)) }
+        transforms.append(.esn(.noESN))
+        let spiBytes = (0..<4).map { UInt8(truncatingIfNeeded: spi >> (24 - 8 * UInt32($0))) }
+        var payloads: [Payload] = []
+        if let rekeying {
+            let old = (0..<4).map { UInt8(truncatingIfNeeded: rekeying >> (24 - 8 * UInt32($0))) }
+            payloads.append(.notify(NotifyPayload(type: .rekeySA, protocolID: .esp, spi: old)))
+        }
+        payloads += [.securityAssociation(SecurityAssociationPayload(proposals: [
+            Proposal(number: 1, protocolID: .esp, spi: spiBytes, transforms: transforms)])), .nonce(nonce ?? SKProtection.randomBytes(32))]
+        if let pfs {
+            do { payloads.append(.keyExchange(KeyExchangePayload(group: pfs, data: try DiffieHellman(group: pfs).publicValue))) } catch {
+                throw .keyExchange(error)
+            }
+        }
+        payloads += [.trafficSelectorInitiator(TrafficSelectorPayload(selectors: [.anyIPv4])),
+                     .trafficSelectorResponder(TrafficSelectorPayload(selectors: [.anyIPv4]))]
+        return try request(.createChildSA, payloads)
     }
 
     /// Opens a protected message from the responder (its answer, or its own request).

@@ -44,7 +44,7 @@ public enum IKEv2SARenderer {
         } else {
             emit("      Encr: AES-CBC, keysize: 256, PRF: SHA512, Hash: SHA512, DH Grp:19, Auth sign: PSK, Auth verify: PSK")
         }
-        emit("      Life/Active Time: " + String(device.ike.settings.lifetime) + "/"
+        emit("      Life/Active Time: " + String(sa?.lifetime ?? device.ike.settings.lifetime) + "/"
              + String(SessionFormat.age(session, device: device)) + " sec")
         guard detailed else { return }
         let spis = sa.map { ($0.responderSPI, $0.initiatorSPI) } ?? device.ikev2SPIs(saId: session.saId)
@@ -60,7 +60,7 @@ public enum IKEv2SARenderer {
         emit("      Local next msg id: " + SessionFormat.padRight(localNext, 15) + "Remote next msg id: " + remoteNext)
         emit("      Local req queued:  " + SessionFormat.padRight(localNext, 15) + "Remote req queued:  " + remoteNext)
         emit("      Local window:      5              Remote window:      5")
-        emit("      DPD configured for 0 seconds, retry 0")
+        emit("      DPD configured for " + String(sa?.dpd?.interval ?? 0) + " seconds, retry " + String(sa?.dpd?.retry ?? 0))
         emit("      Fragmentation not  configured.")
         emit("      Dynamic Route Update: disabled")
         emit("      Extended Authentication not configured.")
@@ -80,12 +80,12 @@ public enum IKEv2SessionRenderer {
         device.sessions.forEach { session in
             let sa = device.ike.sa(saId: session.saId)
             // A simulated session has the seeds' one IPsec flow.
-            let children = sa.map { $0.child == nil ? 0 : 1 } ?? 1
+            let children = sa.map { $0.activeChildren.count } ?? 1
             emit("Session-id:" + String(session.ikev2SessionId) + ", Status:UP-ACTIVE, IKE count:1, CHILD count:"
                  + String(children))
             emit("")
             IKEv2SARenderer.block(device: device, session: session, detailed: detailed, emit: emit)
-            if let child = sa?.child {
+            for child in sa?.activeChildren ?? [] {
                 emit("Child sa: local selector  " + selector(child.localSelector))
                 emit("          remote selector " + selector(child.remoteSelector))
                 emit("          ESP spi in/out: 0x" + upperHex(UInt64(child.inboundSPI), digits: 8) + "/0x"

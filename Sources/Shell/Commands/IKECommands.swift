@@ -62,6 +62,19 @@ extension IOSCommands {
                                 "EAP through the RADIUS servers when the peer sends no AUTH (query-identity)"]) { ctx in
                 ctx.device.ike.settings.remoteEAP = ctx.has("eap")
             },
+            CommandDeclaration([.exec], "lab ikev2 dpd <10-3600>$interval <2-60>$retry {on-demand | periodic$per}",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
+                                "Liveness checks of new SAs (IOS's profile dpd)", "Seconds of silence before a check",
+                                "Seconds between retransmissions", "Only when traffic goes unanswered (none here: no data plane)",
+                                "Whenever the peer is silent for the interval"]) { ctx in
+                guard let interval = ctx.int("interval"), let retry = ctx.int("retry") else { return }
+                ctx.device.ike.settings.dpd = IKEv2DPD(interval: interval, retry: retry, periodic: ctx.has("per"))
+            },
+            CommandDeclaration([.exec], "lab ikev2 no-dpd",
+                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
+                                "No liveness checks of ours (the default)"]) { ctx in
+                ctx.device.ike.settings.dpd = nil
+            },
             CommandDeclaration([.exec], "lab ikev2 cookie-challenge <0-1000>$n",
                                [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "Ask for a cookie once this many SAs are half-open (IOS's crypto ikev2 cookie-challenge)",
