@@ -145,11 +145,17 @@ final class IKEConfigurationTests: XCTestCase {
         let text = console.lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Searching Policy with fvrf 0, local address 127.0.0.1"), text)
         XCTAssertTrue(text.contains("Found Policy 'POL'"), text)
-        XCTAssertTrue(text.contains("Received Policies: : Failed to find a matching policy\n"
-            + "Proposal 1:  AES-CBC-256 SHA512 SHA384 SHA512 SHA384 DH_GROUP_256_ECP/Group 19 DH_GROUP_2048_MODP/Group 14 "
-            + "DH_GROUP_521_ECP/Group 21 DH_GROUP_1536_MODP/Group 5"), text)
-        XCTAssertTrue(text.contains("Expected Policies: : Failed to find a matching policy\n"
-            + "Proposal 1:  AES-CBC-128 SHA256 SHA256 DH_GROUP_2048_MODP/Group 14"), text)
+        // Each line stamped as `service timestamps debug` says; a proposal follows its heading.
+        func line(after heading: String) -> String? {
+            console.lines.firstIndex { $0.hasSuffix(heading) }.flatMap { console.lines.indices.contains($0 + 1) ? console.lines[$0 + 1] : nil }
+        }
+        XCTAssertEqual(line(after: ":Received Policies: : Failed to find a matching policy").map { String($0.split(separator: ": ", maxSplits: 1)[1]) },
+                       "Proposal 1:  AES-CBC-256 SHA512 SHA384 SHA512 SHA384 DH_GROUP_256_ECP/Group 19 DH_GROUP_2048_MODP/Group 14 "
+                        + "DH_GROUP_521_ECP/Group 21 DH_GROUP_1536_MODP/Group 5", text)
+        XCTAssertTrue(line(after: ":Expected Policies: : Failed to find a matching policy")?
+            .hasSuffix(": Proposal 1:  AES-CBC-128 SHA256 SHA256 DH_GROUP_2048_MODP/Group 14") == true, text)
+        XCTAssertTrue(console.lines.contains { $0.hasSuffix(": IKEv2-ERROR:(SESSION ID = 1,SA ID = 1):: Failed to find a matching policy") },
+                      text)
     }
 
     func testCookieChallengeAndTheHalfOpenBoundComeFromTheConfiguration() throws {

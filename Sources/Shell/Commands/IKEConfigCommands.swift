@@ -64,9 +64,11 @@ extension IOSCommands {
         change(&ctx.device.config.flexVPN.policies[i])
     }
 
-    /// Adds the typed values to a list in the order typed (`no`: removes them).
+    /// Adds the typed values to a list in the order typed (`no`: removes them; `no` alone: all).
     private static func merge<T: Equatable>(_ list: inout [T], _ typed: [T], remove: Bool) {
-        if remove {
+        if remove && typed.isEmpty {
+            list = []
+        } else if remove {
             list.removeAll { typed.contains($0) }
         } else {
             for value in typed where !list.contains(value) { list.append(value) }
@@ -156,11 +158,12 @@ extension IOSCommands {
             },
             CommandDeclaration([.ikev2Policy], "proposal WORD$proposal", ["Specify Proposal", "Specify IKEv2 Proposal name"],
                                no: 1) { ctx in
-                guard let name = ctx.string("proposal") else { return }
                 if ctx.form != .set {
-                    editPolicy(ctx) { $0.proposals.removeAll { $0 == name } }
+                    let name = ctx.string("proposal")
+                    editPolicy(ctx) { $0.proposals.removeAll { name == nil || $0 == name } }
                     return
                 }
+                guard let name = ctx.string("proposal") else { return }
                 guard let proposal = ctx.device.config.flexVPN.proposal(named: name) else {
                     return ctx.reject("% No Proposal exists with the specified name \(name)")
                 }
@@ -168,12 +171,12 @@ extension IOSCommands {
                 editPolicy(ctx) { if !$0.proposals.contains(name) { $0.proposals.append(name) } }
             },
             CommandDeclaration([.ikev2Policy], "match address local A.B.C.D$addr",
-                               ["Match values of local fields", "Address", "Local address", "IPv4 address"], no: 1) { ctx in
-                guard let address = ctx.ipv4("addr") else { return }
-                editPolicy(ctx) { merge(&$0.localAddresses, [address], remove: ctx.form != .set) }
+                               ["Match values of local fields", "Address", "Local address", "IPv4 address"], no: 3) { ctx in
+                let typed = ctx.ipv4("addr").map { [$0] } ?? []
+                editPolicy(ctx) { merge(&$0.localAddresses, typed, remove: ctx.form != .set) }
             },
             CommandDeclaration([.ikev2Policy], "match fvrf any",
-                               ["Match values of local fields", "Front-door VRF", "Any fvrf"], no: 1) { ctx in
+                               ["Match values of local fields", "Front-door VRF", "Any fvrf"], no: 2) { ctx in
                 editPolicy(ctx) { $0.matchAnyFVRF = ctx.form == .set }
             },
             CommandDeclaration([.ikev2Policy], "exit", ["Exit from IKEv2 policy configuration mode"]) { ctx in
