@@ -148,7 +148,7 @@ connections {{
     }}
     remote {{
       auth = psk
-      id = flexvpn.lab
+      id = aaa.flexvpn.lab
     }}
   }}
   rwaaabad {{
@@ -166,7 +166,7 @@ connections {{
     }}
     remote {{
       auth = psk
-      id = flexvpn.lab
+      id = aaa.flexvpn.lab
     }}
   }}
 }}
@@ -174,10 +174,12 @@ secrets {{
   ike-1 {{
     secret = "{psk}"
   }}
+  # keyring aaa's key (FreeRADIUS answers it for `branch`): its own router identity, so that
+  # strongSwan picks it for rwaaa/rwaaabad only (a secret naming flexvpn.lab would win for rw too).
   ike-aaa {{
     id-1 = branch@aaa.lab
     id-2 = stranger@aaa.lab
-    id-3 = flexvpn.lab
+    id-3 = aaa.flexvpn.lab
     secret = "aaa-key-42"
   }}
   eap-1 {{
