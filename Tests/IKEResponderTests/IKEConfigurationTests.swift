@@ -190,6 +190,25 @@ final class IKEConfigurationTests: XCTestCase {
         XCTAssertEqual(try initAnswer(&after), .accepted)
     }
 
+    func testTheDefaultHalfOpenBoundHoldsAFlood() throws {
+        // Unconfigured: 4,096 half-open SAs are kept, the next IKE_SA_INITs are dropped.
+        let bound = IKEv2GlobalSettings.defaultMaxInNegotiation
+        var i = try initiator()
+        let request = i.initRequest()
+        // The same request from as many ports: a new half-open SA each (not a retransmission).
+        for n in 0..<(bound + 10) {
+            _ = device.handleIKEDatagram(request, from: IKEEndpoint(IPv4Address(127, 0, 0, 2), UInt16(20_000 + n)), to: router)
+        }
+        XCTAssertEqual(device.ike.halfOpenCount, bound)
+        XCTAssertEqual(device.ike.statistics.halfOpenLimit, 10)
+        XCTAssertEqual(console.lines.filter { $0.contains("in-negotiation SA limit (4096) was reached") }.count, 1)
+        // As they expire there is room again.
+        scheduler.advance(by: device.ike.halfOpenTimeout + 1)
+        XCTAssertEqual(device.ike.halfOpenCount, 0)
+        var next = try initiator()
+        XCTAssertEqual(try initAnswer(&next), .accepted)
+    }
+
     func testRunningConfigShowsAndTheStartupConfigRoundTrip() throws {
         configure(["crypto ikev2 proposal GCM", "encryption aes-gcm-256 aes-gcm-128", "prf sha384 sha256", "group 19 31",
                    "exit", "crypto ikev2 policy POL", "match fvrf any", "match address local 127.0.0.1", "proposal GCM",
