@@ -25,12 +25,12 @@ public enum FlexVPNRenderer {
             emit("!")
         }
         for p in c.proposals {
-            emit("crypto ikev2 proposal \(p.name)")
+            emit("crypto ikev2 proposal \(p.name) ")
             p.configLines.forEach(emit)
             emit("!")
         }
         for p in c.policies {
-            emit("crypto ikev2 policy \(p.name)")
+            emit("crypto ikev2 policy \(p.name) ")
             p.configLines.forEach(emit)
             emit("!")
         }

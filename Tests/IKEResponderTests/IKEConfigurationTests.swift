@@ -215,12 +215,12 @@ final class IKEConfigurationTests: XCTestCase {
                    "exit", "crypto ikev2 cookie-challenge 10", "crypto ikev2 limit max-in-negotiation-sa 50"])
         let running = shell.submit("show running-config")
         XCTAssertTrue(running.contains("""
-            crypto ikev2 proposal GCM
+            crypto ikev2 proposal GCM\u{20}
              encryption aes-gcm-256 aes-gcm-128
              prf sha384 sha256
              group 19 31
             !
-            crypto ikev2 policy POL
+            crypto ikev2 policy POL\u{20}
              match fvrf any
              match address local 127.0.0.1
              proposal GCM
@@ -228,13 +228,13 @@ final class IKEConfigurationTests: XCTestCase {
             """), running)
         XCTAssertTrue(running.contains("crypto ikev2 limit max-in-negotiation-sa 50\ncrypto ikev2 cookie-challenge 10\n"), running)
         XCTAssertEqual(shell.submit("show crypto ikev2 proposal GCM"), """
-             IKEv2 proposal: GCM
+             IKEv2 proposal: GCM\u{20}
                  Encryption : AES-GCM-256 AES-GCM-128
                  PRF        : SHA384 SHA256
                  DH Group   : DH_GROUP_256_ECP/Group 19 DH_GROUP_CURVE_25519/Group 31
 
             """)
-        XCTAssertTrue(shell.submit("show crypto ikev2 policy").contains("      Match address local : 127.0.0.1\n"))
+        XCTAssertTrue(shell.submit("show crypto ikev2 policy").contains("      Match address local : 127.0.0.1 \n"))
         // The same text as a startup-config gives the same model.
         let copy = Device(time: time, random: SeededRandom(seed: 1),
                           startupStore: MemoryStartupConfigStore(text: running.components(separatedBy: "\n").dropFirst(3)

@@ -196,8 +196,7 @@ extension IOSCommands {
                                [HelpText.show, "Encryption module", "Shows ikev2 information",
                                 "Shows ikev2 policies", "Policy name"], pipe: true) { ctx in
                 let name = ctx.string("name")
-                let flex = ctx.device.config.flexVPN
-                if let name, flex.policy(named: name) == nil, !(flex.policies.isEmpty && name == "default") {
+                if let name, name != "default", ctx.device.config.flexVPN.policy(named: name) == nil {
                     ctx.print("% IKEv2 policy \(name) does not exist")
                     return
                 }
