@@ -224,7 +224,7 @@ extension Device {
 
     /// One PAP Access-Request (`cisco`) for `name`; the Accept's attributes, or why not.
     func radiusAuthorize(_ flow: AuthorizationFlow, list: String, name: String, step: String,
-                                 completion: @escaping (Result<AuthorizationAttributes, FlexVPNRejection>) -> Void) {
+                         completion: @escaping (Result<AuthorizationAttributes, FlexVPNRejection>) -> Void) {
         guard let servers = authorizationServers(list: list) else { return completion(.failure(.noMethodList(list))) }
         let peer = flow.peer
         sendAccessRequest(servers: servers, uniqueId: flow.uniqueId, component: "VPN IPSEC",
