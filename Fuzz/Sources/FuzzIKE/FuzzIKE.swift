@@ -34,6 +34,8 @@ public func fuzzIKE(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     device.ike.settings.preSharedKey = "cisco123"
     device.ike.settings.pool = (IPv4Address(10, 0, 0, 1), IPv4Address(10, 0, 0, 4))
     device.config.flexVPN.global.cookieChallenge = 3
+    // The debug lines too: a mismatch lists whatever proposals the datagram holds.
+    device.debug.cryptoIkev2 = true
     var gcm = IKEv2ProposalDefinition(name: "gcm")
     gcm.encryptions = [.aesGCM256]
     gcm.prfs = [.sha256]
