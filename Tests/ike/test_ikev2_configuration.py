@@ -23,11 +23,13 @@ def test_a_policy_for_the_local_address_whose_proposal_the_client_lacks_refuses_
         # A command reads what the console printed meanwhile (the debug lines) into the capture.
         assert "127.0.0.1" not in router.run("show crypto ikev2 sa")
         debug = router.console()[len(before):]
-        # The client's proposal as IOS lists it (cipher, PRF, integrity, group), then ours.
-        assert "Found Policy 'LOCAL'" in debug, debug
-        assert "Proposal 1:  AES-CBC-256 SHA512 SHA512 DH_GROUP_256_ECP/Group 19" in debug, debug
-        assert "Proposal 1:  AES-CBC-128 SHA256 SHA256 DH_GROUP_2048_MODP/Group 14" in debug, debug
-        assert "Failed to find a matching policy" in debug, debug
+        # The client's proposal as IOS XE lists it, then ours.
+        assert "IKEv2:Found Policy 'LOCAL'" in debug, debug
+        assert ("Received Policies: : Failed to find a matching policyProposal 1:  ENCRYPTION: AES-CBC-256 PRF: SHA512 "
+                "INTEGRITY: SHA512 DH GROUP: DH_GROUP_256_ECP/Group 19") in debug, debug
+        assert ("Expected Policies: : Failed to find a matching policyProposal 1:  ENCRYPTION: AES-CBC-128 PRF: SHA256 "
+                "INTEGRITY: SHA256 DH GROUP: DH_GROUP_2048_MODP/Group 14") in debug, debug
+        assert "):: Failed to find a matching policy" in debug, debug
     finally:
         router.run("undebug all")
         router.configure(["no crypto ikev2 policy LOCAL", "no crypto ikev2 proposal CBC128"])
