@@ -281,8 +281,13 @@ final class IKEConfigurationTests: XCTestCase {
     func testAAAKeysAskForTheMangledNameAndSignBothAUTHs() throws {
         configureAAAKeyring()
         server.users["branch"] = Self.keys(remote: "client-side", local: "router-side")
+        _ = shell.submit("debug crypto ikev2")
         var i = try initiator(identity: .rfc822("branch@aaa.lab"), psk: "client-side")
         let (answer, initResponse) = try authenticate(&i)
+        for line in [":Get peer's preshared key for branch@aaa.lab", ":Use preshared key for id branch@aaa.lab, key len 11",
+                     ":Verification of peer's authenctication data PASSED"] {
+            XCTAssertTrue(console.lines.contains { $0.hasSuffix(line) }, line)
+        }
         XCTAssertEqual(server.accessRequests.count, 1, "authorization uses the same Accept, not a second request")
         let request = try XCTUnwrap(server.accessRequests.first)
         XCTAssertEqual(request.first(RADIUSAttributeType.userName)?.stringValue, "branch")

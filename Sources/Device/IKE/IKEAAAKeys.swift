@@ -20,9 +20,8 @@ extension Device {
         guard let name = aaaKeyringName(choice.peer.identity, nameMangler: manglerName) else {
             return aaaKeyFailure(sa, .noName)
         }
-        if debug.cryptoIkev2 {
-            debugLog("IKEv2:" + sa.debugIds + ":[IKEv2 -> AAA] Request sent to get the pre-shared key of '\(name)'")
-        }
+        let identity = choice.peer.identity.description
+        if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Get peer's preshared key for " + identity) }
         sa.deferredMessageID = messageID
         let flow = AuthorizationFlow(peer: choice.peer, profile: choice.profile, kind: .psk, uniqueId: uniqueId)
         radiusAuthorize(flow, list: list, name: name, step: "AAA pre-shared key") { [unowned self] result in
@@ -37,7 +36,9 @@ extension Device {
                 let (payloads, after) = aaaKeyFailure(sa, reason)
                 answerDeferred(sa, payloads: payloads, after: after)
             case .success(let keys):
-                if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":[AAA -> IKEv2] Received the pre-shared key") }
+                if debug.cryptoIkev2, let key = keys.ikev2PasswordRemote ?? keys.ikev2PasswordLocal {
+                    debugLog("IKEv2:" + sa.debugIds + ":Use preshared key for id \(identity), key len \(key.utf8.count)")
+                }
                 sa.aaaKeys = keys
                 sa.deferredMessageID = nil
                 // IKE_AUTH again, now with the keys; it answers later itself if authorization waits.
