@@ -100,6 +100,8 @@ final class IKEConfigurationTests: XCTestCase {
     // MARK: proposals and policies
 
     func testWithoutAPolicyTheDefaultProposalAppliesAndAPolicyReplacesIt() throws {
+        // The configuration's default proposal is the IKEv2 module's (the initiators offer that one).
+        XCTAssertEqual(IKEv2ProposalDefinition.iosDefault.offer, IKEv2ProposalConfig.iosDefault)
         var plain = try initiator()
         XCTAssertEqual(try initAnswer(&plain), .accepted, "IOS's default proposal")
         var gcmClient = try initiator(Self.gcm)
