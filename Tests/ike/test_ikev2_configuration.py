@@ -77,3 +77,57 @@ def test_aaa_preshared_keys_come_from_freeradius(router, charon, freeradius):
         router.configure(["no crypto ikev2 profile AAA", "no crypto ikev2 name-mangler NM",
                           "no aaa authorization network AAAPSK", "no ip local pool AAAPOOL",
                           "no crypto ikev2 authorization policy default"])
+
+
+# P-256's generator as a public value: a valid point for a half-open SA that never completes.
+P256_G = bytes.fromhex("6B17D1F2E12C4247F8BCE6E563A440F277037D812DEB33A0F4A13945D898C296"
+                       "4FE342E2FE1A7F9B8EE7EB4A7C0F9E162BCE33576B315ECECBB6406837BF51F5")
+
+
+def half_open_ike_sa_init():
+    """An IKE_SA_INIT (RFC 7296 §3) offering IOS's default suite with group 19, behind the
+    non-ESP marker: the responder keeps it half-open until its IKE_AUTH, which never comes."""
+    import os
+    import struct
+
+    def transform(kind, ident, attributes=b"", last=False):
+        return struct.pack("!BBHBBH", 0 if last else 3, 0, 8 + len(attributes), kind, 0, ident) + attributes
+
+    transforms = (transform(1, 12, struct.pack("!HH", 0x800E, 256)) + transform(2, 7) + transform(3, 14)
+                  + transform(4, 19, last=True))
+    proposal = struct.pack("!BBHBBBB", 0, 0, 8 + len(transforms), 1, 1, 0, 4) + transforms
+    sa = struct.pack("!BBH", 34, 0, 4 + len(proposal)) + proposal
+    ke = struct.pack("!BBHHH", 40, 0, 8 + len(P256_G), 19, 0) + P256_G
+    nonce = struct.pack("!BBH", 0, 0, 4 + 32) + os.urandom(32)
+    body = sa + ke + nonce
+    header = os.urandom(8) + bytes(8) + struct.pack("!BBBBII", 33, 0x20, 34, 0x08, 0, 28 + len(body))
+    return bytes(4) + header + body
+
+
+def test_strongswan_answers_the_cookie_challenge_past_the_threshold(router, charon):
+    import socket
+
+    def cookies():
+        stats = router.run("show crypto ikev2 stats")
+        challenged = int(stats.split("Cookie Challenged Requests:")[1].split()[0])
+        accepted = int(stats.split("accepted:")[-1].split()[0])
+        return challenged, accepted
+
+    router.configure(["crypto ikev2 cookie-challenge 1"])
+    try:
+        challenged, accepted = cookies()
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(5)
+            s.sendto(half_open_ike_sa_init(), ("127.0.0.1", router.ike_port))
+            s.recvfrom(2048)   # the answer: one SA half-open now
+        assert "negotiating: 1" in router.run("show crypto ikev2 stats")
+        # Past the threshold strongSwan is asked for a cookie, sends it back and gets its SA.
+        result = charon.swanctl("--initiate", "--ike", "rw", "--timeout", "15", check=False)
+        assert "established between" in result.stdout, result.stdout
+        assert "N(COOKIE)" in result.stdout, result.stdout
+        assert cookies() == (challenged + 1, accepted + 1)
+        charon.swanctl("--terminate", "--ike", "rw", "--timeout", "15")
+        wait_for(lambda: "client@lab" not in router.run("show aaa sessions"), what="the session to end")
+    finally:
+        router.configure(["no crypto ikev2 cookie-challenge 1"])
+        router.run("clear crypto ikev2 sa")
