@@ -4,8 +4,8 @@ import RADIUS
 /// The FlexVPN configuration as IOS XE shows it: running-config blocks, `show crypto ikev2
 /// profile` and `show ip local pool`, rendered from the model.
 public enum FlexVPNRenderer {
-    /// `crypto ikev2 name-mangler`, `authorization policy`, `keyring` and `profile` blocks, in
-    /// that order (each policy, keyring and mangler before the profiles that name them).
+    /// `crypto ikev2 name-mangler`, `authorization policy`, `proposal`, `policy`, `keyring` and
+    /// `profile` blocks, in that order (each block before the ones that name it).
     public static func cryptoLines(_ c: FlexVPNConfig, emit: (String) -> Void) {
         for m in c.nameManglers {
             emit("crypto ikev2 name-mangler \(m.name)")
@@ -22,6 +22,16 @@ public enum FlexVPNRenderer {
             if let domain = p.defaultDomain { emit(" def-domain \(domain)") }
             for r in p.routeSets { emit(" " + r.configText) }
             if let life = p.sessionLifetime { emit(" session-lifetime \(life)") }
+            emit("!")
+        }
+        for p in c.proposals {
+            emit("crypto ikev2 proposal \(p.name) ")
+            p.configLines.forEach(emit)
+            emit("!")
+        }
+        for p in c.policies {
+            emit("crypto ikev2 policy \(p.name) ")
+            p.configLines.forEach(emit)
             emit("!")
         }
         for k in c.keyrings {

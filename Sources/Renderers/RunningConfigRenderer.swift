@@ -88,7 +88,7 @@ public enum RunningConfigRenderer {
         }
         let flex = c.flexVPN
         if !flex.nameManglers.isEmpty || !flex.authorizationPolicies.isEmpty || !flex.keyrings.isEmpty
-            || !flex.profiles.isEmpty {
+            || !flex.profiles.isEmpty || !flex.proposals.isEmpty || !flex.policies.isEmpty {
             FlexVPNRenderer.cryptoLines(flex, emit: emit)
             emit("!")
         }
@@ -98,8 +98,9 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         accessListLines(c).forEach(emit)
-        if let limit = c.ikev2MaxSA {
-            emit("crypto ikev2 limit max-sa \(limit)")
+        let ikeGlobals = FlexVPNRenderer.globalLines(c)
+        if !ikeGlobals.isEmpty {
+            ikeGlobals.forEach(emit)
             emit("!")
         }
         let ssh = sshLines(c.ssh, all: all)

@@ -84,8 +84,14 @@ final class IKEResponderTests: XCTestCase {
     }
 
     func testAESGCMAndInvalidKE() throws {
-        device.ike.settings.proposals = [IKEv2ProposalConfig(name: "gcm", encryptions: [.aesGCM16(keyBits: 256)], integrities: [],
-                                                             prfs: [.hmacSHA2_256], groups: [.ecp256, .curve25519])]
+        var gcm = IKEv2ProposalDefinition(name: "gcm")
+        gcm.encryptions = [.aesGCM256]
+        gcm.prfs = [.sha256]
+        gcm.groups = [19, 31]
+        var policy = IKEv2PolicyDefinition(name: "pol")
+        policy.proposals = ["gcm"]
+        device.config.flexVPN.proposals = [gcm]
+        device.config.flexVPN.policies = [policy]
         let offer = SecurityAssociationPayload(proposals: [Proposal(number: 1, protocolID: .ike, transforms: [
             .encryption(.aesGCM16, keyLength: 256), .prf(.hmacSHA2_256), .keyExchange(.modp2048), .keyExchange(.curve25519)])])
         var i = try initiator(offer: offer, group: .modp2048)
@@ -238,7 +244,7 @@ final class IKEResponderTests: XCTestCase {
     }
 
     func testCookieChallengePastTheThreshold() throws {
-        device.ike.settings.cookieChallengeThreshold = 1
+        device.config.flexVPN.global.cookieChallenge = 1
         var first = try initiator()
         XCTAssertEqual(first.handleInitResponse(try XCTUnwrap(send(first.initRequest()))), .accepted)
         var second = try initiator()

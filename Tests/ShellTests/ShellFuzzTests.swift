@@ -199,6 +199,8 @@ final class ShellFuzzTests: XCTestCase {
         case .ikev2AuthorizationPolicy:
             return ["end", "enable", "configure terminal", "crypto ikev2 authorization policy FUZZ"]
         case .interface: return ["end", "enable", "configure terminal", "interface Virtual-Template 1 type tunnel"]
+        case .ikev2Proposal: return ["end", "enable", "configure terminal", "crypto ikev2 proposal FUZZ"]
+        case .ikev2Policy: return ["end", "enable", "configure terminal", "crypto ikev2 policy FUZZ"]
         }
     }
 

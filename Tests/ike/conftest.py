@@ -137,10 +137,54 @@ connections {{
       id = flexvpn.lab
     }}
   }}
+  rwaaa {{
+    remote_addrs = 127.0.0.1
+    local_addrs = 127.0.0.1
+    remote_port = {port}
+    version = 2
+    mobike = no
+    proposals = aes256-sha512-ecp256
+    vips = 0.0.0.0
+    childless = force
+    local {{
+      auth = psk
+      id = branch@aaa.lab
+    }}
+    remote {{
+      auth = psk
+      id = aaa.flexvpn.lab
+    }}
+  }}
+  rwaaabad {{
+    remote_addrs = 127.0.0.1
+    local_addrs = 127.0.0.1
+    remote_port = {port}
+    version = 2
+    mobike = no
+    proposals = aes256-sha512-ecp256
+    vips = 0.0.0.0
+    childless = force
+    local {{
+      auth = psk
+      id = stranger@aaa.lab
+    }}
+    remote {{
+      auth = psk
+      id = aaa.flexvpn.lab
+    }}
+  }}
 }}
 secrets {{
   ike-1 {{
     secret = "{psk}"
+  }}
+  # keyring aaa's key (FreeRADIUS answers it for `branch`): its own router identity, so that
+  # strongSwan picks it for rwaaa/rwaaabad only (a secret naming flexvpn.lab would win for rw too).
+  ike-aaa {{
+    id-1 = branch@aaa.lab
+    id-2 = stranger@aaa.lab
+    id-3 = aaa.flexvpn.lab
+    secret = "aaa-key-42"
   }}
   eap-1 {{
     id = eapuser
@@ -232,6 +276,14 @@ class Router:
             "aaa group server radius RADGRP",
             " server name LOCAL",
             "aaa accounting network acct_prof start-stop group RADGRP",
+            # The responder's proposals, as IOS configures them: AES-GCM-256 first, then IOS's default.
+            "crypto ikev2 proposal GCM",
+            " encryption aes-gcm-256",
+            " prf sha256",
+            " group 19 31",
+            "crypto ikev2 policy POL",
+            " proposal GCM",
+            " proposal default",
             "aaa server radius dynamic-author",
             f" client 127.0.0.1 server-key {DAS_SECRET}",
             f" port {self.das_port}",
@@ -251,7 +303,7 @@ class Router:
         self.run("enable", prompt=PROMPT)
         self.run("terminal length 0")
         for line in [f"lab ikev2 pre-shared-key {PSK}", "lab ikev2 identity fqdn flexvpn.lab",
-                     "lab ikev2 pool 10.99.0.1 10.99.0.254", "lab ikev2 dns 10.0.0.53", "lab ikev2 proposal aes-gcm-256"]:
+                     "lab ikev2 pool 10.99.0.1 10.99.0.254", "lab ikev2 dns 10.0.0.53"]:
             assert self.run(line).strip() == "", line
 
     def configure(self, lines):

@@ -20,6 +20,8 @@ private let modes: [[String]] = [
     ["enable", "configure terminal", "aaa new-model", "aaa group server radius G1"],
     ["enable", "configure terminal", "aaa new-model"],
     ["enable", "configure terminal", "aaa new-model", "radius server R1"],
+    ["enable", "configure terminal", "crypto ikev2 proposal P1"],
+    ["enable", "configure terminal", "crypto ikev2 policy POL"],
 ]
 
 /// Every keyword of every declaration's syntax, with a leading blank (words follow words), and

@@ -40,9 +40,17 @@ public func fuzzIKE(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     device.accounting.scheduler = scheduler
     device.ike.settings.preSharedKey = "cisco123"
     device.ike.settings.pool = (IPv4Address(10, 0, 0, 1), IPv4Address(10, 0, 0, 4))
-    device.ike.settings.cookieChallengeThreshold = 3
-    device.ike.settings.proposals = [IKEv2ProposalConfig(name: "gcm", encryptions: [.aesGCM16(keyBits: 256)], integrities: [],
-                                                         prfs: [.hmacSHA2_256], groups: [.ecp256]), .iosDefault]
+    device.config.flexVPN.global.cookieChallenge = 3
+    // The debug lines too: a mismatch lists whatever proposals the datagram holds.
+    device.debug.cryptoIkev2 = true
+    var gcm = IKEv2ProposalDefinition(name: "gcm")
+    gcm.encryptions = [.aesGCM256]
+    gcm.prfs = [.sha256]
+    gcm.groups = [19]
+    var policy = IKEv2PolicyDefinition(name: "pol")
+    policy.proposals = ["gcm", "default"]
+    device.config.flexVPN.proposals = [gcm]
+    device.config.flexVPN.policies = [policy]
     var sent: [IKEOutboundDatagram] = []
     device.ike.transmit = { sent.append($0) }
     var last: IKEInitiator?

@@ -95,7 +95,9 @@ extension Device {
     /// Runs the profile's AAA steps for a peer; `completion` runs on the device's owner, at once
     /// (local steps, lab peers) or when the RADIUS servers answered. `uniqueId` is the AAA unique
     /// id the session will have (`RADIUS(0000000B)` in the debug lines).
-    public func authorizeFlexVPNPeer(_ peer: FlexVPNPeer, uniqueId: UInt32,
+    /// `presharedKeyAccept`: the Access-Accept the responder already had for `keyring aaa` (its
+    /// keys checked the peer's AUTH), so it is not asked again.
+    public func authorizeFlexVPNPeer(_ peer: FlexVPNPeer, uniqueId: UInt32, presharedKeyAccept: AuthorizationAttributes? = nil,
                                      completion: @escaping (FlexVPNAuthorizationResult) -> Void) {
         let profile: IKEv2Profile
         switch flexVPNProfile(for: peer) {
@@ -179,13 +181,8 @@ extension Device {
                 }
             }
         } else if kind == .psk, case let .aaa(list, manglerName)? = profile.keyring {
-            var name = peer.identity.description
-            if let manglerName {
-                guard let mangled = config.flexVPN.nameMangler(named: manglerName)?.mangle(peer.identity) else {
-                    return fail(.noName)
-                }
-                name = mangled
-            }
+            if let presharedKeyAccept { return groupStep(cached: presharedKeyAccept) }
+            guard let name = aaaKeyringName(peer.identity, nameMangler: manglerName) else { return fail(.noName) }
             radiusAuthorize(flow, list: list, name: name, step: "AAA pre-shared key") { result in
                 switch result {
                 case let .failure(reason): fail(reason)
@@ -218,9 +215,16 @@ extension Device {
         return accountingServers(for: AAAMethodList(name: name, methods: methods))
     }
 
+    /// The name `keyring aaa LIST [name-mangler NAME]` asks RADIUS for: the mangler's output, or
+    /// the identity itself; nil when the mangler gives none.
+    func aaaKeyringName(_ identity: IKEv2Identity, nameMangler: String?) -> String? {
+        guard let nameMangler else { return identity.description }
+        return config.flexVPN.nameMangler(named: nameMangler)?.mangle(identity)
+    }
+
     /// One PAP Access-Request (`cisco`) for `name`; the Accept's attributes, or why not.
-    private func radiusAuthorize(_ flow: AuthorizationFlow, list: String, name: String, step: String,
-                                 completion: @escaping (Result<AuthorizationAttributes, FlexVPNRejection>) -> Void) {
+    func radiusAuthorize(_ flow: AuthorizationFlow, list: String, name: String, step: String,
+                         completion: @escaping (Result<AuthorizationAttributes, FlexVPNRejection>) -> Void) {
         guard let servers = authorizationServers(list: list) else { return completion(.failure(.noMethodList(list))) }
         let peer = flow.peer
         sendAccessRequest(servers: servers, uniqueId: flow.uniqueId, component: "VPN IPSEC",

@@ -392,6 +392,11 @@ public struct FlexVPNConfig: Equatable, Sendable {
     public var authorizationPolicies: [IKEv2AuthorizationPolicy] = []
     public var pools: [LocalAddressPool] = []
     public var virtualTemplates: [VirtualTemplate] = []
+    /// `crypto ikev2 proposal`, `crypto ikev2 policy` (IKEv2Proposals.swift).
+    public var proposals: [IKEv2ProposalDefinition] = []
+    public var policies: [IKEv2PolicyDefinition] = []
+    /// `crypto ikev2 cookie-challenge`, `crypto ikev2 limit max-in-negotiation-sa`.
+    public var global = IKEv2GlobalSettings()
     public init() {}
 
     public func profile(named name: String) -> IKEv2Profile? { profiles.first { $0.name == name } }

@@ -21,6 +21,10 @@ public struct AuthorizationAttributes: Equatable, Sendable {
     public var interimInterval: UInt32?
     /// Class (25) values, echoed in every accounting record.
     public var classes: [[UInt8]]?
+    /// `ipsec:ikev2-password-remote=…` / `-local=…`: AAA pre-shared keys (`keyring aaa`), the
+    /// peer's AUTH checked with the first, ours made with the second. Never shown, never overlaid.
+    public var ikev2PasswordRemote: String?
+    public var ikev2PasswordLocal: String?
     public init() {}
 
     /// These attributes with every attribute `higher` gives replacing this one's.
@@ -156,6 +160,10 @@ public struct AuthorizationAttributes: Equatable, Sendable {
         case "ipsec:inacl":
             guard !value.isEmpty, !value.contains(" ") else { return .invalidValue(vsa) }
             inacl = value
+        case "ipsec:ikev2-password-remote", "ipsec:ikev2-password-local":
+            if strict { return .unsupported(vsa) }
+            guard !value.isEmpty else { return .invalidValue(vsa) }
+            if key.hasSuffix("remote") { ikev2PasswordRemote = value } else { ikev2PasswordLocal = value }
         case "ip:interface-config":
             guard !value.isEmpty else { return .invalidValue(vsa) }
             interfaceConfig = (interfaceConfig ?? []) + [value]

@@ -9,7 +9,7 @@ extension Device {
     func createChildSA(_ sa: IKESA, _ message: IKEMessage) -> ([Payload], (() -> Void)?) {
         func refuse(_ notify: NotifyPayload, _ line: String) -> ([Payload], (() -> Void)?) {
             ike.statistics.createChildRefused += 1
-            if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":" + line) }
+            if debug.cryptoIkev2, !line.isEmpty { debugLog("IKEv2:" + sa.debugIds + ":" + line) }
             return ([.notify(notify)], nil)
         }
         guard sa.state == .established else {
@@ -35,14 +35,15 @@ extension Device {
     private func rekeyIKESA(_ sa: IKESA, _ message: IKEMessage, offered: SecurityAssociationPayload, nonceI: [UInt8],
                             refuse: (NotifyPayload, String) -> ([Payload], (() -> Void)?)) -> ([Payload], (() -> Void)?) {
         let ke = message.keyExchange
-        let selection = ProposalSelector.selectIKE(offered: offered, configured: ike.settings.proposals, keGroup: ke?.group)
+        // The same policy and proposals as IKE_SA_INIT, with the same debug lines.
+        let selection = selectIKEProposal(offered, keGroup: ke?.group, local: sa.local, debugIds: sa.debugIds)
         guard case .selected(let number, let suite) = selection, let ke else {
             if case .invalidKE = selection {
                 ike.statistics.invalidKE += 1
-                return refuse(selection.refusal ?? NotifyPayload(type: .invalidKEPayload), "Sending invalid ke notification")
+                return refuse(selection.refusal ?? NotifyPayload(type: .invalidKEPayload), "")
             }
             ike.statistics.noProposalChosen += 1
-            return refuse(NotifyPayload(type: .noProposalChosen), "Failed to find a matching policy")
+            return refuse(NotifyPayload(type: .noProposalChosen), ke == nil ? "Failed to find a matching policy" : "")
         }
         // The new SA's initiator SPI is the chosen proposal's (8 octets, never zero).
         guard let theirs = offered.proposals.first(where: { $0.number == number && $0.protocolID == .ike }),

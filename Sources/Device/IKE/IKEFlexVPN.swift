@@ -55,6 +55,10 @@ extension Device {
            let entry = config.flexVPN.keyring(named: name)?.peer(for: peer.identity, address: peer.address) {
             choice.verifyKey = (entry.remoteKey ?? entry.localKey).map { Array($0.plain.utf8) }
             choice.signKey = (entry.localKey ?? entry.remoteKey).map { Array($0.plain.utf8) }
+        } else if case .aaa? = profile.keyring, let keys = sa.aaaKeys {
+            // The RADIUS server's keys (IKE/IKEAAAKeys.swift fetched them), the same fallback.
+            choice.verifyKey = (keys.ikev2PasswordRemote ?? keys.ikev2PasswordLocal).map { Array($0.utf8) }
+            choice.signKey = (keys.ikev2PasswordLocal ?? keys.ikev2PasswordRemote).map { Array($0.utf8) }
         }
         return choice
     }
@@ -63,7 +67,7 @@ extension Device {
     /// answer's payloads (and what to do once it is sent), at once or when RADIUS has answered.
     func authorizeIKEClient(_ sa: IKESA, _ message: IKEMessage, choice: IKEProfileChoice, eapIdentity: String?,
                             ourAuth: [Payload], answer: @escaping ([Payload], (() -> Void)?) -> Void) {
-        let uniqueId = sessions.allocateUniqueId()
+        let uniqueId = sa.aaaUniqueId ?? sessions.allocateUniqueId()
         let endpoints = IKESessionEndpoints(local: sa.local, peer: sa.peer, ikev2SessionId: sa.ikev2SessionId, saId: sa.saId)
         let connect: (SessionAuthorization) -> Void = { [unowned self] authorization in
             // The SA may have timed out while RADIUS answered: then no session either.
@@ -90,7 +94,7 @@ extension Device {
             connect(authorization)
             return
         }
-        authorizeFlexVPNPeer(choice.peer, uniqueId: uniqueId) { [unowned self] result in
+        authorizeFlexVPNPeer(choice.peer, uniqueId: uniqueId, presharedKeyAccept: sa.aaaKeys) { [unowned self] result in
             switch result {
             case .authorized(let authorization): connect(authorization)
             case .rejected(let reason): answer(refuseIKEClient(sa, reason), { [unowned self] in removeIKESA(sa) })

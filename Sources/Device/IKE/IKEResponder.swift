@@ -3,7 +3,7 @@ import IKEv2
 import RADIUS
 
 // The IKEv2 responder (RFC 7296) of the FlexVPN server, on the device's serial owner: IKE_SA_INIT
-// (proposal choice, INVALID_KE_PAYLOAD, NAT detection, cookies past `cookieChallengeThreshold`),
+// (proposal choice, INVALID_KE_PAYLOAD, NAT detection, cookies past `crypto ikev2 cookie-challenge`),
 // IKE_AUTH with a pre-shared key (configuration payload from the pool, one ESP CHILD_SA without a
 // data plane), INFORMATIONAL (liveness, Delete both ways, our requests retransmitted, the cached
 // response replayed to a duplicate request). An IKE SA whose IKE_AUTH succeeds becomes a session
@@ -57,11 +57,7 @@ extension Device {
             ike.statistics.droppedAtDispatch += 1
             return nil
         }
-        guard ike.halfOpenCount < ike.maxHalfOpen else {
-            ike.statistics.halfOpenLimit += 1
-            ike.statistics.droppedAtDispatch += 1
-            return nil
-        }
+        guard admitsHalfOpenSA() else { return nil }
         let ids = sessions.allocateIKEv2Ids()
         let debugIds = "(SESSION ID = " + String(ids.sessionId) + ",SA ID = " + String(ids.saId) + ")"
         if debug.cryptoIkev2 {
@@ -89,7 +85,7 @@ extension Device {
             ike.statistics.malformed += 1
             return refuse(NotifyPayload(type: .invalidSyntax))
         }
-        if let threshold = ike.settings.cookieChallengeThreshold, ike.halfOpenCount >= threshold {
+        if let threshold = config.flexVPN.global.cookieChallenge, ike.halfOpenCount >= threshold {
             let expected = ikeCookie(nonceI: nonceI, peer: peer, initiatorSPI: header.initiatorSPI)
             if let cookie = message.notify(.cookie) {
                 guard cookie.data == expected else {
@@ -110,15 +106,9 @@ extension Device {
                 return reply.encode()
             }
         }
-        let selection = ProposalSelector.selectIKE(offered: offered, configured: ike.settings.proposals, keGroup: ke.group)
+        let selection = selectIKEProposal(offered, keGroup: ke.group, local: local, debugIds: debugIds)
         guard case .selected(_, let suite) = selection, let responseSA = selection.responseSA else {
-            if case .invalidKE = selection {
-                ike.statistics.invalidKE += 1
-                if debug.cryptoIkev2 { debugLog("IKEv2:" + debugIds + ":Sending invalid ke notification") }
-            } else {
-                ike.statistics.noProposalChosen += 1
-                if debug.cryptoIkev2 { debugLog("IKEv2:" + debugIds + ":Failed to find a matching policy") }
-            }
+            if case .invalidKE = selection { ike.statistics.invalidKE += 1 } else { ike.statistics.noProposalChosen += 1 }
             return refuse(selection.refusal ?? NotifyPayload(type: .noProposalChosen))
         }
         let shared: [UInt8]
@@ -258,7 +248,7 @@ extension Device {
 
     /// The answer to an IKE_AUTH request, or nil while a RADIUS server has the request (an EAP
     /// message, or authorization): `answerDeferred` sends it then.
-    private func ikeAuth(_ sa: IKESA, _ message: IKEMessage, messageID: UInt32) -> ([Payload], (() -> Void)?)? {
+    func ikeAuth(_ sa: IKESA, _ message: IKEMessage, messageID: UInt32) -> ([Payload], (() -> Void)?)? {
         let settings = ike.settings
         func refuse() -> ([Payload], (() -> Void)?) {
             ike.statistics.authenticationFailures += 1
@@ -273,6 +263,10 @@ extension Device {
         if ikeUsesConfigModel && choice == nil {
             if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Failed to locate an item in the database") }
             return refuse()
+        }
+        // `keyring aaa`: the keys come from the RADIUS server first; this runs again with them.
+        if let choice, case .aaa? = choice.profile.keyring, sa.aaaKeys == nil, sa.eap == nil {
+            return fetchAAAPresharedKeys(sa, message, choice: choice, messageID: messageID)
         }
         let localID = choice?.localID ?? settings.localIdentity(address: sa.local.address)
         let signKey = choice?.signKey ?? settings.preSharedKey.map { Array($0.utf8) }

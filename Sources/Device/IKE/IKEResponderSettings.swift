@@ -1,14 +1,12 @@
 import IKEv2
 import RADIUS
 
-/// The IKEv2 responder's own settings (`lab ikev2 …`): the proposals and the cookie threshold
-/// always (IOS's `crypto ikev2 proposal`/`policy` and `cookie-challenge` are not modelled yet),
-/// and, while no `crypto ikev2 profile` is configured, a key, an identity, a pool and EAP in
-/// place of the FlexVPN configuration model (IKE/IKEFlexVPN.swift uses the model once a profile
-/// exists).
+/// The IKEv2 responder's own settings (`lab ikev2 …`): while no `crypto ikev2 profile` is
+/// configured, a key, an identity, a pool and EAP in place of the FlexVPN configuration model
+/// (IKE/IKEFlexVPN.swift uses the model once a profile exists). The proposals, the cookie
+/// threshold and the half-open bound are IOS configuration (`crypto ikev2 proposal`/`policy`,
+/// `cookie-challenge`, `limit`: FlexVPN/IKEv2Proposals.swift).
 public struct IKEResponderSettings: Equatable, Sendable {
-    /// Our proposals, in order of preference; IOS's default proposal when none is configured.
-    public var proposals: [IKEv2ProposalConfig] = [.iosDefault]
     /// The keyring's pre-shared key for every peer (`peer any` / `address 0.0.0.0 0.0.0.0`).
     public var preSharedKey: String?
     /// `identity local fqdn NAME`; nil: our IKE address (IOS's default, `identity local address`).
@@ -25,9 +23,6 @@ public struct IKEResponderSettings: Equatable, Sendable {
     private var poolLast: IPv4Address?
     /// The authorization policy's `dns` servers, sent in the CFG_REPLY.
     public var dns: [IPv4Address] = []
-    /// `crypto ikev2 cookie-challenge N`: half-open SAs from which IKE_SA_INIT needs a cookie
-    /// (nil: never).
-    public var cookieChallengeThreshold: Int?
     /// `authentication remote eap query-identity`: a client that sends no AUTH is authenticated
     /// by EAP through the RADIUS servers (its PSK AUTH is still accepted).
     public var remoteEAP = false

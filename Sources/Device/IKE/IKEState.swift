@@ -129,6 +129,10 @@ public final class IKESA {
     var deferredMessageID: UInt32?
     /// The EAP conversation of `authentication remote eap`, while IKE_AUTH runs.
     var eap: EAPExchange?
+    /// `keyring aaa`: the Access-Accept's attributes (its `ipsec:ikev2-password-*` keys), and the
+    /// AAA unique id that request and the session share.
+    var aaaKeys: AuthorizationAttributes?
+    var aaaUniqueId: UInt32?
     var halfOpenTimer: ScheduledTimer?
     var lifetimeTimer: ScheduledTimer?
     /// The profile's `lifetime` and `dpd`, fixed when the SA came up (a rekey keeps them).
@@ -185,8 +189,9 @@ public final class IKEState {
     var halfOpenByInitiator: [InitiatorKey: UInt64] = [:]
     /// IKE SAs of live sessions, by the session's IKEv2 SA id.
     var bySAId: [UInt32: UInt64] = [:]
-    /// Half-open SAs kept at most: past it IKE_SA_INIT is dropped (IOS's `Max in nego`).
-    public var maxHalfOpen = 4096
+    /// Whether the half-open bound (`crypto ikev2 limit max-in-negotiation-sa`) was logged since
+    /// the table last had room: one syslog line each time it fills, not one per dropped packet.
+    var halfOpenLimitLogged = false
     /// Seconds a half-open SA waits for its IKE_AUTH.
     public var halfOpenTimeout: Double = 30
     /// Our requests: first retransmission after this many seconds, doubling, at most `maxRetransmissions`

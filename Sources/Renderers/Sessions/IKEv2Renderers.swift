@@ -115,8 +115,9 @@ public enum IKEv2StatsRenderer {
         emit(rule)
         emit("                      Crypto IKEv2 SA Statistics")
         emit(rule)
-        emit("System Resource Limit:   0        Max IKEv2 SAs: 0        Max in nego(in/out): "
-             + String(device.ike.maxHalfOpen) + "/400")
+        let limits = device.config.flexVPN.global
+        emit("System Resource Limit:   0        Max IKEv2 SAs: " + col(device.config.ikev2MaxSA ?? 0)
+             + "Max in nego(in/out): " + String(limits.incomingHalfOpenLimit) + "/" + String(limits.outgoingHalfOpenLimit))
         let active = device.ike.establishedCount
         let negotiating = device.ike.halfOpenCount
         emit("Total incoming IKEv2 SA Count:    " + col(active + negotiating) + "active:        " + col(active)

@@ -24,6 +24,9 @@ public enum Mode: Equatable, Sendable {
     case ikev2KeyringPeer(keyring: String, peer: String)
     case ikev2NameMangler(name: String)
     case ikev2AuthorizationPolicy(name: String)
+    /// `crypto ikev2 proposal NAME`, `crypto ikev2 policy NAME`.
+    case ikev2Proposal(name: String)
+    case ikev2Policy(name: String)
     /// `interface Virtual-Template N type tunnel`.
     case virtualTemplate(number: Int)
 
@@ -45,6 +48,8 @@ public enum Mode: Equatable, Sendable {
         case .ikev2KeyringPeer: return .ikev2KeyringPeer
         case .ikev2NameMangler: return .ikev2NameMangler
         case .ikev2AuthorizationPolicy: return .ikev2AuthorizationPolicy
+        case .ikev2Proposal: return .ikev2Proposal
+        case .ikev2Policy: return .ikev2Policy
         case .virtualTemplate: return .interface
         }
     }
@@ -67,6 +72,8 @@ public enum Mode: Equatable, Sendable {
         case .ikev2KeyringPeer: return "(config-ikev2-keyring-peer)#"
         case .ikev2NameMangler: return "(config-ikev2-name-mangler)#"
         case .ikev2AuthorizationPolicy: return "(config-ikev2-author-policy)#"
+        case .ikev2Proposal: return "(config-ikev2-proposal)#"
+        case .ikev2Policy: return "(config-ikev2-policy)#"
         case .virtualTemplate: return "(config-if)#"
         }
     }
@@ -91,6 +98,8 @@ public enum Mode: Equatable, Sendable {
         case .ikev2KeyringPeer: return "IKEv2 keyring peer commands:"
         case .ikev2NameMangler: return "IKEv2 name mangler commands:"
         case .ikev2AuthorizationPolicy: return "IKEv2 authorization policy commands:"
+        case .ikev2Proposal: return "IKEv2 Proposal commands:"
+        case .ikev2Policy: return "IKEv2 Policy commands:"
         case .virtualTemplate: return "Interface configuration commands:"
         }
     }
@@ -107,6 +116,7 @@ public enum ModeKind: Hashable, Sendable {
     case exec, config, dynamicAuthor, radiusServer, serverGroupRadius, line, standardACL
     case sshPubkey, sshPubkeyUser, sshPubkeyData
     case ikev2Profile, ikev2Keyring, ikev2KeyringPeer, ikev2NameMangler, ikev2AuthorizationPolicy, interface
+    case ikev2Proposal, ikev2Policy
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.

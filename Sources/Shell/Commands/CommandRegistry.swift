@@ -19,7 +19,7 @@ public final class CommandRegistry: @unchecked Sendable {
     private static let kinds: [ModeKind] = [.exec, .config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
                                                      .standardACL, .sshPubkey, .sshPubkeyUser, .sshPubkeyData,
                                                      .ikev2Profile, .ikev2Keyring, .ikev2KeyringPeer, .ikev2NameMangler,
-                                                     .ikev2AuthorizationPolicy, .interface]
+                                                     .ikev2AuthorizationPolicy, .interface, .ikev2Proposal, .ikev2Policy]
 
     public init(_ declarations: [CommandDeclaration]) {
         for declaration in declarations {

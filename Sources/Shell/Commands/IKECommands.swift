@@ -4,8 +4,9 @@ import RADIUS
 import Renderers
 
 extension IOSCommands {
-    /// The IKEv2 responder's show and clear commands, and `lab ikev2`: its proposals and cookie
-    /// threshold, and the key, identity and pool it uses while no `crypto ikev2 profile` exists.
+    /// The IKEv2 responder's show and clear commands, and `lab ikev2`: the key, identity, pool and
+    /// EAP it uses while no `crypto ikev2 profile` exists (its proposals and cookie threshold are
+    /// IOS configuration: IKEConfigCommands.swift).
     static var ikeCommands: [CommandDeclaration] {
         [
             CommandDeclaration([.exec], "show crypto ikev2 sa [detailed]",
@@ -74,23 +75,6 @@ extension IOSCommands {
                                [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
                                 "No liveness checks of ours (the default)"]) { ctx in
                 ctx.device.ike.settings.dpd = nil
-            },
-            CommandDeclaration([.exec], "lab ikev2 cookie-challenge <0-1000>$n",
-                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
-                                "Ask for a cookie once this many SAs are half-open (IOS's crypto ikev2 cookie-challenge)",
-                                "Half-open SAs (0: never)"]) { ctx in
-                let n = ctx.int("n") ?? 0
-                ctx.device.ike.settings.cookieChallengeThreshold = n == 0 ? nil : n
-            },
-            CommandDeclaration([.exec], "lab ikev2 proposal {default | aes-gcm-256}",
-                               [HelpText.lab, "The IKEv2 responder's settings when no crypto ikev2 profile exists",
-                                "The IKE proposals accepted",
-                                "IOS's default proposal only (AES-CBC-256, SHA512/384, groups 19 14 21 5)",
-                                "AES-GCM-256, PRF SHA256, groups 19 and 31 first, then the default"]) { ctx in
-                ctx.device.ike.settings.proposals = ctx.has("aes-gcm-256")
-                    ? [IKEv2ProposalConfig(name: "aes-gcm-256", encryptions: [.aesGCM16(keyBits: 256)], integrities: [],
-                                           prfs: [.hmacSHA2_256], groups: [.ecp256, .curve25519]), .iosDefault]
-                    : [.iosDefault]
             },
         ]
     }

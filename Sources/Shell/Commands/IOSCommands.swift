@@ -4,14 +4,15 @@ public enum IOSCommands {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + ikeCommands + showCommands + modeCommands
             + lineCommands + accessListCommands + loginCommands + sshCommands + trainingLabCommands
-            + flexVPNCommands + labLifecycleCommands
+            + flexVPNCommands + labLifecycleCommands + ikev2ProposalCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
     static var modeCommands: [CommandDeclaration] {
         let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
                                         .standardACL, .sshPubkey, .sshPubkeyUser, .ikev2Profile, .ikev2Keyring,
-                                        .ikev2KeyringPeer, .ikev2NameMangler, .ikev2AuthorizationPolicy, .interface]
+                                        .ikev2KeyringPeer, .ikev2NameMangler, .ikev2AuthorizationPolicy, .interface,
+                                        .ikev2Proposal, .ikev2Policy]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()
