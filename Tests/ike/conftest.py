@@ -7,11 +7,11 @@ machine never meets it); otherwise a stale pid file of a dead charon is removed 
 """
 
 import os
-import re
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,20 +19,15 @@ from pathlib import Path
 import pexpect
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-BINARY = os.environ.get("FLEXVPN_TERMINAL_BINARY", str(ROOT / ".build" / "debug" / "flexvpn-emu"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
+from emulator_testing import BINARY, free_port  # noqa: E402
+
 CHARON = "/usr/lib/ipsec/charon"
 PID_FILE = Path("/var/run/charon.pid")
 ENV = dict(os.environ, TERM="dumb", LANG="C.UTF-8", LC_ALL="C.UTF-8")
 PSK = "cisco123"
 DAS_SECRET = "testing123"
 PROMPT = "Device#"
-
-
-def free_port(kind=socket.SOCK_DGRAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_for(predicate, timeout=15.0, what="condition"):
@@ -265,10 +260,10 @@ class Router:
     def __init__(self, ike_port=None, netns=None):
         """`ike_port`: a free one when not given; `netns`: as Charon's."""
         self.dir = tempfile.mkdtemp(prefix="flexvpn-ike-")
-        self.ike_port = ike_port or free_port()
-        self.das_port = free_port()
-        self.acct_port = free_port()
-        self.auth_port = free_port()
+        self.ike_port = ike_port or free_port(socket.SOCK_DGRAM)
+        self.das_port = free_port(socket.SOCK_DGRAM)
+        self.acct_port = free_port(socket.SOCK_DGRAM)
+        self.auth_port = free_port(socket.SOCK_DGRAM)
         startup = Path(self.dir) / "startup-config"
         startup.write_text("\n".join([
             "hostname Device",
@@ -344,7 +339,7 @@ def router():
 def freeradius():
     """FreeRADIUS with EAP-MSCHAPv2 for eapuser / eappass (Tests/ike/freeradius), secret `cisco`."""
     run = tempfile.mkdtemp(prefix="flexvpn-ike-radius-")
-    port = free_port()
+    port = free_port(socket.SOCK_DGRAM)
     conf = Path(__file__).resolve().parent / "freeradius"
     env = dict(os.environ, FR_RUN_DIR=run, FR_CONF_DIR=str(conf), FR_SECRET="cisco", FR_AUTH_PORT=str(port))
     process = subprocess.Popen(["freeradius", "-f", "-d", str(conf)], env=env, stdout=subprocess.DEVNULL,
