@@ -1,4 +1,5 @@
 /* libedit wrapped in plain functions for Swift; see CLineEdit.h. */
+#define _GNU_SOURCE   /* fopencookie */
 #include "CLineEdit.h"
 
 #include <errno.h>
@@ -34,7 +35,77 @@ struct cle_editor {
     int lead;   /* the keys read so far end inside a key sequence: a LEAD_* value */
     cle_idle_fn idle;       /* called before blocking for input; non-zero ends the input */
     long consumed;          /* input bytes read so far (by libedit and by cle_add_consumed) */
+    struct held_output *held;   /* out_file's bytes not yet written (NULL: written as flushed) */
 };
+
+/* A line's own output stream holds what libedit writes while keys are still waiting to be read,
+   and writes it when the editor is about to wait (or hands control to the program). libedit
+   flushes after every key it echoes; typed ahead (a paste, a replay, a program driving the line)
+   that made one write and one wake of the reader per character. What is shown, and its order
+   against the program's own writes to the terminal, are unchanged: everything held is written
+   before any key handler runs, before the editor waits or reports that it waits, and when a line
+   is returned. */
+struct held_output {
+    int fd;
+    size_t length;
+    char bytes[16384];
+};
+
+static void write_all(int fd, const char *bytes, size_t count) {
+    while (count > 0) {
+        ssize_t n = write(fd, bytes, count);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return;                         /* the terminal is gone: the read side sees it */
+        }
+        bytes += n;
+        count -= (size_t)n;
+    }
+}
+
+static void held_flush(struct held_output *h) {
+    write_all(h->fd, h->bytes, h->length);
+    h->length = 0;
+}
+
+#ifdef __GLIBC__
+static ssize_t held_write(void *cookie, const char *bytes, size_t count) {
+    struct held_output *h = cookie;
+    if (h->length + count > sizeof h->bytes) held_flush(h);
+    if (count > sizeof h->bytes) {
+        write_all(h->fd, bytes, count);
+    } else {
+        memcpy(h->bytes + h->length, bytes, count);
+        h->length += count;
+    }
+    return (ssize_t)count;
+}
+
+static int held_close(void *cookie) {
+    struct held_output *h = cookie;
+    held_flush(h);
+    close(h->fd);
+    free(h);
+    return 0;
+}
+#endif
+
+/* Writes what the line's stream holds. */
+static void flush_output(struct cle_editor *e) {
+    if (!e || !e->held) return;
+    fflush(e->out_file);
+    held_flush(e->held);
+}
+
+/* Writes what the line's stream holds unless a key is already waiting to be read. */
+static void flush_unless_key_waits(struct cle_editor *e) {
+    if (!e || !e->held) return;
+    fflush(e->out_file);
+    if (e->held->length == 0) return;
+    struct pollfd key = { e->in_fd, POLLIN, 0 };
+    if (poll(&key, 1, 0) > 0 && (key.revents & POLLIN)) return;
+    held_flush(e->held);
+}
 
 /* Where the keys read so far leave libedit's key sequence: the wake key must not land inside
    one, where libedit would read it as part of the sequence (Esc ^_ copies the previous word,
@@ -77,6 +148,7 @@ static char *prompt_fn(EditLine *el) {
 static unsigned char dispatch(EditLine *el, int action, int key) {
     cle_editor *e = editor_of(el);
     if (!e || !e->handler) return CC_ERROR;
+    flush_output(e);    /* the handler writes to the terminal itself: after what libedit drew */
     return (unsigned char)e->handler(e->context, action, key);
 }
 #define TRAMPOLINE(n) static unsigned char action_##n(EditLine *el, int key) { return dispatch(el, n, key); }
@@ -97,6 +169,7 @@ static int read_char(EditLine *el, wchar_t *out) {
     char bytes[MB_LEN_MAX];
     size_t have = 0;
     for (;;) {
+        flush_unless_key_waits(e);
         int key_ready = 0;
         if (e && e->idle && e->wake_fd >= 0) {
             /* About to wait (no key ready): tell the driver how far the input got; it may end
@@ -192,7 +265,17 @@ cle_editor *cle_create_fd(const char *program, int history_size, int in_fd, int 
     if (in_fd != STDIN_FILENO || out_fd != STDOUT_FILENO) {
         int in_copy = dup(in_fd), out_copy = dup(out_fd);
         e->in_file = in_copy >= 0 ? fdopen(in_copy, "r") : NULL;
+#ifdef __GLIBC__
+        e->held = out_copy >= 0 ? calloc(1, sizeof *e->held) : NULL;
+        if (e->held) {
+            e->held->fd = out_copy;
+            cookie_io_functions_t io = { .read = NULL, .write = held_write, .seek = NULL, .close = held_close };
+            e->out_file = fopencookie(e->held, "w", io);
+            if (!e->out_file) { free(e->held); e->held = NULL; }
+        }
+#else
         e->out_file = out_copy >= 0 ? fdopen(out_copy, "w") : NULL;
+#endif
         if (!e->in_file || !e->out_file) {
             if (!e->in_file && in_copy >= 0) close(in_copy);
             if (!e->out_file && out_copy >= 0) close(out_copy);
@@ -282,7 +365,9 @@ int cle_bind_builtin(cle_editor *e, const char *key, const char *function) {
 const char *cle_gets(cle_editor *e, int *count) {
     e->lead = LEAD_NONE;
     e->timed_out = 0;
-    return el_gets(e->el, count);
+    const char *line = el_gets(e->el, count);
+    flush_output(e);    /* the line's echo before the command's output */
+    return line;
 }
 
 const char *cle_line(cle_editor *e, int *length, int *cursor) {
