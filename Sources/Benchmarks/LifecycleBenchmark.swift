@@ -110,14 +110,14 @@ struct LifecycleBenchmark {
         let driver = Driver(total: count, window: options.window, rate: options.rate, firstUser: firstUser,
                             done: engine.eventLoop.makePromise(of: Void.self))
         let (timeouts0, retransmits0) = engine.sync { Self.timeouts($0) }
-        let cpu0 = processCPUSeconds()
-        let radiusCPU0 = radius.cpuSeconds()
+        let cpu0 = processCPUTimes()
+        let radiusCPU0 = radius.cpuTimes()
         let start = monotonicNanos()
         engine.execute { device in driver.begin(device) }
         try? driver.done.futureResult.wait()
         let wall = Double(monotonicNanos() - start) / 1e9
-        let cpu = processCPUSeconds() - cpu0
-        let radiusCPU = radius.cpuSeconds() - radiusCPU0
+        let cpu1 = processCPUTimes()
+        let radiusCPU1 = radius.cpuTimes()
         let (timeouts1, retransmits1) = engine.sync { device -> (Int, Int) in
             device.onRADIUSResponse = nil
             return Self.timeouts(device)
@@ -125,7 +125,8 @@ struct LifecycleBenchmark {
         return Result(seconds: wall, completed: driver.completed, refused: driver.refused,
                       access: driver.accessTimes, accounting: driver.accountingTimes,
                       timeouts: timeouts1 - timeouts0, retransmits: retransmits1 - retransmits0,
-                      emulatorCPU: cpu, radiusCPU: radiusCPU)
+                      emulatorCPU: (cpu1.user - cpu0.user, cpu1.system - cpu0.system),
+                      radiusCPU: (radiusCPU1.user - radiusCPU0.user, radiusCPU1.system - radiusCPU0.system))
     }
 
     private static func timeouts(_ device: Device) -> (Int, Int) {
@@ -226,8 +227,9 @@ struct LifecycleBenchmark {
         var accounting: [Double]
         var timeouts: Int
         var retransmits: Int
-        var emulatorCPU: Double
-        var radiusCPU: Double
+        /// User and system CPU seconds over the measured lifecycles.
+        var emulatorCPU: (user: Double, system: Double)
+        var radiusCPU: (user: Double, system: Double)
 
         func print(count: Int) {
             func percentile(_ values: [Double], _ p: Double) -> String {
@@ -237,8 +239,9 @@ struct LifecycleBenchmark {
                 return fixed(sorted[max(0, index)] * 1000, 2) + " ms"
             }
             let perSecond = Double(completed) / seconds
-            let emulatorMicros = emulatorCPU / Double(max(1, completed)) * 1e6
-            let radiusMicros = radiusCPU / Double(max(1, completed)) * 1e6
+            func micros(_ seconds: Double) -> Double { seconds / Double(max(1, completed)) * 1e6 }
+            let emulatorMicros = micros(emulatorCPU.user + emulatorCPU.system)
+            let radiusMicros = micros(radiusCPU.user + radiusCPU.system)
             Swift.print("lifecycles (Access-Request, Start, Stop): \(grouped(completed)) completed, \(refused) refused, "
                         + "in \(fixed(seconds, 2)) s: \(grouped(Int(perSecond.rounded()))) lifecycles/s")
             Swift.print("RADIUS round trip: Access p50 \(percentile(access, 0.5)), p99 \(percentile(access, 0.99)); "
@@ -246,6 +249,8 @@ struct LifecycleBenchmark {
             Swift.print("timeouts \(timeouts), retransmits \(retransmits)")
             Swift.print("CPU per lifecycle: emulator \(fixed(emulatorMicros, 1)) µs, FreeRADIUS \(fixed(radiusMicros, 1)) µs "
                         + "(emulator/FreeRADIUS \(fixed(emulatorMicros / max(radiusMicros, 0.001), 2)))")
+            Swift.print("  of which user/system: emulator \(fixed(micros(emulatorCPU.user), 1))/\(fixed(micros(emulatorCPU.system), 1)) µs, "
+                        + "FreeRADIUS \(fixed(micros(radiusCPU.user), 1))/\(fixed(micros(radiusCPU.system), 1)) µs")
         }
     }
 }
@@ -367,13 +372,15 @@ final class BenchFreeRADIUS {
         throw Failed(description: "freeradius did not become ready")
     }
 
-    /// User + system CPU seconds FreeRADIUS used so far.
-    func cpuSeconds() -> Double {
+    /// User and system CPU seconds FreeRADIUS used so far, all its threads (utime and stime of
+    /// /proc/PID/stat count the whole thread group).
+    func cpuTimes() -> (user: Double, system: Double) {
         guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
+              let close = stat.lastIndex(of: ")") else { return (0, 0) }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return (0, 0) }
+        let tick = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (user / tick, system / tick)
     }
 
     func stop() {

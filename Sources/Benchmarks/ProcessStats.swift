@@ -21,13 +21,19 @@ func residentBytes() -> Int? {
 
 /// CPU time (user + system) of the whole process, in seconds.
 func processCPUSeconds() -> Double {
+    let times = processCPUTimes()
+    return times.user + times.system
+}
+
+/// User and system CPU time of the whole process (every thread), in seconds.
+func processCPUTimes() -> (user: Double, system: Double) {
     var usage = rusage()
     #if canImport(Glibc)
     getrusage(RUSAGE_SELF.rawValue, &usage)
     #else
     getrusage(RUSAGE_SELF, &usage)
     #endif
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    return (seconds(usage.ru_utime), seconds(usage.ru_stime))
 }
 
 /// CPU time of the calling thread, in seconds.

@@ -65,6 +65,7 @@ public final class Device {
     public var config = RunningConfig() {
         didSet {
             guard config != oldValue else { return }
+            accounting.serverLists.removeAll()
             for observer in configObservers { observer(oldValue, config) }
         }
     }

@@ -112,7 +112,7 @@ public struct RadiusServerGroup: Equatable, Sendable {
 }
 
 public struct AAAMethodList: Equatable, Sendable {
-    public enum Method: Equatable, Sendable {
+    public enum Method: Hashable, Sendable {
         case local
         case group(String)
     }

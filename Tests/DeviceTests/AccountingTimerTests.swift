@@ -254,4 +254,30 @@ final class AccountingTimerTests: XCTestCase {
         XCTAssertEqual(f.device.accountingServers(for: AAAMethodList(name: "x", methods: [.group("radius")])).map(\.name),
                        ["RAD1"])
     }
+
+    /// The servers of a list are kept between records, and forgotten when the config changes: a
+    /// new key, address or group member counts from the next record on.
+    func testServerListsFollowConfigChanges() {
+        let f = AccountingFixture(servers: [("RAD1", "9.45.15.144", "k1"), ("RAD2", "9.45.15.150", "k2")])
+        let list = f.device.config.accountingNetwork[0]
+        XCTAssertEqual(f.device.accountingServers(for: list).map(\.name), ["RAD1", "RAD2"])
+        f.device.config.radiusServers[0].key = ConfigSecret(plain: "new")
+        f.device.config.radiusServers[1].address = "9.45.15.151"
+        let changed = f.device.accountingServers(for: list)
+        XCTAssertEqual(changed.map(\.secret), [Array("new".utf8), Array("k2".utf8)])
+        XCTAssertEqual(changed.map(\.address), [IPv4Address(9, 45, 15, 144), IPv4Address(9, 45, 15, 151)])
+        f.device.config.radiusGroups[0].serverNames.removeFirst()
+        XCTAssertEqual(f.device.accountingServers(for: list).map(\.name), ["RAD2"])
+        // An authorization list with the same name but other methods has its own servers.
+        XCTAssertEqual(f.device.accountingServers(for: AAAMethodList(name: list.name, methods: [.local])).map(\.name), [])
+
+        // A Start sent after the key and address changed goes to the new address, signed with the new key.
+        f.device.config.radiusGroups[0].serverNames = ["RAD1"]
+        f.device.config.radiusServers[0].address = "127.0.0.1"
+        _ = f.device.connectSession(userName: "u")
+        guard let start = f.transport.sent.last else { return XCTFail("no Start sent") }
+        XCTAssertEqual(start.address, IPv4Address(127, 0, 0, 1))
+        XCTAssertTrue(RADIUSAuth.verifyRequestAuthenticator(start.bytes, secret: "new"))
+        XCTAssertFalse(RADIUSAuth.verifyRequestAuthenticator(start.bytes, secret: "k1"))
+    }
 }

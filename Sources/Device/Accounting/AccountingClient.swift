@@ -24,6 +24,7 @@ extension Device {
 
     /// The servers a method list's records go to, in fail-over order.
     public func accountingServers(for list: AAAMethodList) -> [AccountingServer] {
+        if let known = accounting.serverLists[list.methods] { return known }
         var out: [AccountingServer] = []
         var seen = Set<String>()
         for method in list.methods {
@@ -39,6 +40,9 @@ extension Device {
                                             acctPort: server.acctPort, secret: Array(key.plain.utf8)))
             }
         }
+        // A handful of lists exist; the bound only keeps a pathological config from growing it.
+        if accounting.serverLists.count >= 64 { accounting.serverLists.removeAll() }
+        accounting.serverLists[list.methods] = out
         return out
     }
 
@@ -140,8 +144,9 @@ extension Device {
         // Access-Request (same socket).
         if let code = raw.first, code == RADIUSCode.accessAccept.rawValue || code == RADIUSCode.accessReject.rawValue
             || code == RADIUSCode.accessChallenge.rawValue {
-            if handleEAPRADIUSResponse(Array(raw), from: ip, port: port) { return }
-            handleLoginResponse(Array(raw), from: ip, port: port)
+            let bytes = Array(raw)
+            if handleEAPRADIUSResponse(bytes, from: ip, port: port) { return }
+            handleLoginResponse(bytes, from: ip, port: port)
             return
         }
         processAccountingResponse(raw, from: ip, port: port)
@@ -328,8 +333,11 @@ extension Device {
             }
         }
         request.timer?.cancel()
-        request.timer = accounting.scheduler?.schedule(after: accounting.timeout) { [weak self, weak request] in
-            guard let self, let request else { return }
+        // The request is held strongly: a weak capture gives every request a side table (a
+        // malloc and slower releases); the cycle request → timer → closure ends when the timer
+        // fires or `finishAccounting` cancels it.
+        request.timer = accounting.scheduler?.schedule(after: accounting.timeout) { [weak self, request] in
+            guard let self else { return }
             self.accountingTimedOut(request)
         }
     }

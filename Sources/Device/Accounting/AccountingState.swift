@@ -43,6 +43,10 @@ public final class AccountingState {
     /// When `clearStatistics` last ran (device time); nil: counters run since boot.
     public private(set) var countersClearedAt: Double?
     var records: [UInt32: AccountingSessionRecord] = [:]
+    /// The servers of each method list's groups, as `Device.accountingServers(for:)` resolved
+    /// them from the running config (every record and Access-Request asks; the config changes
+    /// rarely). Emptied whenever the config changes.
+    var serverLists: [[AAAMethodList.Method]: [AccountingServer]] = [:]
     var inFlight = [PendingAccountingRequest?](repeating: nil, count: 256)
     var inFlightCount = 0
     var waiting: [PendingAccountingRequest] = []
@@ -95,9 +99,8 @@ public final class AccountingState {
     }
 
     func updateStatistics(_ name: String, now: Double, _ body: (inout RADIUSServerStatistics) -> Void) {
-        var stats = serverStatistics[name] ?? RADIUSServerStatistics(clearedAt: now)
-        body(&stats)
-        serverStatistics[name] = stats
+        // In place: one hash lookup, no copy of the counters (several calls per request).
+        body(&serverStatistics[name, default: RADIUSServerStatistics(clearedAt: now)])
     }
 }
 

@@ -352,9 +352,11 @@ extension Device {
     /// A fresh Request Authenticator and the attributes under the current server's secret; a
     /// Message-Authenticator is filled in when the attributes carry one.
     private func signAccessRequest(_ request: PendingAccessRequest) {
-        let authenticator = (0..<4).flatMap { _ -> [UInt8] in
+        // Four random words, low byte first (one array, not one per word).
+        var authenticator = [UInt8](repeating: 0, count: 16)
+        for word in 0..<4 {
             let r = random.next()
-            return (0..<4).map { UInt8(truncatingIfNeeded: r >> ($0 * 8)) }
+            for i in 0..<4 { authenticator[word * 4 + i] = UInt8(truncatingIfNeeded: r >> (i * 8)) }
         }
         let secret = request.server.secret
         var packet = RADIUSPacket(code: .accessRequest, identifier: request.identifier, authenticator: authenticator,
@@ -392,8 +394,9 @@ extension Device {
             }
             return
         }
-        request.timer = scheduler.schedule(after: accounting.timeout) { [weak self, weak request] in
-            guard let self, let request else { return }
+        // Strong capture, as accounting's timers: the timer's firing or cancel ends the cycle.
+        request.timer = scheduler.schedule(after: accounting.timeout) { [weak self, request] in
+            guard let self else { return }
             self.accessRequestTimedOut(request)
         }
     }
