@@ -66,109 +66,40 @@ charon {{
 }}
 """
 
-SWANCTL_CONF = """
-connections {{
-  rw {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    proposals = aes256-sha512-ecp256
-    vips = 0.0.0.0
-    childless = force
-    local {{
-      auth = psk
-      id = client@lab
-    }}
-    remote {{
-      auth = psk
-      id = flexvpn.lab
-    }}
-  }}
-  rwchild {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    proposals = aes256gcm16-prfsha256-modp2048-ecp256
-    vips = 0.0.0.0
-    local {{
-      auth = psk
-      id = child@lab
-    }}
-    remote {{
-      auth = psk
-      id = flexvpn.lab
-    }}
-    children {{
-      net {{
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes256-sha256
-      }}
-      pfs {{
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes256-sha256-ecp256
-      }}
-    }}
-  }}
-  rweap {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    proposals = aes256-sha512-ecp256
-    vips = 0.0.0.0
-    childless = force
-    local {{
-      auth = eap-mschapv2
-      eap_id = eapuser
-      id = eapclient@lab
-    }}
-    remote {{
-      auth = psk
-      id = flexvpn.lab
-    }}
-  }}
-  rwaaa {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    proposals = aes256-sha512-ecp256
-    vips = 0.0.0.0
-    childless = force
-    local {{
-      auth = psk
-      id = branch@aaa.lab
-    }}
-    remote {{
-      auth = psk
-      id = aaa.flexvpn.lab
-    }}
-  }}
-  rwaaabad {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    proposals = aes256-sha512-ecp256
-    vips = 0.0.0.0
-    childless = force
-    local {{
-      auth = psk
-      id = stranger@aaa.lab
-    }}
-    remote {{
-      auth = psk
-      id = aaa.flexvpn.lab
-    }}
-  }}
-}}
+
+def connection(name, local_id, remote_id="flexvpn.lab", proposals="aes256-sha512-ecp256", local_auth="psk",
+               eap_id=None, encap=False, children=None):
+    """One swanctl connection to the router (127.0.0.1, port `{port}`) for a `connections`
+    section, with the braces doubled for the configuration's `.format`. Without `children` it
+    is childless; `children`: child name -> ESP proposals."""
+    lines = [f"  {name} {{{{", "    remote_addrs = 127.0.0.1", "    local_addrs = 127.0.0.1",
+             "    remote_port = {port}", "    version = 2", "    mobike = no"]
+    if encap:
+        lines.append("    encap = yes")
+    lines += [f"    proposals = {proposals}", "    vips = 0.0.0.0"]
+    if not children:
+        lines.append("    childless = force")
+    lines += ["    local {{", f"      auth = {local_auth}"]
+    if eap_id:
+        lines.append(f"      eap_id = {eap_id}")
+    lines += [f"      id = {local_id}", "    }}", "    remote {{", "      auth = psk", f"      id = {remote_id}", "    }}"]
+    if children:
+        lines.append("    children {{")
+        for child, esp in children.items():
+            lines += [f"      {child} {{{{", "        remote_ts = 0.0.0.0/0", f"        esp_proposals = {esp}", "      }}"]
+        lines.append("    }}")
+    lines.append("  }}")
+    return "\n".join(lines) + "\n"
+
+
+SWANCTL_CONF = ("\nconnections {{\n"
+                + connection("rw", "client@lab")
+                + connection("rwchild", "child@lab", proposals="aes256gcm16-prfsha256-modp2048-ecp256",
+                             children={"net": "aes256-sha256", "pfs": "aes256-sha256-ecp256"})
+                + connection("rweap", "eapclient@lab", local_auth="eap-mschapv2", eap_id="eapuser")
+                + connection("rwaaa", "branch@aaa.lab", remote_id="aaa.flexvpn.lab")
+                + connection("rwaaabad", "stranger@aaa.lab", remote_id="aaa.flexvpn.lab")
+                + """}}
 secrets {{
   ike-1 {{
     secret = "{psk}"
@@ -186,7 +117,7 @@ secrets {{
     secret = "eappass"
   }}
 }}
-"""
+""")
 
 
 class Charon:

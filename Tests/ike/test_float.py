@@ -11,60 +11,19 @@ import re
 
 import pytest
 
-from conftest import Charon, NetworkNamespace, Router, wait_for
+from conftest import Charon, NetworkNamespace, Router, connection, wait_for
 
-FLOAT_CONF = """
-connections {{
-  float {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    encap = yes
-    proposals = aes256-sha512-ecp256
-    vips = 0.0.0.0
-    childless = force
-    local {{
-      auth = psk
-      id = float@lab
-    }}
-    remote {{
-      auth = psk
-      id = flexvpn.lab
-    }}
-  }}
-  floatchild {{
-    remote_addrs = 127.0.0.1
-    local_addrs = 127.0.0.1
-    remote_port = {port}
-    version = 2
-    mobike = no
-    encap = yes
-    proposals = aes256gcm16-prfsha256-ecp256
-    vips = 0.0.0.0
-    local {{
-      auth = psk
-      id = floatchild@lab
-    }}
-    remote {{
-      auth = psk
-      id = flexvpn.lab
-    }}
-    children {{
-      net {{
-        remote_ts = 0.0.0.0/0
-        esp_proposals = aes256-sha256
-      }}
-    }}
-  }}
-}}
+FLOAT_CONF = ("\nconnections {{\n"
+              + connection("float", "float@lab", encap=True)
+              + connection("floatchild", "floatchild@lab", proposals="aes256gcm16-prfsha256-ecp256", encap=True,
+                           children={"net": "aes256-sha256"})
+              + """}}
 secrets {{
   ike-1 {{
     secret = "{psk}"
   }}
 }}
-"""
+""")
 
 
 @pytest.fixture(scope="module")
