@@ -82,6 +82,39 @@ final class BoundsTests: XCTestCase {
         XCTAssertEqual(das.statistics.duplicatesAnswered, 1)
     }
 
+    /// The cache's slots grow with use, not with its bound: a new router holds 64; 1,000 replies
+    /// in the window take 1,024 (every one still found after the ring moved them); past the count
+    /// bound the ring stops at the bound and the oldest leave.
+    func testRetransmissionCacheSlotsGrowWithUseUpToTheCountBound() throws {
+        let f = DASFixture()
+        let das = f.device.das
+        XCTAssertEqual(das.cacheSlots, 64)
+        das.retransmissionCapacity = 1_500
+        XCTAssertEqual(das.cacheSlots, 64)
+        let requests = (0..<2_000).map { f.request(id: UInt8(truncatingIfNeeded: $0), [audit("none-\($0)")]) }
+        var replies: [[UInt8]] = []
+        for (i, request) in requests.prefix(1_000).enumerated() {
+            replies.append(try XCTUnwrap(f.send(request, port: UInt16(1_000 + i))))
+        }
+        XCTAssertEqual(das.cachedReplies, 1_000)
+        XCTAssertEqual(das.cacheSlots, 1_024)
+        for i in [0, 63, 64, 511, 999] {
+            XCTAssertEqual(f.send(requests[i], port: UInt16(1_000 + i)), replies[i], "request \(i) from the cache")
+        }
+        XCTAssertEqual(das.statistics.duplicatesAnswered, 5)
+        for (i, request) in requests.enumerated().dropFirst(1_000) { _ = f.send(request, port: UInt16(1_000 + i)) }
+        XCTAssertEqual(das.cachedReplies, 1_500)
+        XCTAssertEqual(das.cacheSlots, 1_500, "never past the bound")
+        XCTAssertEqual(das.statistics.retransmissionCacheEvictions, 500)
+        _ = f.send(requests[500], port: 1_500)
+        XCTAssertEqual(das.statistics.duplicatesAnswered, 6, "the 501st is the oldest kept")
+        // (Answered anew, the 500th is cached again, evicting the oldest.)
+        _ = f.send(requests[499], port: 1_499)
+        XCTAssertEqual(das.statistics.duplicatesAnswered, 6, "the oldest 500 left")
+        das.clearRetransmissionCache()
+        XCTAssertEqual(das.cacheSlots, 64)
+    }
+
     /// A debug flood into a full log buffer: the buffer keeps the newest lines within its
     /// configured size, in order. With a buffer of 2 MB (about 25,000 lines) and 100,000 more
     /// lines, removing the oldest line by shifting every other one (the former array) would move
@@ -144,5 +177,43 @@ final class BoundsTests: XCTestCase {
         f.device.connectSession(userName: "later")
         XCTAssertEqual(f.device.accounting.queuedRequests, 91)
         XCTAssertEqual(f.device.accounting.droppedRecords, 40)
+    }
+
+    /// A lab listening while a load runs (every command, DAS answer and Stop is an event): the
+    /// event log keeps the newest 16,384, consecutive, discards the oldest in constant time, says
+    /// so once with `%LAB-4-EVENTS_FULL`, and keeps recording.
+    func testLabEventLogKeepsTheNewestEventsAtItsBoundAndSaysSoOnce() {
+        let device = Device(time: ManualTimeSource(), random: SeededRandom(seed: 1))
+        device.config.loggingBufferedSize = 100_000
+        let log = device.labEvents
+        XCTAssertEqual(log.capacity, 16_384)
+        var heard = 0
+        log.onEvent = { _ in heard += 1 }
+        let total = 50_000
+        for i in 0..<total {
+            device.recordLabEvent(.command(text: "show clock \(i)", line: "vty\(i % 5)"))
+            XCTAssertLessThanOrEqual(log.entries.count, log.capacity)
+        }
+        XCTAssertEqual(heard, total, "the lab hears every event, kept or not")
+        XCTAssertEqual(log.entries.count, 16_384)
+        XCTAssertEqual(log.discarded, total - 16_384)
+        XCTAssertEqual(log.entries.first?.sequence, total - 16_384)
+        XCTAssertEqual(log.entries.last?.event, .command(text: "show clock \(total - 1)", line: "vty4"))
+        XCTAssertTrue(zip(log.entries, log.entries.dropFirst()).allSatisfy { $0.sequence + 1 == $1.sequence })
+        let full = device.logBuffer.filter { $0.contains("%LAB-4-EVENTS_FULL") }
+        XCTAssertEqual(full.count, 1, "said once, not per discarded event")
+        XCTAssertTrue(full.first?.hasSuffix("%LAB-4-EVENTS_FULL: Lab event log full (16384 events), discarding the oldest") ?? false,
+                      full.first ?? "")
+
+        // A smaller bound trims at once; `lab reset` (removeAll) starts counting again and says so again.
+        log.capacity = 10
+        XCTAssertEqual(log.entries.count, 10)
+        XCTAssertEqual(log.entries.last?.sequence, total - 1)
+        log.removeAll()
+        XCTAssertEqual(log.discarded, 0)
+        for i in 0..<11 { device.recordLabEvent(.configured(line: "con\(i)")) }
+        XCTAssertEqual(log.entries.count, 10)
+        XCTAssertEqual(log.discarded, 1)
+        XCTAssertEqual(device.logBuffer.filter { $0.contains("%LAB-4-EVENTS_FULL") }.count, 2)
     }
 }

@@ -301,6 +301,21 @@ final class LabGradingTests: XCTestCase {
         XCTAssertEqual(text, "show aaa user 41")
         XCTAssertEqual(line, "con0")
     }
+
+    /// Past the event log's bound `show lab` says how much was discarded, and grading goes on.
+    func testShowLabSaysWhenTheEventLogDiscarded() throws {
+        let h = try LabHarness("reauthenticate")
+        XCTAssertFalse(h.type("show lab").contains("Event log:"), "nothing said while nothing was discarded")
+        h.device.labEvents.capacity = 4
+        for _ in 0..<6 { h.type("show clock") }
+        let discarded = h.device.labEvents.discarded
+        XCTAssertGreaterThanOrEqual(discarded, 3)
+        XCTAssertTrue(h.type("show lab").contains("Event log: 4 events kept (at most 4), \(discarded) oldest discarded\n"))
+        XCTAssertEqual(h.console.logs.filter { $0.contains("%LAB-4-EVENTS_FULL: Lab event log full (4 events)") }.count, 1)
+        XCTAssertTrue(h.type("lab check").hasPrefix("Lab reauthenticate: "))
+        h.type("lab reset")
+        XCTAssertEqual(h.device.labEvents.discarded, 0)
+    }
 }
 
 final class LabCheckVocabularyTests: XCTestCase {

@@ -9,16 +9,19 @@ public func main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer
     runFuzzer(argc, argv, fuzzRADIUSDecoder)
 }
 
+// Built once: the harness allocates only what the code under test needs per input.
+private let secret = Array("cisco".utf8)
+private let requestAuthenticator = [UInt8](repeating: 7, count: 16)
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRADIUSDecoder(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let bytes = Fuzz.bytes(data, count)
-    let secret = Array("cisco".utf8)
     let validated = bytes.withUnsafeBytes { try? RADIUSPacket.validatedLength($0) }
     do {
         let packet = try RADIUSPacket.decode(bytes)
         guard let length = validated else { fatalError("decoded a packet whose length does not validate") }
         let encoded = packet.encode()
-        guard encoded == Array(bytes[0..<length]) else { fatalError("re-encoding changed the octets") }
+        guard encoded.elementsEqual(bytes[0..<length]) else { fatalError("re-encoding changed the octets") }
         _ = packet.ciscoAVPairs
         _ = packet.ciscoAVPair("audit-session-id")
         for attribute in packet.attributes { _ = attribute.stringValue }
@@ -27,7 +30,6 @@ public func fuzzRADIUSDecoder(_ data: UnsafePointer<UInt8>?, _ count: Int) -> CI
     }
     _ = RADIUSAuth.verifyRequestAuthenticator(bytes, secret: secret)
     _ = RADIUSAuth.verifyRequestMessageAuthenticator(bytes, secret: secret)
-    let requestAuthenticator = [UInt8](repeating: 7, count: 16)
     _ = RADIUSAuth.verifyResponseAuthenticator(bytes, requestAuthenticator: requestAuthenticator, secret: secret)
     _ = RADIUSAuth.verifyReplyMessageAuthenticator(bytes, requestAuthenticator: requestAuthenticator, secret: secret)
     var copy = bytes

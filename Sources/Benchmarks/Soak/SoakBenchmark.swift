@@ -122,7 +122,7 @@ struct SoakBenchmark {
                 nextReport += 60
                 let d = das.snapshot, r = relay.snapshot, s = ssh.snapshot
                 print("  \(Int(elapsed)) s: RSS \(grouped(samples.last?.kib ?? 0)) KiB, DAS \(grouped(d.sent)) sent "
-                      + "(missing \(d.missing), unexpected \(d.unexpected)), accounting \(grouped(r.records)) records, "
+                      + "(late \(d.late), unexpected \(d.unexpected)), accounting \(grouped(r.records)) records, "
                       + "console \(grouped(console.commands)) commands, SSH \(grouped(s.commands)) commands")
             }
             usleep(1_000_000)
@@ -185,7 +185,8 @@ struct SoakBenchmark {
               + "\(grouped(das.badSecret)) bad secrets, \(grouped(das.malformed)) malformed")
         print("  DAS answers: \(grouped(das.acks)) ACK + \(grouped(das.naks)) NAK = \(grouped(das.acks + das.naks)) "
               + "for \(grouped(wellFormed)) well-formed requests; missing \(das.missing), unexpected or duplicate "
-              + "\(das.unexpected), wrong \(das.wrong)")
+              + "\(das.unexpected), wrong \(das.wrong); answered after 5 s \(das.late), slowest answer "
+              + "\(fixed(das.slowest, 3)) s; the driver's own longest stall \(fixed(das.longestStall, 3)) s")
         let account = router.accountingCounters()
         print("  relay: \(grouped(relay.requests)) requests (\(grouped(relay.requestsDropped)) dropped), "
               + "\(grouped(relay.responses)) responses (\(grouped(relay.responsesDropped)) dropped); "

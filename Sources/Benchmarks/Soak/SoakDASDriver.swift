@@ -12,8 +12,16 @@ final class SoakDASDriver: @unchecked Sendable {
         var sent = 0
         var forLiveSessions = 0, forNobody = 0, retransmissions = 0, badSecret = 0, malformed = 0
         var acks = 0, naks = 0
-        /// Well-formed requests left without an answer after 5 s (a loaded machine can stall for seconds).
+        /// Well-formed requests never answered: no answer within 5 s, nor later (until the run's end).
         var missing = 0
+        /// Answers that came after the 5 s the driver waits (each request's one answer, verified
+        /// against that request): late, not lost. `slowest` is the longest wait for an answer.
+        var late = 0
+        var slowest = 0.0
+        /// The longest the driver's own thread was kept from running (a sleep of 10 ms that lasted
+        /// longer, measured beside it): when it is seconds, the machine starved the bench, and the
+        /// router at the same niceness with it.
+        var longestStall = 0.0
         /// Answers to nothing outstanding: a second answer, or one to a discarded request.
         var unexpected = 0
         /// Answers that do not verify, or a retransmission's answer that differs from the first.
@@ -29,6 +37,9 @@ final class SoakDASDriver: @unchecked Sendable {
     private var figures = Figures()
     private var stopped = false
     private let finished = DispatchSemaphore(value: 0)
+    /// Requests that got no answer within 5 s (identifier, Request Authenticator, when sent): an
+    /// answer that verifies against one of them later is late, not unexpected.
+    private var overdue: [(identifier: UInt8, authenticator: [UInt8], sent: Date)] = []
 
     init(dasPort: UInt16, secret: String, perSecond: Double, sessions: SoakSessionPool) throws {
         socket = try LoopbackUDPSocket()
@@ -40,13 +51,55 @@ final class SoakDASDriver: @unchecked Sendable {
 
     var snapshot: Figures { lock.withLock { figures } }
 
-    func start() { Thread.detachNewThread { self.run() } }
+    func start() {
+        Thread.detachNewThread { self.run() }
+        Thread.detachNewThread { self.watchStalls() }
+    }
 
-    /// Stops after the request in hand and waits for it.
+    /// Stops after the request in hand and waits for it; then gives the overdue requests 5 s
+    /// more for a late answer, and counts the rest missing.
     func stop() {
         lock.withLock { stopped = true }
         finished.wait()
+        let deadline = Date().addingTimeInterval(5)
+        while !overdue.isEmpty, deadline.timeIntervalSinceNow > 0 {
+            guard let reply = socket.receive(milliseconds: Int32(deadline.timeIntervalSinceNow * 1000))?.bytes else { break }
+            if !lateAnswer(reply) { count { $0.unexpected += 1 } }
+        }
+        count { $0.missing += overdue.count }
+        overdue.removeAll()
         socket.close()
+    }
+
+    /// Measures how late a 10 ms sleep wakes, for as long as the driver runs.
+    private func watchStalls() {
+        while !lock.withLock({ stopped }) {
+            let before = Date()
+            usleep(10_000)
+            let stall = -before.timeIntervalSinceNow - 0.010
+            count { $0.longestStall = max($0.longestStall, stall) }
+        }
+    }
+
+    /// Whether `reply` answers an overdue request (verified with its authenticator): then it is
+    /// counted late and the request is no longer overdue.
+    private func lateAnswer(_ reply: [UInt8]) -> Bool {
+        guard reply.count >= 20, let index = overdue.firstIndex(where: {
+            $0.identifier == reply[1]
+                && RADIUSAuth.verifyResponseAuthenticator(reply, requestAuthenticator: $0.authenticator, secret: secret)
+        }) else { return false }
+        let waited = -overdue[index].sent.timeIntervalSinceNow
+        overdue.remove(at: index)
+        count {
+            $0.late += 1
+            $0.slowest = max($0.slowest, waited)
+            switch reply[0] {
+            case RADIUSCode.disconnectACK.rawValue: $0.acks += 1
+            case RADIUSCode.disconnectNAK.rawValue: $0.naks += 1
+            default: $0.wrong += 1
+            }
+        }
+        return true
     }
 
     private func count(_ body: (inout Figures) -> Void) { lock.withLock { body(&figures) } }
@@ -124,26 +177,28 @@ final class SoakDASDriver: @unchecked Sendable {
         }
     }
 
-    /// Sends a well-formed request and waits for its one answer.
+    /// Sends a well-formed request and waits for its one answer (5 s; later, it is late).
     private func exchange(_ request: [UInt8]) -> [UInt8]? {
         count { $0.sent += 1 }
+        let sent = Date()
         socket.send(request, toPort: dasPort)
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = sent.addingTimeInterval(5)
+        let authenticator = Array(request[4..<20])
         while true {
             let left = Int32(max(0, deadline.timeIntervalSinceNow * 1000))
             guard let reply = socket.receive(milliseconds: left)?.bytes else {
-                count { $0.missing += 1 }
+                overdue.append((request[1], authenticator, sent))
                 return nil
             }
-            guard reply.count >= 20, reply[1] == request[1] else {
-                count { $0.unexpected += 1 }
+            guard reply.count >= 20, reply[1] == request[1],
+                  RADIUSAuth.verifyResponseAuthenticator(reply, requestAuthenticator: authenticator, secret: secret) else {
+                // The late answer of an earlier request; else one too many, or one that does not verify.
+                if !lateAnswer(reply) {
+                    count { if reply.count >= 20 && reply[1] == request[1] { $0.wrong += 1 } else { $0.unexpected += 1 } }
+                }
                 continue
             }
-            let authenticator = Array(request[4..<20])
-            guard RADIUSAuth.verifyResponseAuthenticator(reply, requestAuthenticator: authenticator, secret: secret) else {
-                count { $0.wrong += 1 }
-                return nil
-            }
+            count { $0.slowest = max($0.slowest, -sent.timeIntervalSinceNow) }
             switch reply[0] {
             case RADIUSCode.disconnectACK.rawValue: count { $0.acks += 1 }
             case RADIUSCode.disconnectNAK.rawValue: count { $0.naks += 1 }
@@ -158,7 +213,9 @@ final class SoakDASDriver: @unchecked Sendable {
     private func discarded(_ request: [UInt8]) {
         count { $0.sent += 1 }
         socket.send(request, toPort: dasPort)
-        while socket.receive(milliseconds: 20) != nil { count { $0.unexpected += 1 } }
+        while let reply = socket.receive(milliseconds: 20)?.bytes {
+            if !lateAnswer(reply) { count { $0.unexpected += 1 } }
+        }
     }
 }
 

@@ -48,7 +48,8 @@ public final class DASState {
     /// 4,096 octets (Proxy-State is echoed), so without this 65,536 replies could hold 256 MiB, and
     /// with `ignore server-key` any spoofed source could fill it. 16 MiB keeps every reply of the
     /// window for 20-octet ACKs (65,536 × 20 = 1.25 MiB) and the newest 4,096 at the largest size.
-    /// The cache's whole footprint is this plus about 80 bytes per entry slot (ring and index).
+    /// The cache's whole footprint is this plus about 80 bytes per entry slot (ring and index);
+    /// the slots grow with use (doubling), so a quiet DAS holds 64 of them.
     public var retransmissionByteCapacity = 16 << 20 {
         didSet { cache = RetransmissionCache(capacity: retransmissionCapacity, byteCapacity: retransmissionByteCapacity) }
     }
@@ -69,6 +70,9 @@ public final class DASState {
     public init() {}
 
     public var cachedReplies: Int { cache.count }
+    /// Entry slots the cache holds now: they grow with the busiest window seen, at most
+    /// `retransmissionCapacity`.
+    public var cacheSlots: Int { cache.slots }
     /// Octets of the cached replies (at most `retransmissionByteCapacity`).
     public var cachedReplyBytes: Int { cache.bytes }
 
@@ -97,7 +101,10 @@ public final class DASState {
 /// §2.2.2: source address and port, Identifier, and the Request Authenticator). Bounded in count,
 /// in reply octets and in age; the oldest entries leave first, and a reply larger than the whole
 /// byte bound is not cached. Entries sit in a ring in arrival order, found through a
-/// `SlotHashIndex` of ring positions.
+/// `SlotHashIndex` of ring positions. The ring starts small and doubles only when every slot is
+/// in use, up to the count bound: a router holds slots for the replies of its busiest window, not
+/// for the bound (65,536 slots are about 5 MB, which every new device — each replay, each fuzz
+/// input — would otherwise allocate, clear and free).
 struct RetransmissionCache {
     struct Key: Equatable {
         var address: UInt32
@@ -114,26 +121,35 @@ struct RetransmissionCache {
         var reply: [UInt8]
     }
 
+    /// Slots a new cache starts with.
+    private static let initialSlots = 64
     private var ring: [Entry?]
     private var index: SlotHashIndex
     private var head = 0
     private var used = 0
+    /// The most entries the ring may grow to.
+    private let capacity: Int
     private let byteCapacity: Int
     /// Octets of the cached replies.
     private(set) var bytes = 0
     private let hasher = SlotHasher(seed: 0x2545_F491_4F6C_DD1D)
 
     init(capacity: Int, byteCapacity: Int) {
-        ring = Array(repeating: nil, count: max(1, capacity))
-        index = SlotHashIndex(capacity: max(1, capacity))
+        self.capacity = max(1, capacity)
+        let slots = min(self.capacity, Self.initialSlots)
+        ring = Array(repeating: nil, count: slots)
+        index = SlotHashIndex(capacity: slots)
         self.byteCapacity = max(0, byteCapacity)
     }
 
     var count: Int { used }
 
     mutating func removeAll() {
-        self = RetransmissionCache(capacity: ring.count, byteCapacity: byteCapacity)
+        self = RetransmissionCache(capacity: capacity, byteCapacity: byteCapacity)
     }
+
+    /// Slots the ring holds now (grows with use, at most the count bound).
+    var slots: Int { ring.count }
 
     private func hash(_ key: Key) -> UInt32 {
         hasher.hash(UInt64(key.address) << 24 | UInt64(key.port) << 8 | UInt64(key.identifier),
@@ -153,10 +169,11 @@ struct RetransmissionCache {
         expire(now: now, window: window)
         guard reply.count <= byteCapacity else { return 0 }
         var evicted = 0
-        while used > 0, used == ring.count || bytes + reply.count > byteCapacity {
+        while used > 0, used == capacity || bytes + reply.count > byteCapacity {
             evictOldest()
             evicted += 1
         }
+        if used == ring.count { grow() }
         let position = (head + used) % ring.count
         let h = hash(key)
         ring[position] = Entry(key: key, hash: h, time: now, reply: reply)
@@ -164,6 +181,24 @@ struct RetransmissionCache {
         used += 1
         bytes += reply.count
         return evicted
+    }
+
+    /// Doubles the ring (at most to the count bound), oldest entry first at position 0, and
+    /// indexes the entries at their new positions.
+    private mutating func grow() {
+        let larger = min(capacity, ring.count * 2)
+        var grown: [Entry?] = []
+        grown.reserveCapacity(larger)
+        var grownIndex = SlotHashIndex(capacity: larger)
+        for offset in 0..<used {
+            let entry = ring[(head + offset) % ring.count]
+            if let entry { grownIndex.insert(entry.hash, Int32(offset)) }
+            grown.append(entry)
+        }
+        grown.append(contentsOf: repeatElement(nil, count: larger - used))
+        ring = grown
+        index = grownIndex
+        head = 0
     }
 
     private mutating func expire(now: Double, window: Double) {

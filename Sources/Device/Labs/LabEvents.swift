@@ -1,3 +1,4 @@
+import DequeModule
 import RADIUS
 
 /// What a training lab grades besides the device's current state: what the router *did*. The
@@ -39,6 +40,8 @@ public final class LabEventLog {
         case accountingStop(session: SessionSummary, terminateCause: UInt32)
     }
 
+    public typealias Entries = Deque<Entry>
+
     public struct Entry: Equatable, Sendable {
         /// Counts every event since the log began listening, gaps never: later is larger.
         public var sequence: Int
@@ -47,9 +50,17 @@ public final class LabEventLog {
         public var event: Event
     }
 
-    /// The newest events, oldest first; at most `capacity` (the oldest leave first).
-    public private(set) var entries: [Entry] = []
-    public var capacity = 16_384
+    /// The newest events, oldest first. Bound: at most `capacity` (16,384: a lab grades minutes
+    /// of a student's work, a few thousand events; a load driven at a lab — `lab sessions connect`,
+    /// a DAS flood — would otherwise grow it for as long as it runs). When full the oldest leave
+    /// first, counted in `discarded`, and the first time the device logs `%LAB-4-EVENTS_FULL`. A
+    /// ring, so a full log costs O(1) per event.
+    public private(set) var entries = Entries()
+    public var capacity = 16_384 {
+        didSet { trim(to: capacity) }
+    }
+    /// Events that left the full log to make room, since it began listening (or `lab reset`).
+    public private(set) var discarded = 0
     private var nextSequence = 0
     /// The lab listening; nil: nothing is recorded.
     public var onEvent: ((Entry) -> Void)?
@@ -63,24 +74,42 @@ public final class LabEventLog {
     @inline(__always)
     public var isListening: Bool { onEvent != nil }
 
-    public func record(_ event: Event, at time: Double) {
-        guard let onEvent else { return }
+    /// Keeps `event`; returns true when this event made the log discard for the first time
+    /// (the moment to say so).
+    @discardableResult
+    public func record(_ event: Event, at time: Double) -> Bool {
+        guard let onEvent else { return false }
         let entry = Entry(sequence: nextSequence, time: time, event: event)
         nextSequence += 1
-        if entries.count >= capacity { entries.removeFirst(entries.count - capacity + 1) }
+        let before = discarded
+        trim(to: capacity - 1)
         entries.append(entry)
         onEvent(entry)
+        return before == 0 && discarded > 0
+    }
+
+    private func trim(to count: Int) {
+        while entries.count > max(0, count) {
+            entries.removeFirst()
+            discarded += 1
+        }
     }
 
     /// Forgets every event (`lab reset`).
-    public func removeAll() { entries.removeAll() }
+    public func removeAll() {
+        entries.removeAll()
+        discarded = 0
+    }
 }
 
 extension Device {
     /// Records an event for a listening lab, stamped with the device clock.
     public func recordLabEvent(_ event: @autoclosure () -> LabEventLog.Event) {
         guard labEvents.isListening else { return }
-        labEvents.record(event(), at: now)
+        if labEvents.record(event(), at: now) {
+            syslog(facility: "LAB", severity: 4, mnemonic: "EVENTS_FULL",
+                   "Lab event log full (\(labEvents.capacity) events), discarding the oldest")
+        }
     }
 }
 

@@ -28,7 +28,7 @@ enum LabChecks {
 
     /// Whether `check` holds now, seeing only `events` (those since the task opened).
     static func evaluate(_ check: LabCheck, device: Device, shell: IOSShell,
-                         events: ArraySlice<LabEventLog.Entry>) -> Bool {
+                         events: LabEventLog.Entries.SubSequence) -> Bool {
         switch check {
         case let .configHas(line, pattern, section, present):
             return configHolds(device, line: line, pattern: pattern, section: section) == present

@@ -248,6 +248,11 @@ public final class LabSession {
             out += "\n"
         }
         out += "Score: \(points) of \(definition.maxPoints) points, \(passedCount) of \(definition.tasks.count) tasks passed\n"
+        // Only once the bound was reached: what was graded no longer sees every event.
+        let log = device.labEvents
+        if log.discarded > 0 {
+            out += "Event log: \(log.entries.count) events kept (at most \(log.capacity)), \(log.discarded) oldest discarded\n"
+        }
         return out
     }
 

@@ -255,11 +255,19 @@ final class SSHConnectionGuard: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        let connection = self.connection
-        let channel = context.channel
+        // Weak: a connection that closed sooner must not be kept alive until the timer's end
+        // (`ip ssh time-out`, 120 s) by the timer itself.
         timer = context.eventLoop.scheduleTask(in: .seconds(Int64(connection.settings.timeout))) {
-            if connection.user == nil { channel.close(promise: nil) }
+            [weak connection, weak channel = context.channel] in
+            if let connection, connection.user == nil { channel?.close(promise: nil) }
         }
+    }
+
+    // The timer goes with the handler: `handlerRemoved` runs whenever the pipeline is torn down,
+    // even when a handler before this one does not pass `channelInactive` on.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
