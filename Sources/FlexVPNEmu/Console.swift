@@ -44,7 +44,7 @@ struct Console: ParsableArguments {
 
     func run() throws {
         raiseOpenFileLimit()
-        ProcessSignals.install(headless: headless)
+        let termination = ProcessSignals.install(headless: headless)
         let store = FileStartupConfigStore(path: startupConfig ?? FileStartupConfigStore.defaultPath)
         // A lab file with an error stops here, before anything starts.
         let labDefinition: LabDefinition?
@@ -111,7 +111,7 @@ struct Console: ParsableArguments {
                              start: { _ = try $0.start(host: listenAddress, port: ikePort) },
                              stop: { _ = try? $0.stop().wait() })
         if headless {
-            host.runHeadless()
+            host.runHeadless(until: termination ?? TerminationSignals())
         } else {
             host.runConsole()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Transport
 
 /// How the process answers signals (README, "State that survives faults"):
 /// - SIGPIPE is ignored everywhere: a reader that went away (a piped console's standard output,
@@ -6,15 +7,19 @@ import Foundation
 /// - With a console, SIGTERM ends the process at once with status 0, saving nothing, after
 ///   putting the terminal back as it was found; SIGHUP (the console's terminal closed) ends it
 ///   the same way, as end of input does.
-/// - Headless, SIGHUP is ignored (the router keeps serving); SIGTERM and SIGINT are handled by
-///   `ConsoleHost.runHeadless`, which returns so the servers close their sockets.
+/// - Headless, SIGHUP is ignored (the router keeps serving); SIGTERM and SIGINT are caught from
+///   here on (`TerminationSignals`, returned) and end `ConsoleHost.runHeadless`, which returns so
+///   the servers close their sockets — also when they come while the router is still starting.
 enum ProcessSignals {
     /// Called before any other thread exists, so every thread made later inherits the mask.
-    static func install(headless: Bool) {
+    static func install(headless: Bool) -> TerminationSignals? {
         signal(SIGPIPE, SIG_IGN)
         if headless {
+            // SIGTERM is caught before SIGHUP is ignored: a test (or a supervisor) that sees
+            // SIGHUP ignored may rely on SIGTERM ending the router cleanly.
+            let termination = TerminationSignals()
             signal(SIGHUP, SIG_IGN)
-            return
+            return termination
         }
         var saved = termios()
         let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
@@ -40,5 +45,6 @@ enum ProcessSignals {
             // The process ends here: the kernel closes every socket and the pty pairs.
             _exit(0)
         }
+        return nil
     }
 }

@@ -33,21 +33,11 @@ public final class ConsoleHost: Sendable {
     }
 
     /// `--headless`: no console line. Log and debug lines go to standard output; the vty lines
-    /// and servers serve until SIGTERM (or SIGINT), then this returns.
-    public func runHeadless() {
+    /// and servers serve until `termination` says SIGTERM (or SIGINT) came, then this returns.
+    public func runHeadless(until termination: TerminationSignals) {
         let sink = StandardOutputSink()
         engine.sync { device in device.console = sink }
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let done = DispatchSemaphore(value: 0)
-        let sources = [SIGTERM, SIGINT].map { number -> any DispatchSourceSignal in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { done.signal() }
-            source.resume()
-            return source
-        }
-        done.wait()
-        sources.forEach { $0.cancel() }
+        termination.wait()
         engine.sync { device in device.console = nil }
         withExtendedLifetime(sink) {}
     }
@@ -108,5 +98,31 @@ final class StandardOutputSink: ConsoleSink, @unchecked Sendable {
         // A reader that went away (EPIPE, SIGPIPE being ignored) or a closed terminal (EIO) loses
         // the line; the router keeps serving.
         try? FileHandle.standardOutput.write(contentsOf: Data((line.hasSuffix("\n") ? line : line + "\n").utf8))
+    }
+}
+
+/// SIGTERM and SIGINT for a router without a console, caught from the moment this is made (the
+/// first thing the process does), so one that comes while the router is still starting ends it
+/// as cleanly as one that comes later: `wait()` then returns at once.
+public final class TerminationSignals {
+    private let received = DispatchSemaphore(value: 0)
+    private let sources: [any DispatchSourceSignal]
+
+    public init() {
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let received = self.received
+        sources = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { received.signal() }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Blocks until one of the signals has come (or had come already).
+    public func wait() {
+        received.wait()
+        sources.forEach { $0.cancel() }
     }
 }
