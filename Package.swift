@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "CLineEdit", linkerSettings: [.linkedLibrary("edit")]),
         // Sockets and terminals: SwiftNIO UDP for the DAS and accounting, libedit for the console.
         .target(name: "Transport", dependencies: [
-            "Device", "Shell", "RADIUS", "CLineEdit",
+            "Device", "Shell", "RADIUS", "CLineEdit", "CHeapUsage",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -80,7 +80,9 @@ let package = Package(
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device", "Transport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device", "Transport"]),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
-        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS",
+        // Tests only: the C heap's bytes in use (leak tests).
+        .target(name: "CHeapUsage", path: "Tests/CHeapUsage"),
+        .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS", "CLineEdit", "CHeapUsage",
                                                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
         .testTarget(name: "IKEResponderTests", dependencies: ["Device", "IKEv2", "RADIUS", "Renderers", "Shell"]),
     ],

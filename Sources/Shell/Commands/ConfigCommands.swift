@@ -191,9 +191,11 @@ extension IOSCommands {
                                 "Specifies an UNENCRYPTED password will follow", "Specifies a HIDDEN password will follow",
                                 "The UNENCRYPTED (cleartext) user password"], no: 2) { ctx in
                 guard let name = ctx.string("user") else { return }
-                var users = ctx.device.config.users
-                users.removeAll { $0.name == name }
-                if ctx.form == .set {
+                // In place, without copying the list per line (a 50,000-user startup-config took minutes).
+                let existing = ctx.device.config.users.firstIndex { $0.name == name }
+                if ctx.form != .set {
+                    if let existing { ctx.device.config.users.remove(at: existing) }
+                } else {
                     var user = LocalUser(name: name, privilege: ctx.int("privilege"))
                     if let plain = ctx.string("plain") {
                         guard let hash = CiscoScrypt.hash(plain, salt: CiscoScrypt.salt(from: ctx.device.random))
@@ -216,13 +218,12 @@ extension IOSCommands {
                     } else {
                         return
                     }
-                    if let index = ctx.device.config.users.firstIndex(where: { $0.name == name }) {
-                        users.insert(user, at: index)
+                    if let existing {
+                        ctx.device.config.users[existing] = user
                     } else {
-                        users.append(user)
+                        ctx.device.config.users.append(user)
                     }
                 }
-                ctx.device.config.users = users
             },
             // Lines of IOS's own running-config that a startup-config carries back in.
             CommandDeclaration([.config], "version WORD", ["Version", "Version number"], hidden: true) { _ in },

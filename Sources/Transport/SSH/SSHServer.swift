@@ -1,5 +1,6 @@
 import Crypto
 import Device
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSH
@@ -120,12 +121,20 @@ final class SSHConnection: @unchecked Sendable {
     /// `shell:priv-lvl`); nil: the local `username`'s, else the line's.
     var privilege: Int?
     var failures = 0
+    /// Connections not yet freed, for the test that a closed one is not kept (a soak found each
+    /// closed connection held by its login timer for `ip ssh time-out`).
+    static let alive = NIOLockedValueBox(0)
 
     init(engine: Engine, channel: any Channel, settings: SSHServer.Settings) {
         self.engine = engine
         self.channel = channel
         self.settings = settings
         peer = channel.remoteAddress?.ipAddress ?? "unknown"
+        Self.alive.withLockedValue { $0 += 1 }
+    }
+
+    deinit {
+        Self.alive.withLockedValue { $0 -= 1 }
     }
 
     /// A failed password: true when it was the last one `ip ssh authentication-retries` allows
