@@ -129,10 +129,15 @@ public enum MD5Crypt {
 public enum CiscoScrypt {
     private static let alphabet = Array("./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
+    /// scrypt's N: IOS's 16384. Only the fuzz targets lower it, once before their first input,
+    /// so an input that sets a secret spends its time in the shell rather than in the KDF (the
+    /// path is the same; the hash is not IOS's).
+    nonisolated(unsafe) public static var rounds = 16384
+
     /// nil only if scrypt itself fails (it does not for these parameters).
     public static func hash(_ password: String, salt: String) -> String? {
         guard let key = try? KDF.Scrypt.deriveKey(from: Array(password.utf8), salt: Array(salt.utf8),
-                                                  outputByteCount: 32, rounds: 16384, blockSize: 1, parallelism: 1)
+                                                  outputByteCount: 32, rounds: rounds, blockSize: 1, parallelism: 1)
         else { return nil }
         return "$9$" + salt + "$" + key.withUnsafeBytes { encode(Array($0)) }
     }

@@ -49,6 +49,14 @@ public final class CommandGraph {
         var token: Token?
         var accept: Int?
         var next: [Int] = []
+        /// The keyword in lower case, folded once here rather than at every word typed.
+        var foldedKeyword: String?
+
+        init(token: Token?, accept: Int?) {
+            self.token = token
+            self.accept = accept
+            foldedKeyword = token?.keyword?.lowercased()
+        }
     }
 
     private var nodes: [Node] = [Node(token: nil, accept: nil)]
@@ -136,15 +144,17 @@ public final class CommandGraph {
 
     /// How well a word fits a token: 4 exact keyword, 3 keyword prefix, 2 typed argument,
     /// 1 free word or line, 0 no match. Only the best tier present survives, as in IOS.
-    private func fit(_ token: Token, _ word: Substring) -> Int {
-        switch token.kind {
-        case let .keyword(keyword):
-            // Keywords may carry IOS's capitals (`GigabitEthernet`); typing is case-insensitive.
-            let w = word.lowercased()
-            let k = keyword.lowercased()
-            if w == k { return 4 }
-            return k.hasPrefix(w) ? 3 : 0
-        case let .argument(kind, _):
+    /// `folded`: the word in lower case (keywords may carry IOS's capitals, `GigabitEthernet`;
+    /// typing is case-insensitive). By node index, so a keyword is compared without copying its token.
+    private func fit(_ node: Int, _ word: Substring, folded: String) -> Int {
+        if let k = nodes[node].foldedKeyword {
+            if folded == k { return 4 }
+            return k.hasPrefix(folded) ? 3 : 0
+        }
+        switch nodes[node].token?.kind {
+        case nil, .keyword?:
+            return 0
+        case let .argument(kind, _)?:
             guard ArgumentValidation.accepts(kind, word) else { return 0 }
             switch kind {
             case .word, .line, .hostname: return 1
@@ -156,14 +166,14 @@ public final class CommandGraph {
     private func advance(_ threads: [Thread], words: [Word], at index: Int, line: Substring) -> Step {
         let word = words[index]
         var best = 0
-        var matched: [(Thread, Token, Int)] = []
+        var matched: [(thread: Thread, node: Int)] = []
+        let folded = word.text.lowercased()
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
-                guard let token = nodes[n].token else { continue }
-                let f = fit(token, word.text)
+                let f = fit(n, word.text, folded: folded)
                 if f == 0 { continue }
                 if f > best { best = f; matched.removeAll() }
-                if f == best { matched.append((thread, token, n)) }
+                if f == best { matched.append((thread, n)) }
             }
         }
         if matched.isEmpty {
@@ -171,11 +181,12 @@ public final class CommandGraph {
             return .invalid(caret(threads, word))
         }
         if best == 3 {
-            let distinct = Set(matched.compactMap { $0.1.keyword })
+            let distinct = Set(matched.compactMap { nodes[$0.node].foldedKeyword })
             if distinct.count > 1 { return .ambiguous }
         }
         var out: [Thread] = []
-        for (thread, token, n) in matched {
+        for (thread, n) in matched {
+            guard let token = nodes[n].token else { continue }
             var t = Thread(node: n, captures: thread.captures)
             switch token.kind {
             case let .keyword(k):
@@ -208,7 +219,7 @@ public final class CommandGraph {
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
                 guard let token = nodes[n].token, case let .keyword(k) = token.kind,
-                      k.contains(where: { $0.isUppercase }), k.lowercased().hasPrefix(type) else { continue }
+                      k.contains(where: { $0.isUppercase }), nodes[n].foldedKeyword?.hasPrefix(type) == true else { continue }
                 for m in nodes[n].next {
                     guard let argument = nodes[m].token, case let .argument(kind, _) = argument.kind,
                           case .range = kind, ArgumentValidation.accepts(kind, number) else { continue }
@@ -230,9 +241,9 @@ public final class CommandGraph {
         var longest = 0
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
-                guard let k = nodes[n].token?.keyword else { continue }
+                guard let k = nodes[n].foldedKeyword else { continue }
                 var common = 0
-                for (a, b) in zip(w, k.lowercased()) { if a == b { common += 1 } else { break } }
+                for (a, b) in zip(w, k) { if a == b { common += 1 } else { break } }
                 longest = max(longest, common)
             }
         }
@@ -283,12 +294,13 @@ public final class CommandGraph {
         }
         if let partial {
             var found: [String] = []
+            let folded = partial.lowercased()
             for thread in threads where !thread.done {
                 for n in nodes[thread.node].next {
                     guard let token = nodes[n].token, !token.hidden else { continue }
                     switch token.kind {
                     case let .keyword(k):
-                        if k.lowercased().hasPrefix(partial.lowercased()) { found.append(k) }
+                        if nodes[n].foldedKeyword?.hasPrefix(folded) == true { found.append(k) }
                     case let .argument(kind, placeholder):
                         if ArgumentValidation.acceptsPrefix(kind, partial) { found.append(placeholder) }
                     }
@@ -319,10 +331,11 @@ public final class CommandGraph {
         guard let partial = words.popLast() else { return nil }
         guard case let .threads(threads) = run(words, line: buffer) else { return nil }
         var candidates = Set<String>()
+        let folded = partial.text.lowercased()
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
                 guard let k = nodes[n].token?.keyword, nodes[n].token?.hidden == false else { continue }
-                if k.lowercased().hasPrefix(partial.text.lowercased()) { candidates.insert(k) }
+                if nodes[n].foldedKeyword?.hasPrefix(folded) == true { candidates.insert(k) }
             }
         }
         guard candidates.count == 1, let keyword = candidates.first else { return nil }
