@@ -8,7 +8,6 @@ machine never meets it); otherwise a stale pid file of a dead charon is removed 
 
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import pexpect
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
-from emulator_testing import BINARY, free_port  # noqa: E402
+from emulator_testing import BINARY, free_port, terminate  # noqa: E402
 
 CHARON = "/usr/lib/ipsec/charon"
 PID_FILE = Path("/var/run/charon.pid")
@@ -172,13 +171,7 @@ class Charon:
         return self.swanctl(*args).stdout
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         if not self.private_run and PID_FILE.exists():
             PID_FILE.unlink()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -5,7 +5,6 @@ Tests import them as `from conftest import SSHRouter, ...` (pytest puts this fol
 """
 
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -15,7 +14,7 @@ import pexpect
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "support"))
 # Re-exported for the tests: `from conftest import command, ...`.
-from emulator_testing import BINARY, ENV, SSH_OPTIONS, command, free_port, wait_listening  # noqa: E402,F401
+from emulator_testing import BINARY, ENV, SSH_OPTIONS, command, free_port, terminate, wait_listening  # noqa: E402,F401
 
 # The seeds' DAS configuration (Cisco's "Configuring IKEv2 Packet of Disconnect", steps 3-6).
 DAS_CONFIG = [
@@ -54,12 +53,6 @@ class SSHRouter:
         return client
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.log.close()
         shutil.rmtree(self.directory, ignore_errors=True)

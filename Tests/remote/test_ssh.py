@@ -13,7 +13,6 @@ import asyncio
 import base64
 import hashlib
 import shutil
-import signal
 import socket
 import subprocess
 import resource
@@ -25,7 +24,7 @@ import pexpect
 import pytest
 
 from conftest import DAS_CONFIG
-from emulator_testing import BINARY, ENV, SSH_OPTIONS, free_port, wait_listening
+from emulator_testing import BINARY, ENV, SSH_OPTIONS, free_port, terminate, wait_listening
 
 BASE = """hostname R1
 enable secret cisco
@@ -80,13 +79,7 @@ class Router:
                              dimensions=(24, 100), encoding="utf-8", codec_errors="replace", timeout=15)
 
     def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        terminate(self.process)
         self.log.close()
 
 

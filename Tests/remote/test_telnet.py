@@ -21,7 +21,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from emulator_testing import BINARY, ENV, command, free_port, read_until, wait_listening
+from emulator_testing import BINARY, ENV, command, free_port, read_until, terminate, wait_listening
 
 LOGIN_LOCAL = """hostname R1
 username admin privilege 15 secret cisco
@@ -69,13 +69,7 @@ class Router:
 
     def close(self):
         if self.process is not None:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(10)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait()
+            terminate(self.process)
             self.log.close()
         if self.console is not None:
             self.console.sendline("lab quit")

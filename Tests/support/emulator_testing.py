@@ -1,13 +1,15 @@
 """Helpers every pytest directory shares: where the emulator binary is, the environment its
 clients run in, free loopback ports, waiting for a listener, reading a socket up to a marker,
-and typing a command on a pexpect client.
+typing a command on a pexpect client, and ending a process the test started.
 
 A directory's conftest.py puts this folder on sys.path; its tests then
 `from emulator_testing import ...`.
 """
 
 import os
+import signal
 import socket
+import subprocess
 import time
 from pathlib import Path
 
@@ -61,3 +63,16 @@ def command(client, line, prompt="R1#"):
     client.expect_exact(line)
     client.expect_exact(prompt)
     return client.before
+
+
+def terminate(process, timeout=10):
+    """Ends `process` as an operator would (SIGTERM: the router exits cleanly), killing it only
+    if it has not gone within `timeout` seconds."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
