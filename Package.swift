@@ -77,14 +77,17 @@ let package = Package(
         ]),
         .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),
-        .testTarget(name: "ShellTests", dependencies: ["Shell", "Device", "Transport"]),
+        .testTarget(name: "ShellTests", dependencies: ["Shell", "Device", "Transport", "RADIUSTestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device", "Transport"]),
         .testTarget(name: "IKEv2Tests", dependencies: ["IKEv2"]),
-        // Tests only: the C heap's bytes in use (leak tests).
+        // Tests only: a RADIUS server inside the test (ShellTests, IKEResponderTests), and the
+        // C heap's bytes in use (leak tests).
+        .target(name: "RADIUSTestSupport", dependencies: ["Device", "RADIUS"], path: "Tests/RADIUSTestSupport"),
         .target(name: "CHeapUsage", path: "Tests/CHeapUsage"),
         .testTarget(name: "InteropTests", dependencies: ["Transport", "Shell", "Device", "RADIUS", "CLineEdit", "CHeapUsage",
                                                           .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]),
-        .testTarget(name: "IKEResponderTests", dependencies: ["Device", "IKEv2", "RADIUS", "Renderers", "Shell"]),
+        .testTarget(name: "IKEResponderTests", dependencies: ["Device", "IKEv2", "RADIUS", "Renderers", "Shell",
+                                                               "RADIUSTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

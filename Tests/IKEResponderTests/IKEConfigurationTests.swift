@@ -2,48 +2,9 @@ import XCTest
 @testable import Device
 import IKEv2
 import RADIUS
+import RADIUSTestSupport
 import Renderers
 import Shell
-
-/// A RADIUS server inside the test: Access-Requests with PAP password `cisco` for a known
-/// User-Name are accepted with that user's attributes, others rejected; accounting is answered.
-private final class KeyServer: AccountingTransport {
-    static let secret = "testing123"
-    var users: [String: [RADIUSAttribute]] = [:]
-    var silent = false
-    private(set) var accessRequests: [RADIUSPacket] = []
-    private var queue: [([UInt8], UInt16)] = []
-    weak var device: Device?
-
-    func send(_ bytes: [UInt8], to address: IPv4Address, port: UInt16, sourcePort: UInt16) { queue.append((bytes, port)) }
-
-    func pump() {
-        let secret = Array(KeyServer.secret.utf8)
-        while !queue.isEmpty {
-            let (bytes, port) = queue.removeFirst()
-            guard let packet = try? RADIUSPacket.decode(bytes), let device else { continue }
-            var reply: RADIUSPacket
-            if packet.code == .accessRequest {
-                accessRequests.append(packet)
-                if silent { continue }
-                let name = packet.first(RADIUSAttributeType.userName)?.stringValue ?? ""
-                let password = packet.first(RADIUSAttributeType.userPassword).flatMap {
-                    UserPassword.decrypt($0.value, secret: secret, authenticator: packet.authenticator)
-                }
-                if let attributes = users[name], password == Array("cisco".utf8) {
-                    reply = RADIUSPacket(code: .accessAccept, identifier: packet.identifier, attributes: attributes)
-                } else {
-                    reply = RADIUSPacket(code: .accessReject, identifier: packet.identifier)
-                }
-            } else {
-                reply = RADIUSPacket(code: .accountingResponse, identifier: packet.identifier)
-            }
-            let answer = RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: secret,
-                                              addMessageAuthenticator: packet.code == .accessRequest)
-            device.handleAccountingResponse(answer, from: IPv4Address(127, 0, 0, 1), port: port)
-        }
-    }
-}
 
 private final class DebugConsole: ConsoleSink {
     var lines: [String] = []
@@ -59,7 +20,7 @@ final class IKEConfigurationTests: XCTestCase {
     var scheduler: ManualScheduler!
     var device: Device!
     var shell: IOSShell!
-    fileprivate var server: KeyServer!
+    fileprivate var server: TestRADIUSServer!
     fileprivate var console: DebugConsole!
 
     override func setUp() {
@@ -67,7 +28,7 @@ final class IKEConfigurationTests: XCTestCase {
         device = Device(time: time, random: SeededRandom(seed: 11))
         scheduler = ManualScheduler(time: time)
         device.accounting.scheduler = scheduler
-        server = KeyServer()
+        server = TestRADIUSServer()
         server.device = device
         device.accounting.transport = server
         console = DebugConsole()
@@ -254,7 +215,7 @@ final class IKEConfigurationTests: XCTestCase {
     /// A profile whose keys come from RADIUS for the name the mangler makes of an e-mail identity.
     func configureAAAKeyring() {
         configure(["aaa new-model", "radius server KEYS", "address ipv4 127.0.0.1 auth-port 1812 acct-port 1813",
-                   "key \(KeyServer.secret)", "exit", "aaa group server radius RG", "server name KEYS", "exit",
+                   "key \(TestRADIUSServer.secret)", "exit", "aaa group server radius RG", "server name KEYS", "exit",
                    "aaa authorization network AAAPSK group RG",
                    "crypto ikev2 name-mangler NM", "email username", "exit",
                    "crypto ikev2 authorization policy default", "pool POOL", "exit",
@@ -294,7 +255,7 @@ final class IKEConfigurationTests: XCTestCase {
         let request = try XCTUnwrap(server.accessRequests.first)
         XCTAssertEqual(request.first(RADIUSAttributeType.userName)?.stringValue, "branch")
         XCTAssertEqual(request.first(RADIUSAttributeType.userPassword).flatMap {
-            UserPassword.decrypt($0.value, secret: Array(KeyServer.secret.utf8), authenticator: request.authenticator)
+            UserPassword.decrypt($0.value, secret: Array(TestRADIUSServer.secret.utf8), authenticator: request.authenticator)
         }, Array("cisco".utf8))
         XCTAssertTrue(answer.notifies.isEmpty, "\(answer.notifies)")
         i.preSharedKey = Array("router-side".utf8)
