@@ -51,11 +51,14 @@ public final class CommandGraph {
         var next: [Int] = []
         /// The keyword in lower case, folded once here rather than at every word typed.
         var foldedKeyword: String?
+        /// A keyword written with IOS's capitals (`GigabitEthernet`): an interface type a number may follow.
+        var hasCapitals = false
 
         init(token: Token?, accept: Int?) {
             self.token = token
             self.accept = accept
             foldedKeyword = token?.keyword?.lowercased()
+            hasCapitals = token?.keyword?.contains(where: { $0.isUppercase }) ?? false
         }
     }
 
@@ -218,8 +221,8 @@ public final class CommandGraph {
         var keywords = Set<String>()
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
-                guard let token = nodes[n].token, case let .keyword(k) = token.kind,
-                      k.contains(where: { $0.isUppercase }), nodes[n].foldedKeyword?.hasPrefix(type) == true else { continue }
+                guard nodes[n].hasCapitals, nodes[n].foldedKeyword?.hasPrefix(type) == true,
+                      let token = nodes[n].token, case let .keyword(k) = token.kind else { continue }
                 for m in nodes[n].next {
                     guard let argument = nodes[m].token, case let .argument(kind, _) = argument.kind,
                           case .range = kind, ArgumentValidation.accepts(kind, number) else { continue }
@@ -237,13 +240,21 @@ public final class CommandGraph {
 
     /// The caret column for a word nothing accepts: past the longest prefix some keyword still allows.
     private func caret(_ threads: [Thread], _ word: Word) -> Int {
-        let w = Array(word.text.lowercased())
+        let folded = word.text.lowercased()
+        // Keywords are ASCII: for an ASCII word its bytes are its characters, and comparing
+        // bytes spares the grapheme breaking of every keyword at this point of the graph.
+        let ascii = folded.utf8.allSatisfy { $0 < 0x80 }
+        let w = Array(folded)
         var longest = 0
         for thread in threads where !thread.done {
             for n in nodes[thread.node].next {
                 guard let k = nodes[n].foldedKeyword else { continue }
                 var common = 0
-                for (a, b) in zip(w, k) { if a == b { common += 1 } else { break } }
+                if ascii {
+                    for (a, b) in zip(folded.utf8, k.utf8) { if a == b { common += 1 } else { break } }
+                } else {
+                    for (a, b) in zip(w, k) { if a == b { common += 1 } else { break } }
+                }
                 longest = max(longest, common)
             }
         }
