@@ -9,7 +9,7 @@
 # Reproduce a crash: .build-fuzz/debug/TARGET .build-fuzz/crashes/TARGET/crash-…
 #
 # FLEXVPN_FUZZ_SANITIZER=none builds without the address sanitizer (coverage and libFuzzer's
-# comparison tracing only) into .build-fuzz/without-asan/: about twice the executions, for long
+# comparison tracing only) into .build-fuzz/without-asan/: about three times the executions, for long
 # runs of targets whose code is Swift only (a trap is what they find; memory errors need unsafe
 # code). The test suite's brief pass and the default keep the sanitizer.
 #
