@@ -29,6 +29,23 @@ final class GrammarTests: XCTestCase {
         XCTAssertEqual(g.match("ip ospf area 1 extra"), .invalid(offset: 15))
     }
 
+    /// Words and their character offsets, whether the line is printable ASCII (split on bytes)
+    /// or not (split on characters); the caret counts characters either way.
+    func testWordsAndCaretsCountCharacters() {
+        func split(_ line: String) -> [String] {
+            CommandGraph.words(Substring(line)).map { "\($0.offset):\($0.text)" }
+        }
+        XCTAssertEqual(split("  show\tip  int "), ["2:show", "7:ip", "11:int"])
+        XCTAssertEqual(split("shöw  ip"), ["0:shöw", "6:ip"])
+        XCTAssertEqual(split("e\u{301}x y"), ["0:e\u{301}x", "3:y"])
+        XCTAssertEqual(split("a\u{1}b c"), ["0:a\u{1}b", "4:c"])
+        XCTAssertEqual(split(""), [])
+        let g = graph([("ip ospf area <0-9>", ["i", "o", "a", "n"])])
+        XCTAssertEqual(g.match("ip öspf 1"), .invalid(offset: 3))
+        XCTAssertEqual(g.match("ïp ospf 1"), .invalid(offset: 0))
+        XCTAssertEqual(g.match("ip ospf arö 1"), .invalid(offset: 10))
+    }
+
     func testTypedArgumentsBeatFreeWordsAndRangesAreChecked() {
         let g = graph([("client {Hostname$h | A.B.C.D$h}", ["c", "n", "a"]), ("port <0-65535>", ["p", "n"])])
         XCTAssertEqual(g.match("client 10.1.1.1"), .success(payload: 0, captures: [Capture(name: "client", text: "client"), Capture(name: "h", text: "10.1.1.1")]))

@@ -119,6 +119,9 @@ public final class CommandGraph {
     }
 
     public static func words(_ line: Substring) -> [Word] {
+        // Printable ASCII (nearly every line): a byte is a character, and splitting on bytes
+        // spares grapheme breaking.
+        if line.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) { return asciiWords(line) }
         var out: [Word] = []
         var start: String.Index?
         var startOffset = 0
@@ -134,6 +137,28 @@ public final class CommandGraph {
             }
             offset += 1
             i = line.index(after: i)
+        }
+        if let s = start { out.append(Word(text: line[s...], offset: startOffset)) }
+        return out
+    }
+
+    private static func asciiWords(_ line: Substring) -> [Word] {
+        var out: [Word] = []
+        let bytes = line.utf8
+        var start: String.Index?
+        var startOffset = 0
+        var offset = 0
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            let byte = bytes[i]
+            if byte == 0x20 || byte == 0x09 {
+                if let s = start { out.append(Word(text: line[s..<i], offset: startOffset)); start = nil }
+            } else if start == nil {
+                start = i
+                startOffset = offset
+            }
+            offset += 1
+            i = bytes.index(after: i)
         }
         if let s = start { out.append(Word(text: line[s...], offset: startOffset)) }
         return out
