@@ -192,11 +192,11 @@ struct IKEBenchmark {
         for client in 0..<options.clients {
             group.enter()
             Thread.detachNewThread {
-                let socket = UDPClient(port: port, marker: marker)
+                let socket = IKEUDPClient(port: port, marker: marker, psk: IKEBenchmark.psk)
                 var done = 0, bad = 0, n = 0
                 while monotonicNanos() < stopAt {
                     n += 1
-                    if socket.handshake(identity: "bench\(client)-\(n)@lab") { done += 1 } else { bad += 1 }
+                    if socket.handshake(identity: "bench\(client)-\(n)@lab") != nil { done += 1 } else { bad += 1 }
                 }
                 socket.close()
                 counts.add(done, bad, socket.firstFailure)
@@ -221,69 +221,99 @@ private final class Counts: @unchecked Sendable {
     var reason: String? { lock.withLock { why } }
 }
 
-/// One generator socket: blocking UDP to 127.0.0.1, with the non-ESP marker on a NAT-T port.
-private final class UDPClient {
+/// One IKEv2 client socket (the bench's generator, the soak's clients): blocking UDP to
+/// 127.0.0.1, with the non-ESP marker on a NAT-T port. A request unanswered within `timeout`
+/// seconds is sent again, `tries` times in all (a responder answers a retransmission from its cache).
+final class IKEUDPClient {
     let fd: Int32
     var address = sockaddr_in()
     let marker: Bool
+    let psk: String
+    let tries: Int
+    /// Requests sent again after a timeout.
+    private(set) var retransmissions = 0
 
-    init(port: UInt16, marker: Bool) {
+    init(port: UInt16, marker: Bool, psk: String, timeout: Int = 2, tries: Int = 1) {
         self.marker = marker
+        self.psk = psk
+        self.tries = max(1, tries)
         fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var limit = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     }
 
     func close() { _ = Glibc.close(fd) }
 
     func exchange(_ bytes: [UInt8]) -> [UInt8]? {
         let out = marker ? [0, 0, 0, 0] + bytes : bytes
-        let sent = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(fd, out, out.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard sent == out.count else { return nil }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = recv(fd, &buffer, buffer.count, 0)
-        guard n > (marker ? 4 : 0) else { return nil }
-        return Array(buffer[(marker ? 4 : 0)..<n])
+        for attempt in 0..<tries {
+            if attempt > 0 { retransmissions += 1 }
+            let sent = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, out, out.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard sent == out.count else { return nil }
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n > (marker ? 4 : 0) { return Array(buffer[(marker ? 4 : 0)..<n]) }
+        }
+        return nil
     }
 
     /// Why the first failed handshake failed (printed with the figures).
     var firstFailure: String?
 
-    func handshake(identity: String) -> Bool {
+    /// IKE_SA_INIT and IKE_AUTH (PSK, IOS's default proposal, ECP-256) as `identity`; the
+    /// established initiator (its SA's keys), or nil.
+    func handshake(identity: String) -> IKEInitiator? {
         guard var initiator = try? IKEInitiator(offer: IKEv2ProposalConfig.iosDefault.offer(), group: .ecp256,
-                                                identity: .fqdn(identity), preSharedKey: Array(IKEBenchmark.psk.utf8)) else {
-            return false
+                                                identity: .fqdn(identity), preSharedKey: Array(psk.utf8)) else {
+            return nil
         }
         guard var initResponse = exchange(initiator.initRequest()) else {
             firstFailure = firstFailure ?? "no answer to IKE_SA_INIT"
-            return false
+            return nil
         }
         var outcome = initiator.handleInitResponse(initResponse)
         // A responder under load may ask for a cookie first (RFC 7296 §2.6): the request again with it.
         if case .cookie(let cookie) = outcome {
             guard let again = exchange(initiator.initRequest(cookie: cookie)) else {
                 firstFailure = firstFailure ?? "no answer to IKE_SA_INIT with a cookie"
-                return false
+                return nil
             }
             initResponse = again
             outcome = initiator.handleInitResponse(again)
         }
         guard outcome == .accepted else {
             firstFailure = firstFailure ?? "IKE_SA_INIT answered \(outcome)"
+            return nil
+        }
+        guard let auth = try? initiator.authRequest(requestAddress: false, child: false),
+              let authResponse = exchange(auth),
+              let message = try? initiator.open(authResponse) else {
+            firstFailure = firstFailure ?? "no answer to IKE_AUTH, or one that does not open"
+            return nil
+        }
+        guard initiator.verifyResponderAuth(message, initResponse: initResponse) else {
+            firstFailure = firstFailure ?? "IKE_AUTH answered without the responder's AUTH"
+            return nil
+        }
+        return initiator
+    }
+
+    /// INFORMATIONAL with a Delete of the IKE SA: true when the responder answers it.
+    func delete(_ initiator: inout IKEInitiator) -> Bool {
+        guard let request = try? initiator.request(.informational, [.delete(.ikeSA)]),
+              let answer = exchange(request), let message = try? initiator.open(answer),
+              message.header.flags.contains(.response) else {
+            firstFailure = firstFailure ?? "no answer to the Delete"
             return false
         }
-        guard
-              let auth = try? initiator.authRequest(requestAddress: false, child: false),
-              let authResponse = exchange(auth),
-              let message = try? initiator.open(authResponse) else { return false }
-        return initiator.verifyResponderAuth(message, initResponse: initResponse)
+        return true
     }
 }
 

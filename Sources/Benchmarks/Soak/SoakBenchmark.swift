@@ -12,7 +12,8 @@ import Glibc
 /// - session churn typed at its console (`lab session connect`, ended by the DAS), whose
 ///   accounting Start and Stop go to a real FreeRADIUS through `UnreliableRelay`, which drops a
 ///   share of the datagrams either way;
-/// - `show` commands at the console, and SSH shells logging in, typing and leaving.
+/// - `show` commands at the console, and SSH shells logging in, typing and leaving;
+/// - IKEv2 clients on `--ike-port` (`SoakIKEDriver`): each SA a session, deleted by its client.
 /// The router's resident memory is sampled every second (the slope after warm-up is printed).
 /// At the end the console reads `show aaa servers`: every accounting record is acknowledged or
 /// given up (a transaction failure), and the process must end with status 0.
@@ -23,6 +24,7 @@ struct SoakBenchmark {
         var dasRate = 200.0
         var sessionRate = 5.0
         var shells = 2
+        var ikeRate = 2.0
         var warmup: Double?
 
         static let usage = """
@@ -32,6 +34,7 @@ struct SoakBenchmark {
               --das-rate N      Disconnect-Requests per second (default 200)
               --session-rate N  sessions connected per second at the console (default 5)
               --shells N        SSH clients logging in and typing in turn (default 2)
+              --ike-rate N      IKEv2 SAs set up (and deleted a second later) per second (default 2; 0: none)
               --warmup S        seconds left out of the memory slope (default: a tenth, at least 30)
             """
 
@@ -47,6 +50,7 @@ struct SoakBenchmark {
                 case "--das-rate": dasRate = max(1, value)
                 case "--session-rate": sessionRate = max(0.1, value)
                 case "--shells": shells = Int(value)
+                case "--ike-rate": ikeRate = value
                 case "--warmup": warmup = value
                 default: throw DASBenchmark.Options.BadOption(description: "unknown option \(flag)")
                 }
@@ -56,6 +60,7 @@ struct SoakBenchmark {
 
     static let dasSecret = "soakdas"
     static let radiusSecret = "soakradius"
+    static let ikeKey = "soakike"
     let options: Options
 
     func run() {
@@ -88,27 +93,37 @@ struct SoakBenchmark {
         let dasProbe = try LoopbackUDPSocket()   // a free UDP port for the DAS
         let dasPort = dasProbe.port
         dasProbe.close()
+        let ikeProbe = try LoopbackUDPSocket()   // and one for the IKEv2 responder
+        let ikePort = ikeProbe.port
+        ikeProbe.close()
         guard let sshPort = freeLoopbackTCPPort() else { throw SoakError("no free TCP port") }
         let startup = work.appendingPathComponent("startup-config")
         try startupConfig(relayPort: relay.port, dasPort: dasPort).write(to: startup, atomically: true, encoding: .utf8)
 
-        let router = try SoakRouter(executable: emulator, startupConfig: startup.path, sshPort: sshPort)
+        let router = try SoakRouter(executable: emulator, startupConfig: startup.path, sshPort: sshPort, ikePort: ikePort)
         guard router.waitForOutput("R1>", seconds: 30) else { throw SoakError("no first prompt: \(router.tail)") }
         router.type("enable")
+        for line in ["lab ikev2 pre-shared-key \(Self.ikeKey)", "lab ikev2 identity fqdn flexvpn.lab",
+                     "lab ikev2 pool 10.99.0.1 10.99.0.254"] {
+            router.type(line)
+        }
 
         print("flexvpn-bench soak: \(emulator) (pid \(router.pid)), piped console, SSH on 127.0.0.1:\(sshPort), "
-              + "DAS on \(dasPort)")
+              + "DAS on \(dasPort), IKEv2 on \(ikePort)")
         print("  FreeRADIUS \(radius.version) on 127.0.0.1:\(radius.port) behind a relay dropping "
               + "\(Int(options.drop * 100))% each way; \(fixed(options.dasRate, 0)) Disconnect-Requests/s, "
-              + "\(fixed(options.sessionRate, 1)) sessions/s, \(options.shells) SSH clients, \(Int(options.duration)) s")
+              + "\(fixed(options.sessionRate, 1)) sessions/s, \(options.shells) SSH clients, "
+              + "\(fixed(options.ikeRate, 1)) IKEv2 SAs/s, \(Int(options.duration)) s")
 
         let pool = SoakSessionPool()
         let das = try SoakDASDriver(dasPort: dasPort, secret: Self.dasSecret, perSecond: options.dasRate, sessions: pool)
         let console = SoakConsoleDriver(router: router, pool: pool, sessionsPerSecond: options.sessionRate)
         let ssh = SoakSSHDriver(port: Int(sshPort), clients: options.shells)
+        let ike = options.ikeRate > 0 ? SoakIKEDriver(port: ikePort, psk: Self.ikeKey, perSecond: options.ikeRate) : nil
         das.start()
         console.start()
         ssh.start()
+        ike?.start()
 
         // Resident memory every second.
         var samples: [(t: Double, kib: Int)] = []
@@ -120,10 +135,11 @@ struct SoakBenchmark {
             if let kib = router.residentKiB { samples.append((elapsed, kib)) }
             if elapsed >= nextReport {
                 nextReport += 60
-                let d = das.snapshot, r = relay.snapshot, s = ssh.snapshot
+                let d = das.snapshot, r = relay.snapshot, s = ssh.snapshot, i = ike?.snapshot ?? .init()
                 print("  \(Int(elapsed)) s: RSS \(grouped(samples.last?.kib ?? 0)) KiB, DAS \(grouped(d.sent)) sent "
                       + "(late \(d.late), unexpected \(d.unexpected)), accounting \(grouped(r.records)) records, "
-                      + "console \(grouped(console.commands)) commands, SSH \(grouped(s.commands)) commands")
+                      + "console \(grouped(console.commands)) commands, SSH \(grouped(s.commands)) commands, "
+                      + "IKEv2 \(grouped(i.handshakes)) SAs (\(i.failures) failed)")
             }
             usleep(1_000_000)
         }
@@ -131,6 +147,7 @@ struct SoakBenchmark {
         das.stop()
         console.stop()
         ssh.stop()
+        ike?.stop()
 
         // Let the last accounting records finish: 5 s timeout, 3 retransmissions.
         if !crashedEarly { usleep(25_000_000) }
@@ -138,7 +155,7 @@ struct SoakBenchmark {
         router.type("show aaa sessions | count")
         let status = router.finish(seconds: 60)
 
-        report(samples: samples, das: das.snapshot, relay: relay.snapshot, ssh: ssh.snapshot,
+        report(samples: samples, das: das.snapshot, relay: relay.snapshot, ssh: ssh.snapshot, ike: ike?.snapshot,
                consoleCommands: console.commands, router: router, status: status, radius: radius)
     }
 
@@ -166,7 +183,7 @@ struct SoakBenchmark {
     }
 
     private func report(samples: [(t: Double, kib: Int)], das: SoakDASDriver.Figures, relay: UnreliableRelay.Figures,
-                        ssh: SoakSSHDriver.Figures, consoleCommands: Int, router: SoakRouter,
+                        ssh: SoakSSHDriver.Figures, ike: SoakIKEDriver.Figures?, consoleCommands: Int, router: SoakRouter,
                         status: SoakRouter.Exit, radius: SoakFreeRADIUS) {
         print("results:")
         let warmup = options.warmup ?? max(30, options.duration / 10)
@@ -202,12 +219,18 @@ struct SoakBenchmark {
         print("  FreeRADIUS logged \(grouped(radius.loggedRecords)) Accounting-Requests (each retransmission that reached it too)")
         print("  console: \(grouped(consoleCommands)) commands; SSH: \(grouped(ssh.logins)) logins, "
               + "\(grouped(ssh.commands)) commands, \(ssh.failures) failures")
+        if let ike {
+            print("  IKEv2: \(grouped(ike.handshakes)) SAs set up and \(grouped(ike.deletes)) deleted by their clients, "
+                  + "\(ike.failures) failed\(ike.firstFailure.map { " (first: \($0))" } ?? ""), "
+                  + "\(ike.retransmissions) requests sent again after 5 s")
+        }
         print("  router: \(status.description); RADIUS_DEAD lines \(router.count(of: "%RADIUS-4-RADIUS_DEAD"))")
         let accountingWhole = account.map { $0.requests == $0.successes + $0.failures && $0.outstanding == 0 } ?? false
+        let ikeWhole = ike.map { $0.failures == 0 && $0.deletes == $0.handshakes } ?? true
         let ok = status.isCleanExit && das.missing == 0 && das.unexpected == 0 && das.wrong == 0
-            && das.acks + das.naks == wellFormed && accountingWhole
+            && das.acks + das.naks == wellFormed && accountingWhole && ikeWhole
         print("verdict: \(ok ? "nothing lost" : "FAILED"): every well-formed request answered once "
-              + "\(das.acks + das.naks == wellFormed && das.missing == 0 && das.unexpected == 0 ? "yes" : "NO"), "
+              + "\(das.acks + das.naks == wellFormed && das.missing == 0 && das.unexpected == 0 && ikeWhole ? "yes" : "NO"), "
               + "every accounting record acknowledged or given up \(accountingWhole ? "yes" : "NO"), "
               + "crashes \(status.isCleanExit ? 0 : 1)")
         if !ok { exitCode(1) }
@@ -253,9 +276,9 @@ final class SoakRouter: @unchecked Sendable {
     private let readerDone = DispatchSemaphore(value: 0)
     private static let counted = ["%RADIUS-4-RADIUS_DEAD"]
 
-    init(executable: String, startupConfig: String, sshPort: UInt16) throws {
+    init(executable: String, startupConfig: String, sshPort: UInt16, ikePort: UInt16) throws {
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--startup-config", startupConfig, "--ssh-port", String(sshPort)]
+        process.arguments = ["--startup-config", startupConfig, "--ssh-port", String(sshPort), "--ike-port", String(ikePort)]
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
