@@ -102,27 +102,32 @@ final class StandardOutputSink: ConsoleSink, @unchecked Sendable {
 }
 
 /// SIGTERM and SIGINT for a router without a console, caught from the moment this is made (the
-/// first thing the process does), so one that comes while the router is still starting ends it
-/// as cleanly as one that comes later: `wait()` then returns at once.
+/// first thing the process does, before any other thread), so one that comes while the router
+/// is still starting ends it as cleanly as one that comes later: `wait()` then returns at once.
+/// Both are blocked in every thread and taken by one that waits for them (`sigwait`): a signal
+/// stays pending until it is taken, so none is lost. (A dispatch signal source is armed
+/// asynchronously: a SIGTERM in that window was ignored, and a loaded machine showed it.)
 public final class TerminationSignals {
     private let received = DispatchSemaphore(value: 0)
-    private let sources: [any DispatchSourceSignal]
 
     public init() {
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &set, nil)
         let received = self.received
-        sources = [SIGTERM, SIGINT].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { received.signal() }
-            source.resume()
-            return source
+        let waited = set
+        Thread.detachNewThread {
+            var signals = waited
+            var number: Int32 = 0
+            while sigwait(&signals, &number) != 0 {}
+            received.signal()
         }
     }
 
     /// Blocks until one of the signals has come (or had come already).
     public func wait() {
         received.wait()
-        sources.forEach { $0.cancel() }
     }
 }
