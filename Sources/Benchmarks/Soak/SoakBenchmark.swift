@@ -107,6 +107,10 @@ struct SoakBenchmark {
                      "lab ikev2 pool 10.99.0.1 10.99.0.254"] {
             router.type(line)
         }
+        // The IKEv2 clients start once the responder has its key: the prompt after the last line.
+        guard router.waitForOutput("lab ikev2 pool 10.99.0.1 10.99.0.254\nR1#", seconds: 30) else {
+            throw SoakError("the lab ikev2 settings were not taken: \(router.tail)")
+        }
 
         print("flexvpn-bench soak: \(emulator) (pid \(router.pid)), piped console, SSH on 127.0.0.1:\(sshPort), "
               + "DAS on \(dasPort), IKEv2 on \(ikePort)")
