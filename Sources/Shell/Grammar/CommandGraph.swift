@@ -121,44 +121,30 @@ public final class CommandGraph {
     public static func words(_ line: Substring) -> [Word] {
         // Printable ASCII (nearly every line): a byte is a character, and splitting on bytes
         // spares grapheme breaking.
-        if line.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) { return asciiWords(line) }
-        var out: [Word] = []
-        var start: String.Index?
-        var startOffset = 0
-        var offset = 0
-        var i = line.startIndex
-        while i < line.endIndex {
-            let ch = line[i]
-            if ch == " " || ch == "\t" {
-                if let s = start { out.append(Word(text: line[s..<i], offset: startOffset)); start = nil }
-            } else if start == nil {
-                start = i
-                startOffset = offset
-            }
-            offset += 1
-            i = line.index(after: i)
+        if line.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) {
+            return split(line, units: line.utf8) { $0 == 0x20 || $0 == 0x09 }
         }
-        if let s = start { out.append(Word(text: line[s...], offset: startOffset)) }
-        return out
+        return split(line, units: line) { $0 == " " || $0 == "\t" }
     }
 
-    private static func asciiWords(_ line: Substring) -> [Word] {
+    /// The words of `line`, read as `units` (its characters or its bytes): offsets count units.
+    private static func split<Units: Collection>(_ line: Substring, units: Units,
+                                                 isBlank: (Units.Element) -> Bool) -> [Word]
+        where Units.Index == String.Index {
         var out: [Word] = []
-        let bytes = line.utf8
         var start: String.Index?
         var startOffset = 0
         var offset = 0
-        var i = bytes.startIndex
-        while i < bytes.endIndex {
-            let byte = bytes[i]
-            if byte == 0x20 || byte == 0x09 {
+        var i = units.startIndex
+        while i < units.endIndex {
+            if isBlank(units[i]) {
                 if let s = start { out.append(Word(text: line[s..<i], offset: startOffset)); start = nil }
             } else if start == nil {
                 start = i
                 startOffset = offset
             }
             offset += 1
-            i = bytes.index(after: i)
+            i = units.index(after: i)
         }
         if let s = start { out.append(Word(text: line[s...], offset: startOffset)) }
         return out
