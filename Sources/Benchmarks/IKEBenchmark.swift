@@ -250,6 +250,8 @@ final class IKEUDPClient {
     func exchange(_ bytes: [UInt8]) -> [UInt8]? {
         let out = marker ? [0, 0, 0, 0] + bytes : bytes
         var buffer = [UInt8](repeating: 0, count: 4096)
+        // A late answer to an earlier request sent again must not pass for this one's.
+        while recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
         for attempt in 0..<tries {
             if attempt > 0 { retransmissions += 1 }
             let sent = withUnsafePointer(to: &address) { pointer in
