@@ -3,12 +3,29 @@ import Foundation
 import Shell
 import Transport
 
-/// Console figures: time from exec to the first prompt with a 1,000-line startup-config, and
-/// the rate at which replay runs typed commands.
+/// Console figures: time from exec to the first prompt with a 1,000-line startup-config, the
+/// rate at which replay runs typed commands, and how loading grows with the number of users.
 enum ConsoleBenchmark {
     static func run() {
         replayRate()
         firstPrompt()
+        manyUsers()
+    }
+
+    /// A startup-config of N `username` lines, applied by the shell as at boot: the time should
+    /// grow with N, not with N squared.
+    static func manyUsers() {
+        for count in [10_000, 100_000] {
+            var text = "hostname BENCH\n"
+            for i in 0..<count { text += "username user\(i) privilege 15 password 0 pass\(i)\n" }
+            let shell = IOSShell(device: Device())
+            let start = DispatchTime.now().uptimeNanoseconds
+            let report = shell.applyConfiguration(text, source: "startup-config")
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let loaded = shell.device.config.users.count
+            print(String(format: "startup-config of %d users: loaded %d in %.3f s (%.1f µs a line)%@", count, loaded,
+                         seconds, seconds / Double(count) * 1e6, report.isEmpty ? "" : ", with errors"))
+        }
     }
 
     static func replayRate() {

@@ -19,12 +19,15 @@ struct LifecycleBenchmark {
         var window = 32
         var rate: Int?
         var warmup = 1_000
+        /// Also run `LifecycleFloor` against the same server.
+        var floor = true
 
         static let usage = """
               lifecycle: --sessions N   complete lifecycles to run (default 20000)
                          --window N     lifecycles under way at once, at most 256 (default 32)
                          --rate N       at most N started a second (default: as fast as the window allows)
                          --warmup N     lifecycles first, not measured (default 1000)
+                         --floor yes|no the same lifecycles from a minimal client, no router (default yes)
             """
 
         struct BadOption: Error, CustomStringConvertible { var description: String }
@@ -32,6 +35,14 @@ struct LifecycleBenchmark {
         init(parsing arguments: [String]) throws {
             var it = arguments.makeIterator()
             while let flag = it.next() {
+                if flag == "--floor" {
+                    switch it.next() {
+                    case "yes": floor = true
+                    case "no": floor = false
+                    default: throw BadOption(description: "--floor needs yes or no")
+                    }
+                    continue
+                }
                 guard let value = it.next(), let number = Int(value), number > 0 else {
                     throw BadOption(description: "\(flag) needs a positive number")
                 }
@@ -103,6 +114,30 @@ struct LifecycleBenchmark {
         if options.warmup > 0 { _ = measure(engine, radius, count: options.warmup, firstUser: 1_000_000) }
         let result = measure(engine, radius, count: options.sessions, firstUser: 1)
         result.print(count: options.sessions)
+        if options.floor { measureFloor(radius) }
+    }
+
+    /// The same lifecycles from `LifecycleFloor` (no router: socket calls and MD5 only), against
+    /// the same FreeRADIUS: the least a client can spend, beside the emulator's figure.
+    private func measureFloor(_ radius: BenchFreeRADIUS) {
+        let floor = LifecycleFloor(authPort: radius.authPort, acctPort: radius.acctPort,
+                                   secret: Array(BenchFreeRADIUS.secret.utf8), window: options.window)
+        do {
+            if options.warmup > 0 { _ = try floor.run(count: options.warmup, firstUser: 2_000_000) }
+            let radiusCPU0 = radius.cpuTimes()
+            let cpu = try floor.run(count: options.sessions, firstUser: 3_000_000)
+            let radiusCPU1 = radius.cpuTimes()
+            func micros(_ seconds: Double) -> Double { seconds / Double(options.sessions) * 1e6 }
+            let floorMicros = micros(cpu.user + cpu.system)
+            let radiusMicros = micros(radiusCPU1.user - radiusCPU0.user + radiusCPU1.system - radiusCPU0.system)
+            print("floor (a minimal client: one socket, sendmmsg/recvmmsg, MD5; no router): "
+                  + "\(grouped(Int((Double(options.sessions) / cpu.seconds).rounded()))) lifecycles/s, "
+                  + "CPU per lifecycle \(fixed(floorMicros, 1)) µs (user \(fixed(micros(cpu.user), 1)), "
+                  + "system \(fixed(micros(cpu.system), 1))), FreeRADIUS \(fixed(radiusMicros, 1)) µs "
+                  + "(floor/FreeRADIUS \(fixed(floorMicros / max(radiusMicros, 0.001), 2)))")
+        } catch {
+            print("floor: \(error)")
+        }
     }
 
     /// Runs `count` lifecycles and returns what they cost.

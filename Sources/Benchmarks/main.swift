@@ -7,7 +7,7 @@
 //   flexvpn-bench ssh [--concurrency 1,10,50] [--seconds 3] [--logins 30] [--idle 50]
 //                     [--sessions 20] [--das-load yes|no]
 //   flexvpn-bench ike [--seconds 5] [--clients 2] [--charon yes|no]
-//   flexvpn-bench lifecycle [--sessions 20000] [--window 128] [--rate N] [--warmup 1000]
+//   flexvpn-bench lifecycle [--sessions 20000] [--window 32] [--rate N] [--warmup 1000] [--floor yes|no]
 //   flexvpn-bench soak [--duration 60] [--drop 0.25] [--das-rate 200] [--session-rate 5] [--shells 2]
 //
 // Build it optimised: `swift build -c release --product flexvpn-bench --product flexvpn-emu`.

@@ -62,13 +62,31 @@ public enum RADIUSResponseKind: Sendable {
 /// The emulated router: its configuration, clock, logs and sessions. Logic only; one serial
 /// owner (the engine's event loop, or a test) calls it, so it needs no locks.
 public final class Device {
-    public var config = RunningConfig() {
-        didSet {
-            guard config != oldValue else { return }
-            accounting.serverLists.removeAll()
-            for observer in configObservers { observer(oldValue, config) }
+    /// The running configuration. Edited in place (`_modify`): a property observer would make
+    /// every edit from another module copy the list it changes — each `username` line of a
+    /// 20,000-user startup-config copying every user — so the observers are called by hand, and
+    /// see only the new value (they keep what they compare against themselves).
+    public var config: RunningConfig {
+        get { storedConfig }
+        _modify {
+            defer { configChanged() }
+            yield &storedConfig
+        }
+        set {
+            storedConfig = newValue
+            configChanged()
         }
     }
+    private var storedConfig = RunningConfig()
+
+    private func configChanged() {
+        configWrites &+= 1
+        accounting.serverLists.removeAll()
+        for observer in configObservers { observer(storedConfig) }
+    }
+
+    /// Writes of `config` since boot: a command that wrote it changed the configuration.
+    public private(set) var configWrites = 0
     public let time: TimeSource
     public let random: RandomSource
     public let startupStore: StartupConfigStore
@@ -145,7 +163,7 @@ public final class Device {
     public private(set) var bufferMessagesLogged = 0
     public private(set) var trapMessagesLogged = 0
 
-    private var configObservers: [(RunningConfig, RunningConfig) -> Void] = []
+    private var configObservers: [(RunningConfig) -> Void] = []
 
     /// Remote-access sessions (Sessions/).
     public let sessions = SessionTable()
@@ -196,8 +214,9 @@ public final class Device {
         }
     }
 
-    /// Called after every change of the running configuration, with the old and new value.
-    public func observeConfig(_ observer: @escaping (RunningConfig, RunningConfig) -> Void) {
+    /// Called after every write of the running configuration (a write may change nothing), with
+    /// the new value.
+    public func observeConfig(_ observer: @escaping (RunningConfig) -> Void) {
         configObservers.append(observer)
     }
 

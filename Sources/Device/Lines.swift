@@ -118,7 +118,7 @@ extension Device {
     /// `login local`: the `username` whose name and password match, else nil. Its `privilege`
     /// (when given) is the level the session starts at; else the line's `privilege level`.
     public func authenticateLocalUser(_ name: String, password: String) -> LocalUser? {
-        guard let user = config.users.first(where: { $0.name == name }) else { return nil }
+        guard let user = config.users[named: name] else { return nil }
         let matches: Bool
         switch user.credential {
         case let .password(secret)?: matches = secret.plain == password

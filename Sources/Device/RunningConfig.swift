@@ -92,6 +92,67 @@ public struct LocalUser: Equatable, Sendable {
     }
 }
 
+/// The `username` entries in configuration order, with an index by name, so that each
+/// `username` line of a long startup-config finds its name in constant time.
+public struct LocalUserList: RandomAccessCollection, MutableCollection, Equatable, Sendable, ExpressibleByArrayLiteral {
+    private var entries: [LocalUser] = []
+    private var positions: [String: Int] = [:]
+
+    public init() {}
+    /// The users in order; a later entry of a name replaces the earlier one in its place.
+    public init(_ users: some Sequence<LocalUser>) {
+        for user in users { set(user) }
+    }
+    public init(arrayLiteral users: LocalUser...) { self.init(users) }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { entries.count }
+    public subscript(position: Int) -> LocalUser {
+        get { entries[position] }
+        set {
+            let old = entries[position].name
+            entries[position] = newValue
+            if old != newValue.name { reindex() }
+        }
+    }
+
+    /// The user of this name.
+    public subscript(named name: String) -> LocalUser? {
+        positions[name].map { entries[$0] }
+    }
+
+    /// Replaces the user of that name in its place, or adds it at the end (as `username` does).
+    public mutating func set(_ user: LocalUser) {
+        if let position = positions[user.name] {
+            entries[position] = user
+        } else {
+            positions[user.name] = entries.count
+            entries.append(user)
+        }
+    }
+
+    /// The same as `set`: a name is never listed twice.
+    public mutating func append(_ user: LocalUser) { set(user) }
+
+    /// Removes the user of this name; false when there is none.
+    @discardableResult
+    public mutating func remove(named name: String) -> Bool {
+        guard let position = positions[name] else { return false }
+        entries.remove(at: position)
+        reindex()
+        return true
+    }
+
+    private mutating func reindex() {
+        positions.removeAll(keepingCapacity: true)
+        for (position, user) in entries.enumerated() where positions[user.name] == nil {
+            positions[user.name] = position
+        }
+    }
+
+    public static func == (a: LocalUserList, b: LocalUserList) -> Bool { a.entries == b.entries }
+}
+
 public struct RadiusServerConfig: Equatable, Sendable {
     public var name: String
     public var address: String?
@@ -170,7 +231,7 @@ public struct RunningConfig: Equatable, Sendable {
     /// IOS's default once AAA is on; shown in the running-config then.
     public var aaaSessionIdCommon = true
     public var dynamicAuthor: DynamicAuthorConfig?
-    public var users: [LocalUser] = []
+    public var users = LocalUserList()
     public var radiusServers: [RadiusServerConfig] = []
     public var radiusGroups: [RadiusServerGroup] = []
     public var accountingNetwork: [AAAMethodList] = []

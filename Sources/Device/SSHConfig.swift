@@ -115,6 +115,6 @@ extension Device {
     public func authenticateSSHPublicKey(_ name: String, blob: [UInt8]) -> LocalUser? {
         let hash = SSHPublicKeyEntry.hash(ofBlob: blob)
         guard config.ssh.keys(of: name).contains(where: { $0.hash == hash }) else { return nil }
-        return config.users.first { $0.name == name }
+        return config.users[named: name]
     }
 }

@@ -336,10 +336,12 @@ public final class IOSShell: ConsoleShell {
         let context = CommandContext(shell: self, captures: captures, form: entry.form)
         if entry.declaration.pipe { context.filter = OutputFilter(captures) }
         context.stream = outputStream
-        let before = device.config
+        // Counted, not compared: a copy of the config held across the command would make the
+        // command's edit copy the list it changes (each `username` line copying every user).
+        let writesBefore = device.configWrites
         entry.declaration.run(context)
         if context.rejected { lastCommandRejected = true }
-        if device.config != before {
+        if device.configWrites != writesBefore {
             device.noteConfigChange(by: lineName)
             if mode.isConfiguration { configChangedInConfigMode = true }
         }

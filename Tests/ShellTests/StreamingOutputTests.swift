@@ -41,7 +41,7 @@ final class StreamingOutputTests: XCTestCase {
     /// chunks as they are produced, and what they stream is what the gathered command prints.
     func testConfigurationAndLogOutputsStream() {
         let h = Harness()
-        h.device.config.users = (0..<10000).map { LocalUser(name: "user\($0)", privilege: 15) }
+        h.device.config.users = LocalUserList((0..<10000).map { LocalUser(name: "user\($0)", privilege: 15) })
         h.device.config.loggingBufferedSize = 4_000_000
         for i in 0..<10000 { h.device.syslog(facility: "SYS", severity: 5, mnemonic: "TEST", "message \(i)") }
         h.type("enable", "write memory")

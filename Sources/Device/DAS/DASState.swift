@@ -64,6 +64,16 @@ public final class DASState {
         var secret: [UInt8]?
     }
     var observingConfig = false
+    /// The parts of the running config the client table comes from, as last seen.
+    var observedSettings: ObservedSettings?
+    struct ObservedSettings: Equatable {
+        var dynamicAuthor: DynamicAuthorConfig?
+        var aaaNewModel: Bool
+        init(_ config: RunningConfig) {
+            dynamicAuthor = config.dynamicAuthor
+            aaaNewModel = config.aaaNewModel
+        }
+    }
     private var debugAddressBase: UInt64?
     private var debugAddressNext: UInt64 = 0
 

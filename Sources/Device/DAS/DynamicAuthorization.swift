@@ -165,8 +165,11 @@ extension Device {
         if !das.observingConfig {
             das.observingConfig = true
             let das = self.das
-            observeConfig { old, new in
-                guard old.dynamicAuthor != new.dynamicAuthor || old.aaaNewModel != new.aaaNewModel else { return }
+            das.observedSettings = DASState.ObservedSettings(config)
+            observeConfig { new in
+                let settings = DASState.ObservedSettings(new)
+                guard settings != das.observedSettings else { return }
+                das.observedSettings = settings
                 das.clientTable = nil
                 if new.dasPort == nil { das.clearRetransmissionCache() }
             }

@@ -248,7 +248,7 @@ extension Device {
         for method in list.methods {
             switch method {
             case .local:
-                if let user, let found = config.users.first(where: { $0.name == user }) {
+                if let user, let found = config.users[named: user] {
                     return found.privilege ?? linePrivilege
                 }
             case .group:

@@ -191,10 +191,8 @@ extension IOSCommands {
                                 "Specifies an UNENCRYPTED password will follow", "Specifies a HIDDEN password will follow",
                                 "The UNENCRYPTED (cleartext) user password"], no: 2) { ctx in
                 guard let name = ctx.string("user") else { return }
-                // In place, without copying the list per line (a 50,000-user startup-config took minutes).
-                let existing = ctx.device.config.users.firstIndex { $0.name == name }
                 if ctx.form != .set {
-                    if let existing { ctx.device.config.users.remove(at: existing) }
+                    ctx.device.config.users.remove(named: name)
                 } else {
                     var user = LocalUser(name: name, privilege: ctx.int("privilege"))
                     if let plain = ctx.string("plain") {
@@ -218,11 +216,7 @@ extension IOSCommands {
                     } else {
                         return
                     }
-                    if let existing {
-                        ctx.device.config.users[existing] = user
-                    } else {
-                        ctx.device.config.users.append(user)
-                    }
+                    ctx.device.config.users.set(user)
                 }
             },
             // Lines of IOS's own running-config that a startup-config carries back in.

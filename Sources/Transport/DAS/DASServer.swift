@@ -88,8 +88,8 @@ public final class DASServer: Sendable {
             // Applied once the loop's current job is done: a startup-config or scenario loads
             // whole (clock and timezone included) before the port is bound, so a port in use is
             // logged with the loaded clock, and a run of changes binds once.
-            device.observeConfig { [self] old, new in
-                if old.dasPort != new.dasPort { scheduleApply() }
+            device.observeConfig { [self] new in
+                if new.dasPort != state.value.wantedPort { scheduleApply() }
             }
             apply(port: device.config.dasPort)
         }

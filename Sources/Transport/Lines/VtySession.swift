@@ -192,7 +192,7 @@ public final class VtySession: @unchecked Sendable {
         }
         if let user = authenticatedUser {
             // nil: the owner is gone; .some(nil): no such user any more.
-            let found = onOwner { device in device.config.users.first { $0.name == user }.map { $0.privilege } }
+            let found = onOwner { device in device.config.users[named: user].map { $0.privilege } }
             guard let found, let privilege = found else { return nil }
             return Login(user: user, privilege: privilege ?? linePrivilege)
         }

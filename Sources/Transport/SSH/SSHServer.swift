@@ -436,7 +436,7 @@ final class SSHSessionHandler: ChannelDuplexHandler {
             let config = device.vtyConfig(line.number)
             guard config.allowsTransport(.ssh) else { return nil }
             // A login method's grant (AAA), else the local `username`'s privilege, else the line's.
-            let local = device.config.users.first(where: { $0.name == user })
+            let local = device.config.users[named: user]
             guard granted != nil || local != nil else { return nil }
             line.transportName = "SSH"
             let shell = IOSShell(device: device)
