@@ -21,6 +21,8 @@ struct LifecycleBenchmark {
         var warmup = 1_000
         /// Also run `LifecycleFloor` against the same server.
         var floor = true
+        /// FreeRADIUS's configuration: the bench's own minimal one, or the system's stock one.
+        var freeradius = BenchFreeRADIUS.Configuration.minimal
 
         static let usage = """
               lifecycle: --sessions N   complete lifecycles to run (default 20000)
@@ -28,6 +30,9 @@ struct LifecycleBenchmark {
                          --rate N       at most N started a second (default: as fast as the window allows)
                          --warmup N     lifecycles first, not measured (default 1000)
                          --floor yes|no the same lifecycles from a minimal client, no router (default yes)
+                         --freeradius minimal|stock
+                                        FreeRADIUS's configuration: PAP and an accounting `ok` only (default),
+                                        or a copy of the installed /etc/freeradius/3.0 (its default site)
             """
 
         struct BadOption: Error, CustomStringConvertible { var description: String }
@@ -35,6 +40,13 @@ struct LifecycleBenchmark {
         init(parsing arguments: [String]) throws {
             var it = arguments.makeIterator()
             while let flag = it.next() {
+                if flag == "--freeradius" {
+                    guard let name = it.next(), let configuration = BenchFreeRADIUS.Configuration(rawValue: name) else {
+                        throw BadOption(description: "--freeradius needs minimal or stock")
+                    }
+                    freeradius = configuration
+                    continue
+                }
                 if flag == "--floor" {
                     switch it.next() {
                     case "yes": floor = true
@@ -62,7 +74,7 @@ struct LifecycleBenchmark {
     func run() {
         let radius: BenchFreeRADIUS
         do {
-            radius = try BenchFreeRADIUS()
+            radius = try BenchFreeRADIUS(configuration: options.freeradius)
         } catch {
             print("flexvpn-bench lifecycle: \(error)")
             exitCode(2)
@@ -109,8 +121,8 @@ struct LifecycleBenchmark {
             try? engine.shutdown()
         }
 
-        print("flexvpn-bench lifecycle: FreeRADIUS on 127.0.0.1:\(radius.authPort)/\(radius.acctPort), "
-              + "window \(options.window)" + (options.rate.map { ", rate \($0)/s" } ?? ""))
+        print("flexvpn-bench lifecycle: FreeRADIUS (\(options.freeradius.rawValue) configuration) on "
+              + "127.0.0.1:\(radius.authPort)/\(radius.acctPort), window \(options.window)" + (options.rate.map { ", rate \($0)/s" } ?? ""))
         if options.warmup > 0 { _ = measure(engine, radius, count: options.warmup, firstUser: 1_000_000) }
         let result = measure(engine, radius, count: options.sessions, firstUser: 1)
         result.print(count: options.sessions)
@@ -130,7 +142,7 @@ struct LifecycleBenchmark {
             func micros(_ seconds: Double) -> Double { seconds / Double(options.sessions) * 1e6 }
             let floorMicros = micros(cpu.user + cpu.system)
             let radiusMicros = micros(radiusCPU1.user - radiusCPU0.user + radiusCPU1.system - radiusCPU0.system)
-            print("floor (a minimal client: one socket, sendmmsg/recvmmsg, MD5; no router): "
+            print("floor (a minimal client: one socket, sendmmsg/recvmmsg, MD5; no router; no rate limit): "
                   + "\(grouped(Int((Double(options.sessions) / cpu.seconds).rounded()))) lifecycles/s, "
                   + "CPU per lifecycle \(fixed(floorMicros, 1)) µs (user \(fixed(micros(cpu.user), 1)), "
                   + "system \(fixed(micros(cpu.system), 1))), FreeRADIUS \(fixed(radiusMicros, 1)) µs "
@@ -181,6 +193,8 @@ struct LifecycleBenchmark {
         var completed = 0
         var refused = 0
         var budget = 0.0
+        /// When the rate limit last added to the budget (monotonic nanoseconds).
+        var lastTick: UInt64 = 0
         var accessTimes: [Double] = []
         var accountingTimes: [Double] = []
         /// Stops still owed by live lifecycles: the Stop response completes one.
@@ -212,11 +226,15 @@ struct LifecycleBenchmark {
             launch(device)
         }
 
-        /// Rate limit: every 10 ms a hundredth of the rate may start.
+        /// Rate limit: about every 10 ms, as many may start as the rate allows for the time that
+        /// really passed (a timer fires late; a fixed hundredth of the rate per tick fell short).
         private func tick(_ device: Device, rate: Int) {
             guard started < total, let scheduler = device.accounting.scheduler else { return }
+            if lastTick == 0 { lastTick = monotonicNanos() }
             scheduler.schedule(after: 0.01) { [unowned self, unowned device] in
-                budget = min(budget + Double(rate) / 100, Double(window))
+                let now = monotonicNanos()
+                budget = min(budget + Double(rate) * Double(now - lastTick) / 1e9, Double(window))
+                lastTick = now
                 launch(device)
                 tick(device, rate: rate)
             }
@@ -291,9 +309,14 @@ struct LifecycleBenchmark {
 }
 
 /// A FreeRADIUS 3 for the benchmark: its own folder, free loopback ports, PAP users accepted
-/// with `cisco`, accounting answered without writing anything.
+/// with `cisco`. `minimal`: accounting answered without writing anything — the cheapest server,
+/// the hardest yardstick. `stock`: the installed configuration as the package ships it (its
+/// default site: preprocess, files, pap, detail, unix, exec, attr_filter…), moved to the bench's
+/// folder and ports, with the same user in front of its users file.
 final class BenchFreeRADIUS {
+    enum Configuration: String { case minimal, stock }
     static let secret = "testing123"
+    static let stockFolder = "/etc/freeradius/3.0"
     let authPort: UInt16
     let acctPort: UInt16
     let folder: URL
@@ -301,12 +324,20 @@ final class BenchFreeRADIUS {
 
     struct Failed: Error, CustomStringConvertible { var description: String }
 
-    init() throws {
+    init(configuration: Configuration = .minimal) throws {
         authPort = try freeUDPPort()
         acctPort = try freeUDPPort()
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("flexvpn-bench-radius-\(getpid())")
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        switch configuration {
+        case .minimal: try writeMinimalConfiguration()
+        case .stock: try copyStockConfiguration()
+        }
+        try start()
+    }
+
+    private func writeMinimalConfiguration() throws {
         let run = folder.path
         try "DEFAULT Cleartext-Password := \"cisco\"\n".write(to: folder.appendingPathComponent("users"),
                                                                 atomically: true, encoding: .utf8)
@@ -387,8 +418,71 @@ final class BenchFreeRADIUS {
             }
             """
         try conf.write(to: folder.appendingPathComponent("radiusd.conf"), atomically: true, encoding: .utf8)
+    }
+
+    /// The installed configuration, links followed, with its paths moved into the folder, its
+    /// IPv4 listeners on the bench's ports, its IPv6 ones and the inner tunnel off (they would
+    /// take fixed ports), and no switch to the `freerad` user (the folder is the caller's).
+    private func copyStockConfiguration() throws {
+        guard FileManager.default.fileExists(atPath: Self.stockFolder + "/radiusd.conf") else {
+            throw Failed(description: "no \(Self.stockFolder) (scripts/install-deps.sh --test installs freeradius)")
+        }
+        let copy = Process()
+        copy.executableURL = URL(fileURLWithPath: "/bin/cp")
+        copy.arguments = ["-rL", Self.stockFolder + "/.", folder.path]
+        try copy.run()
+        copy.waitUntilExit()
+        guard copy.terminationStatus == 0 else { throw Failed(description: "cannot copy \(Self.stockFolder)") }
+        let run = folder.path
+        for sub in ["var/run/freeradius", "log/radacct"] {
+            try FileManager.default.createDirectory(atPath: run + "/" + sub, withIntermediateDirectories: true)
+        }
+        func edit(_ path: String, _ change: (String) throws -> String) throws {
+            let file = run + "/" + path
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            try change(text).write(toFile: file, atomically: true, encoding: .utf8)
+        }
+        try edit("radiusd.conf") { text in
+            var lines: [String] = []
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("localstatedir =") { lines.append("localstatedir = \(run)/var"); continue }
+                if trimmed.hasPrefix("logdir =") { lines.append("logdir = \(run)/log"); continue }
+                if trimmed.hasPrefix("raddbdir =") { lines.append("raddbdir = \(run)"); continue }
+                if trimmed == "user = freerad" || trimmed == "group = freerad" { continue }
+                lines.append(String(line))
+            }
+            return lines.joined(separator: "\n")
+        }
+        // The default site's listeners, in order: auth and acct on IPv4, then auth and acct on IPv6.
+        try edit("sites-enabled/default") { text in
+            var out: [String] = []
+            var listener = 0, inListener = false
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                var line = String(line)
+                if line.hasPrefix("listen {") {
+                    listener += 1
+                    inListener = true
+                }
+                let off = inListener && listener > 2
+                if inListener, !off {
+                    let trimmed = line.trimmingCharacters(in: .whitespaces)
+                    if trimmed.hasPrefix("ipaddr =") { line = "\tipaddr = 127.0.0.1" }
+                    if trimmed.hasPrefix("port =") { line = "\tport = \(listener == 1 ? authPort : acctPort)" }
+                }
+                if inListener, line.hasPrefix("}") { inListener = false }
+                out.append(off ? "#" + line : line)
+            }
+            guard listener >= 2 else { throw Failed(description: "the stock default site has no IPv4 listeners") }
+            return out.joined(separator: "\n")
+        }
+        try? FileManager.default.removeItem(atPath: run + "/sites-enabled/inner-tunnel")
+        try edit("mods-config/files/authorize") { "DEFAULT Cleartext-Password := \"cisco\"\n" + $0 }
+    }
+
+    private func start() throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["freeradius", "-f", "-d", run]
+        process.arguments = ["freeradius", "-f", "-d", folder.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {
@@ -396,9 +490,12 @@ final class BenchFreeRADIUS {
         } catch {
             throw Failed(description: "cannot run freeradius (scripts/install-deps.sh --test installs it): \(error)")
         }
+        // The minimal configuration logs in its folder, the stock one in its log folder.
+        let logFile = FileManager.default.fileExists(atPath: folder.path + "/log")
+            ? folder.appendingPathComponent("log/radius.log") : folder.appendingPathComponent("radius.log")
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline {
-            let log = (try? String(contentsOf: folder.appendingPathComponent("radius.log"), encoding: .utf8)) ?? ""
+            let log = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
             if log.contains("Ready to process requests") { return }
             if !process.isRunning { throw Failed(description: "freeradius exited: \(log)") }
             usleep(50_000)

@@ -49,6 +49,11 @@ public struct RADIUSAttribute: Equatable, Sendable {
     /// Vendor-Specific (26) holding one vendor sub-attribute `vendorType, 2 + value.count, value`.
     /// The sub-attribute value is truncated to fit (247 bytes).
     public static func vendorSpecific(vendorId: UInt32, vendorType: UInt8, value: [UInt8]) -> RADIUSAttribute {
+        vendorSpecific(vendorId: vendorId, vendorType: vendorType, bytes: value)
+    }
+
+    /// The same from any bytes (a string's UTF-8 view goes in without an array of its own).
+    static func vendorSpecific(vendorId: UInt32, vendorType: UInt8, bytes value: some Collection<UInt8>) -> RADIUSAttribute {
         let v = value.prefix(maxValueLength - 6)
         var out: [UInt8] = []
         out.reserveCapacity(6 + v.count)
@@ -65,7 +70,7 @@ public struct RADIUSAttribute: Equatable, Sendable {
     /// Cisco-AVPair: Vendor-Specific, vendor 9, vendor type 1, text `key=value`.
     /// Encodes as `1a LL 00000009 01 VL text` with VL = 2 + text length, LL = VL + 6.
     public static func ciscoAVPair(_ text: String) -> RADIUSAttribute {
-        vendorSpecific(vendorId: RADIUSVendor.cisco, vendorType: RADIUSVendor.ciscoAVPair, value: Array(text.utf8))
+        vendorSpecific(vendorId: RADIUSVendor.cisco, vendorType: RADIUSVendor.ciscoAVPair, bytes: text.utf8)
     }
 
     // MARK: accessors

@@ -35,10 +35,10 @@ public enum RADIUSAuth {
         var bytes = packet.encode()
         if let maIndex { fillMessageAuthenticator(&bytes, &packet, maIndex, secret) }
         if packet.code != .accessRequest {
-            let auth = bytes.withUnsafeBytes { raw in
-                md5(raw, header: RADIUSPacket.zeroAuthenticator, length: raw.count, secret: secret)
+            let digest = bytes.withUnsafeBytes { raw in
+                md5Digest(raw, header: RADIUSPacket.zeroAuthenticator, length: raw.count, secret: secret)
             }
-            setAuthenticator(auth, &bytes, &packet)
+            setAuthenticator(digest, &bytes, &packet)
         }
         return bytes
     }
@@ -58,8 +58,8 @@ public enum RADIUSAuth {
         packet.authenticator = requestAuth
         var bytes = packet.encode()
         if let maIndex { fillMessageAuthenticator(&bytes, &packet, maIndex, secret) }
-        let auth = bytes.withUnsafeBytes { raw in md5(raw, header: requestAuth, length: raw.count, secret: secret) }
-        setAuthenticator(auth, &bytes, &packet)
+        let digest = bytes.withUnsafeBytes { raw in md5Digest(raw, header: requestAuth, length: raw.count, secret: secret) }
+        setAuthenticator(digest, &bytes, &packet)
         return bytes
     }
 
@@ -107,8 +107,8 @@ public enum RADIUSAuth {
                                                    secret: [UInt8]) -> Bool {
         guard requestAuthenticator.count == 16,
               let length = try? RADIUSPacket.validatedLength(raw) else { return false }
-        let expected = md5(raw, header: requestAuthenticator, length: length, secret: secret)
-        return equalsHeaderAuthenticator(raw, expected)
+        let expected = md5Digest(raw, header: requestAuthenticator, length: length, secret: secret)
+        return expected.withUnsafeBytes { equalsHeaderAuthenticator(raw, $0) }
     }
 
     /// Checks the Message-Authenticator of a received request: HMAC-MD5 over the packet with
@@ -177,13 +177,9 @@ public enum RADIUSAuth {
     // MARK: raw computations
 
     /// `MD5(bytes[0..<4] | header | bytes[20..<length] | secret)`: the Request Authenticator
-    /// when `header` is 16 zeros, the Response Authenticator when it is the request's.
-    /// Internal: callers guarantee `raw` holds `length` >= 20 bytes and `header` is 16 bytes.
-    static func md5(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int, secret: [UInt8]) -> [UInt8] {
-        Array(md5Digest(raw, header: header, length: length, secret: secret))
-    }
-
-    /// The same digest without copying it into an array (the DAS checks one per request).
+    /// when `header` is 16 zeros, the Response Authenticator when it is the request's. Kept as
+    /// the digest, not copied into an array (the DAS checks one per request, a NAS several per
+    /// session). Internal: callers guarantee `raw` holds `length` >= 20 bytes, `header` 16.
     @inline(__always)
     static func md5Digest(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int,
                           secret: [UInt8]) -> Insecure.MD5Digest {
@@ -244,14 +240,20 @@ public enum RADIUSAuth {
         for a in packet.attributes[..<index] { offset += a.encodedLength }
         var hmac = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
         hmac.update(data: bytes)
-        let mac = Array(hmac.finalize())
-        for i in 0..<16 { bytes[offset + 2 + i] = mac[i] }
-        packet.attributes[index].value = mac
+        let mac = hmac.finalize()
+        mac.withUnsafeBytes { mac in
+            for i in 0..<16 { bytes[offset + 2 + i] = mac[i] }
+        }
+        packet.attributes[index].value = Array(bytes[(offset + 2)..<(offset + 18)])
     }
 
-    private static func setAuthenticator(_ auth: [UInt8], _ bytes: inout [UInt8], _ packet: inout RADIUSPacket) {
-        for i in 0..<16 { bytes[4 + i] = auth[i] }
-        packet.authenticator = auth
+    /// Writes the digest into the header and the packet (one array: the packet's copy).
+    private static func setAuthenticator(_ digest: Insecure.MD5Digest, _ bytes: inout [UInt8],
+                                         _ packet: inout RADIUSPacket) {
+        digest.withUnsafeBytes { d in
+            for i in 0..<16 { bytes[4 + i] = d[i] }
+        }
+        packet.authenticator = Array(bytes[4..<20])
     }
 
     /// `header` nil: use the packet's own authenticator bytes.

@@ -5,18 +5,28 @@ import Crypto
 /// previous block being the Request Authenticator.
 public enum UserPassword {
     public static func encrypt(_ password: [UInt8], secret: [UInt8], authenticator: [UInt8]) -> [UInt8] {
-        var padded = Array(password.prefix(128))
-        let blocks = max(1, (padded.count + 15) / 16)
-        padded += Array(repeating: 0, count: blocks * 16 - padded.count)
-        var out: [UInt8] = []
-        var previous = authenticator
-        for block in 0..<blocks {
-            let key = Array(Insecure.MD5.hash(data: secret + previous))
-            let cipher = (0..<16).map { padded[block * 16 + $0] ^ key[$0] }
-            out += cipher
-            previous = cipher
+        let length = min(password.count, 128)
+        let blocks = max(1, (length + 15) / 16)
+        // One array, written block by block: each block's key is MD5(secret | previous cipher block).
+        return [UInt8](unsafeUninitializedCapacity: blocks * 16) { out, initialized in
+            for block in 0..<blocks {
+                var md5 = Insecure.MD5()
+                secret.withUnsafeBytes { md5.update(bufferPointer: $0) }
+                if block == 0 {
+                    authenticator.withUnsafeBytes { md5.update(bufferPointer: $0) }
+                } else {
+                    let previous = UnsafeMutableBufferPointer(rebasing: out[(block - 1) * 16..<block * 16])
+                    md5.update(bufferPointer: UnsafeRawBufferPointer(previous))
+                }
+                md5.finalize().withUnsafeBytes { key in
+                    for i in 0..<16 {
+                        let at = block * 16 + i
+                        out[at] = (at < length ? password[at] : 0) ^ key[i]
+                    }
+                }
+            }
+            initialized = blocks * 16
         }
-        return out
     }
 
     /// The password, NUL padding removed; nil when the length is not a multiple of 16 (1-128).
