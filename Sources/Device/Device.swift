@@ -85,7 +85,8 @@ public final class Device {
         for observer in configObservers { observer(storedConfig) }
     }
 
-    /// Writes of `config` since boot: a command that wrote it changed the configuration.
+    /// Writes of `config` since boot: how the shell tells, while a file loads, which lines
+    /// changed the configuration without holding a copy of it across each line.
     public private(set) var configWrites = 0
     public let time: TimeSource
     public let random: RandomSource

@@ -336,12 +336,15 @@ public final class IOSShell: ConsoleShell {
         let context = CommandContext(shell: self, captures: captures, form: entry.form)
         if entry.declaration.pipe { context.filter = OutputFilter(captures) }
         context.stream = outputStream
-        // Counted, not compared: a copy of the config held across the command would make the
-        // command's edit copy the list it changes (each `username` line copying every user).
+        // A typed command changed the configuration when it left it different (`no username`
+        // of nobody changes nothing). While a file loads, writes are counted instead: a copy
+        // held across each line would make every `username` line copy the whole user list.
+        let before = loadingConfiguration ? nil : device.config
         let writesBefore = device.configWrites
         entry.declaration.run(context)
         if context.rejected { lastCommandRejected = true }
-        if device.configWrites != writesBefore {
+        let changed = before.map { device.config != $0 } ?? (device.configWrites != writesBefore)
+        if changed {
             device.noteConfigChange(by: lineName)
             if mode.isConfiguration { configChangedInConfigMode = true }
         }

@@ -77,6 +77,18 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(h.shell.prompt, "Device(config)#")
     }
 
+    /// A typed command that leaves the configuration as it was is not a change: `reload` does
+    /// not ask to save, and Ctrl-C leaves without CONFIG_I. One that changes it is.
+    func testATypedCommandThatChangesNothingIsNoConfigurationChange() {
+        let h = Harness()
+        h.type("enable", "conf t", "no username ghost", "hostname Device")
+        XCTAssertFalse(h.device.unsavedConfigChanges)
+        XCTAssertNil(h.device.lastConfigChange)
+        h.type("username alice password 0 cisco")
+        XCTAssertTrue(h.device.unsavedConfigChanges)
+        XCTAssertEqual(h.device.lastConfigChange?.by, "console")
+    }
+
     func testSubmodeFallsBackToParentMode() {
         let h = Harness()
         h.type("enable", "conf t", "aaa new-model", "aaa server radius dynamic-author")
