@@ -38,6 +38,45 @@ final class AccountingTimerTests: XCTestCase {
         XCTAssertEqual(fired.last?.0, "d")
     }
 
+    /// In-order timers (a FIFO) and out-of-order ones (a heap) come out merged in due order, ties
+    /// in scheduling order, cancelled ones never, across many compactions of the FIFO.
+    func testTimerQueueTakesInDueOrderWhateverOrderTimersCameIn() {
+        var queue = TimerQueue<Int>()
+        let random = SeededRandom(seed: 7)
+        var expected: [(due: Int, order: Int)] = []
+        var taken: [Int] = []
+        var order = 0
+        var clock = 0
+        for round in 0..<20_000 {
+            clock += Int(random.next() % 3)
+            // Mostly the same delay from a forward clock; every fifth out of order, some cancelled.
+            let due = round % 5 == 0 ? clock + Int(random.next() % 50) : clock + 30
+            order += 1
+            let mine = order
+            let entry = queue.add(due: due) { taken.append(mine) }
+            if random.next() % 4 == 0 { entry.cancel() } else { expected.append((due, mine)) }
+            if round % 7 == 0, let (_, body) = queue.takeDue(by: clock) { body() }
+        }
+        while let (_, body) = queue.takeDue(by: Int.max) { body() }
+        XCTAssertEqual(queue.nextDue(), nil)
+        XCTAssertEqual(Set(taken), Set(expected.map(\.order)))
+        XCTAssertEqual(taken.count, expected.count)
+        // Every timer is due no earlier than the clock it was added at, so what a take returns is
+        // never preceded by a later timer: the whole sequence is in (due, scheduling) order.
+        let dueOf = Dictionary(uniqueKeysWithValues: expected.map { ($0.order, $0.due) })
+        XCTAssertTrue(zip(taken, taken.dropFirst()).allSatisfy { (dueOf[$0]!, $0) < (dueOf[$1]!, $1) })
+        // Taken only at the end, everything is in exact order.
+        var second = TimerQueue<Int>()
+        var seen: [(Int, Int)] = []
+        for i in 0..<5_000 {
+            let due = i % 3 == 0 ? Int(random.next() % 1000) : 1000 + i / 2
+            second.add(due: due) { seen.append((due, i)) }
+        }
+        while let (_, body) = second.takeDue(by: Int.max) { body() }
+        XCTAssertEqual(seen.count, 5_000)
+        XCTAssertTrue(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 })
+    }
+
     func testSilentServerIsRetransmittedThreeTimesThenGivenUp() {
         let f = AccountingFixture()
         f.device.accounting.labPeers.behaviours[AccountingFixture.labPeer] = .silent

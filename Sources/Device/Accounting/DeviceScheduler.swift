@@ -62,53 +62,71 @@ public final class ManualScheduler: DeviceScheduler {
     }
 }
 
-/// Timers in due order, ties in scheduling order: a binary heap shared by the schedulers. A
-/// cancel only clears the entry's body; the entry leaves the heap when it reaches the top, which
-/// is much cheaper than removing it at once when nearly every timer is cancelled (every RADIUS
-/// request arms a timeout and cancels it a millisecond later).
+/// Timers in due order, ties in scheduling order, shared by the schedulers. Nearly every timer is
+/// a RADIUS request's timeout — the same delay from a clock that only moves forward — so timers
+/// come in due order: those wait in a FIFO (constant time to add and take); only one due before
+/// the last FIFO entry goes to a binary heap. A cancel only clears the entry's body; the entry
+/// leaves when it reaches the front, which is much cheaper than removing it at once when nearly
+/// every timer is cancelled (a request's timeout is cancelled a millisecond after it is armed).
+/// Inlinable so the transport's scheduler gets it specialized for its deadline type: unspecialized,
+/// every comparison and move went through value witnesses.
 public struct TimerQueue<Due: Comparable> {
     public final class Entry: ScheduledTimer {
         public let due: Due
-        let sequence: UInt64
-        var body: (() -> Void)?
-        init(due: Due, sequence: UInt64, body: @escaping () -> Void) {
+        @usableFromInline let sequence: UInt64
+        @usableFromInline var body: (() -> Void)?
+        @usableFromInline init(due: Due, sequence: UInt64, body: @escaping () -> Void) {
             self.due = due
             self.sequence = sequence
             self.body = body
         }
         public func cancel() { body = nil }
-        func precedes(_ other: Entry) -> Bool {
+        @inlinable func precedes(_ other: Entry) -> Bool {
             due < other.due || (due == other.due && sequence < other.sequence)
         }
     }
 
-    private var heap: [Entry] = []
-    private var sequence: UInt64 = 0
+    /// Entries added in due order; those before `inOrderHead` are gone.
+    @usableFromInline var inOrder: [Entry] = []
+    @usableFromInline var inOrderHead = 0
+    /// Entries that came out of order, as a binary heap.
+    @usableFromInline var heap: [Entry] = []
+    @usableFromInline var sequence: UInt64 = 0
 
     public init() {}
 
     /// Adds a timer due at `due`.
+    @inlinable @discardableResult
     public mutating func add(due: Due, _ body: @escaping () -> Void) -> Entry {
         sequence &+= 1
         let entry = Entry(due: due, sequence: sequence, body: body)
-        push(entry)
+        if inOrderHead == inOrder.count || !(due < inOrder[inOrder.count - 1].due) {
+            inOrder.append(entry)
+        } else {
+            push(entry)
+        }
         return entry
     }
 
     /// Timers not yet taken nor cancelled.
-    public var pendingCount: Int { heap.reduce(0) { $0 + ($1.body == nil ? 0 : 1) } }
+    public var pendingCount: Int {
+        inOrder[inOrderHead...].reduce(0) { $0 + ($1.body == nil ? 0 : 1) }
+            + heap.reduce(0) { $0 + ($1.body == nil ? 0 : 1) }
+    }
 
-    /// When the earliest live timer falls due (cancelled ones on top are dropped on the way).
+    /// When the earliest live timer falls due (cancelled ones in front are dropped on the way).
+    @inlinable
     public mutating func nextDue() -> Due? {
-        while let first = heap.first, first.body == nil { pop() }
-        return heap.first?.due
+        while let first = front(), first.body == nil { removeFront() }
+        return front()?.due
     }
 
     /// Takes the earliest live timer if it is due by `limit`: its due time and body, which the
     /// caller runs (after this returns, so the body may add timers).
+    @inlinable
     public mutating func takeDue(by limit: Due) -> (Due, () -> Void)? {
-        while let entry = heap.first, entry.due <= limit {
-            pop()
+        while let entry = front(), entry.due <= limit {
+            removeFront()
             guard let body = entry.body else { continue }
             entry.body = nil
             return (entry.due, body)
@@ -116,7 +134,33 @@ public struct TimerQueue<Due: Comparable> {
         return nil
     }
 
-    private mutating func push(_ entry: Entry) {
+    /// The earliest entry, cancelled or not.
+    @inlinable
+    func front() -> Entry? {
+        let ordered = inOrderHead < inOrder.count ? inOrder[inOrderHead] : nil
+        guard let top = heap.first else { return ordered }
+        guard let ordered else { return top }
+        return top.precedes(ordered) ? top : ordered
+    }
+
+    @inlinable
+    mutating func removeFront() {
+        if inOrderHead < inOrder.count, heap.first.map({ !$0.precedes(inOrder[inOrderHead]) }) ?? true {
+            inOrderHead += 1
+            if inOrderHead == inOrder.count {
+                inOrder.removeAll(keepingCapacity: true)
+                inOrderHead = 0
+            } else if inOrderHead >= 4096, inOrderHead * 2 >= inOrder.count {
+                inOrder.removeFirst(inOrderHead)
+                inOrderHead = 0
+            }
+        } else {
+            popHeap()
+        }
+    }
+
+    @inlinable
+    mutating func push(_ entry: Entry) {
         heap.append(entry)
         var i = heap.count - 1
         while i > 0 {
@@ -127,7 +171,8 @@ public struct TimerQueue<Due: Comparable> {
         }
     }
 
-    private mutating func pop() {
+    @inlinable
+    mutating func popHeap() {
         guard !heap.isEmpty else { return }
         let last = heap.removeLast()
         guard !heap.isEmpty else { return }
