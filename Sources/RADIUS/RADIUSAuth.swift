@@ -111,6 +111,16 @@ public enum RADIUSAuth {
         return expected.withUnsafeBytes { equalsHeaderAuthenticator(raw, $0) }
     }
 
+    /// The same, given the request as it was sent (its bytes 4..<20 are the Request Authenticator).
+    public static func verifyResponseAuthenticator(_ raw: UnsafeRawBufferPointer, request: UnsafeRawBufferPointer,
+                                                   secret: [UInt8]) -> Bool {
+        guard request.count >= RADIUSPacket.headerLength,
+              let length = try? RADIUSPacket.validatedLength(raw) else { return false }
+        let expected = md5Digest(raw, header: UnsafeRawBufferPointer(rebasing: request[4..<20]), length: length,
+                                 secret: secret)
+        return expected.withUnsafeBytes { equalsHeaderAuthenticator(raw, $0) }
+    }
+
     /// Checks the Message-Authenticator of a received request: HMAC-MD5 over the packet with
     /// the MA value zeroed and (except for Access-Request) the authenticator zeroed.
     public static func verifyRequestMessageAuthenticator(_ raw: UnsafeRawBufferPointer,
@@ -183,9 +193,15 @@ public enum RADIUSAuth {
     @inline(__always)
     static func md5Digest(_ raw: UnsafeRawBufferPointer, header: [UInt8], length: Int,
                           secret: [UInt8]) -> Insecure.MD5Digest {
+        header.withUnsafeBytes { md5Digest(raw, header: $0, length: length, secret: secret) }
+    }
+
+    @inline(__always)
+    static func md5Digest(_ raw: UnsafeRawBufferPointer, header: UnsafeRawBufferPointer, length: Int,
+                          secret: [UInt8]) -> Insecure.MD5Digest {
         var h = Insecure.MD5()
         h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[0..<4]))
-        header.withUnsafeBytes { h.update(bufferPointer: $0) }
+        h.update(bufferPointer: header)
         h.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[RADIUSPacket.headerLength..<length]))
         secret.withUnsafeBytes { h.update(bufferPointer: $0) }
         return h.finalize()

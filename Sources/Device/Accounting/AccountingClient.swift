@@ -54,8 +54,10 @@ extension Device {
         accounting.records[session.uniqueId] = AccountingSessionRecord(methodList: list.name)
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
-        let attributes = AccountingPackets.start(session, nasIP: nasIPAddress, extras: accountingExtras(session))
-        enqueueAccounting(PendingAccountingRequest(session: session, status: .start, attributes: attributes,
+        var packet = RADIUSPacketWriter()
+        AccountingPackets.writeStart(session, nasIP: nasIPAddress, extras: accountingExtras(session), into: &packet)
+        enqueueAccounting(PendingAccountingRequest(session: session, status: .start,
+                                                   packet: packet.finished(code: .accountingRequest, identifier: 0),
                                                    servers: servers))
     }
 
@@ -72,12 +74,14 @@ extension Device {
             if debug.cryptoIkev2 { debugLog(lines: IKEv2DebugLines.delete(session, accountingStop: sendsStop)) }
             guard sendsStop else { continue }
             let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-            let attributes = AccountingPackets.stop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
-                                                    terminateCause: cause.acctTerminateCause,
-                                                    disconnectCause: cause.disconnectCause,
-                                                    extras: accountingExtras(session))
-            enqueueAccounting(PendingAccountingRequest(session: session, status: .stop, attributes: attributes,
-                                                       servers: servers))
+            var packet = RADIUSPacketWriter(capacity: 384)
+            AccountingPackets.writeStop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
+                                        terminateCause: cause.acctTerminateCause,
+                                        disconnectCause: cause.disconnectCause,
+                                        extras: accountingExtras(session), into: &packet)
+            enqueueAccounting(PendingAccountingRequest(session: session, status: .stop,
+                                                       packet: packet.finished(code: .accountingRequest, identifier: 0),
+                                                       servers: servers, terminateCause: cause.acctTerminateCause))
         }
     }
 
@@ -95,14 +99,9 @@ extension Device {
 
     /// What an authorized session's records carry after User-Name: its assigned address and the
     /// Class values of its authorization.
-    func accountingExtras(_ session: Session) -> [RADIUSAttribute] {
-        guard let authorization = flexVPNSessions.authorizations[session.uniqueId] else { return [] }
-        var out: [RADIUSAttribute] = []
-        if let framed = session.framedIP { out.append(.ipv4(RADIUSAttributeType.framedIPAddress, framed)) }
-        for value in authorization.attributes.classes ?? [] {
-            out.append(RADIUSAttribute(type: RADIUSAttributeType.class, value: value))
-        }
-        return out
+    func accountingExtras(_ session: Session) -> AccountingPackets.Extras {
+        guard let authorization = flexVPNSessions.authorizations[session.uniqueId] else { return .init() }
+        return .init(framedIP: session.framedIP, classes: authorization.attributes.classes ?? [])
     }
 
     /// A session copy with the traffic its rate made since last counted (it already left the table).
@@ -125,9 +124,11 @@ extension Device {
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
         let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-        let attributes = AccountingPackets.interim(session, nasIP: nasIPAddress, sessionTime: sessionTime,
-                                                   extras: accountingExtras(session))
-        enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate, attributes: attributes,
+        var packet = RADIUSPacketWriter(capacity: 384)
+        AccountingPackets.writeInterim(session, nasIP: nasIPAddress, sessionTime: sessionTime,
+                                       extras: accountingExtras(session), into: &packet)
+        enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate,
+                                                   packet: packet.finished(code: .accountingRequest, identifier: 0),
                                                    servers: servers))
     }
 
@@ -181,8 +182,10 @@ extension Device {
             return
         }
         let packet = UnsafeRawBufferPointer(rebasing: raw[0..<length])
-        guard RADIUSAuth.verifyResponseAuthenticator(packet, requestAuthenticator: request.requestAuthenticator,
-                                                     secret: server.secret) else {
+        let verified = request.bytes.withUnsafeBytes {
+            RADIUSAuth.verifyResponseAuthenticator(packet, request: $0, secret: server.secret)
+        }
+        guard verified else {
             lines.append("RADIUS: response-authenticator decrypt fail, pak len " + String(length))
             lines.append("RADIUS: Response (" + String(identifier) + ") failed decrypt")
             if debug.radiusAccounting { debugLog(lines: lines) }
@@ -262,10 +265,14 @@ extension Device {
         return id
     }
 
+    /// Identifier and Request Authenticator for the current server's key, in the packet's bytes.
     private func sign(_ request: PendingAccountingRequest) {
-        var packet = AccountingPackets.request(identifier: request.identifier, attributes: request.attributes)
-        request.bytes = RADIUSAuth.signRequest(&packet, secret: request.server.secret)
-        request.requestAuthenticator = packet.authenticator
+        let secret = request.server.secret
+        request.bytes[1] = request.identifier
+        request.bytes.withUnsafeMutableBytes { raw in
+            for i in 4..<20 { raw[i] = 0 }
+            RADIUSAuth.signRequest(inPlace: raw, secret: secret)
+        }
     }
 
     private func sendFirst(_ request: PendingAccountingRequest) {
@@ -281,9 +288,7 @@ extension Device {
         case .start: accounting.records[request.session.uniqueId]?.startSent = true
         case .stop:
             recordLabEvent(.accountingStop(session: LabEventLog.SessionSummary(request.session),
-                                           terminateCause: request.attributes.first {
-                                               $0.type == RADIUSAttributeType.acctTerminateCause
-                                           }?.integerValue ?? 0))
+                                           terminateCause: request.terminateCause))
         case .interimUpdate: break
         }
         if debug.radiusAccounting {

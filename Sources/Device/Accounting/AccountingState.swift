@@ -104,31 +104,35 @@ public final class AccountingState {
     }
 }
 
-/// One Accounting-Request from first send to reply or give-up. The packet is built when it is
-/// first sent (a queued request holds only the session snapshot).
+/// One Accounting-Request from first send to reply or give-up. Its packet is written when the
+/// record is made (identifier and authenticator are filled in when it is first sent).
 final class PendingAccountingRequest {
     let session: Session
     let status: AccountingPackets.Status
-    let attributes: [RADIUSAttribute]
     let servers: [AccountingServer]
+    /// A Stop's Acct-Terminate-Cause (the lab event log reports it).
+    let terminateCause: UInt32
     var serverIndex = 0
     /// Transmissions to the current server (1 = first send).
     var attempts = 0
     var identifier: UInt8 = 0
-    var bytes: [UInt8] = []
-    var requestAuthenticator: [UInt8] = []
+    /// The whole packet; signed (bytes 4..<20: the Request Authenticator) once sent.
+    var bytes: [UInt8]
     var sentAt: Double = 0
     var timer: ScheduledTimer?
 
-    init(session: Session, status: AccountingPackets.Status, attributes: [RADIUSAttribute],
-         servers: [AccountingServer]) {
+    init(session: Session, status: AccountingPackets.Status, packet: [UInt8], servers: [AccountingServer],
+         terminateCause: UInt32 = 0) {
         self.session = session
         self.status = status
-        self.attributes = attributes
+        bytes = packet
         self.servers = servers
+        self.terminateCause = terminateCause
     }
 
     var server: AccountingServer { servers[min(serverIndex, servers.count - 1)] }
     /// `RADIUS(0000002C)`: the session's AAA unique id.
     var tag: String { "RADIUS(" + hex8(session.uniqueId) + ")" }
+    /// The Request Authenticator of the packet as last signed.
+    var requestAuthenticator: ArraySlice<UInt8> { bytes[4..<20] }
 }

@@ -1,0 +1,35 @@
+import RADIUS
+import XCTest
+
+/// The writer builds byte for byte what encoding the same `RADIUSAttribute` values builds,
+/// truncation included.
+final class RADIUSPacketWriterTests: XCTestCase {
+    func testTheWriterEncodesAsThePacketEncoderDoes() throws {
+        let long = String(repeating: "x", count: 300)
+        let expected: [RADIUSAttribute] = [
+            .string(RADIUSAttributeType.userName, "cisco"),
+            .string(RADIUSAttributeType.acctSessionId, long),
+            .integer(RADIUSAttributeType.acctStatusType, 0x0102_0304),
+            .ipv4(RADIUSAttributeType.nasIPAddress, IPv4Address(192, 168, 202, 1)),
+            .ciscoAVPair("audit-session-id=L2L4C0A8CA01ZO4500C0A8CA02ZO4500"),
+            .ciscoAVPair("disc-cause-ext=" + long),
+            .ciscoAVPair("connect-progress="),
+            .octets(RADIUSAttributeType.class, Array(repeating: 7, count: 260)),
+            .octets(RADIUSAttributeType.state, []),
+        ]
+        var writer = RADIUSPacketWriter(capacity: 16)
+        writer.string(RADIUSAttributeType.userName, "cisco")
+        writer.string(RADIUSAttributeType.acctSessionId, long)
+        writer.integer(RADIUSAttributeType.acctStatusType, 0x0102_0304)
+        writer.ipv4(RADIUSAttributeType.nasIPAddress, IPv4Address(192, 168, 202, 1))
+        writer.ciscoAVPair("audit-session-id", "L2L4C0A8CA01ZO4500C0A8CA02ZO4500")
+        writer.ciscoAVPair("disc-cause-ext", long)
+        writer.ciscoAVPair("connect-progress", "")
+        writer.octets(RADIUSAttributeType.class, Array(repeating: 7, count: 260))
+        writer.attribute(.octets(RADIUSAttributeType.state, []))
+        XCTAssertEqual(writer.attributes, expected)
+        let bytes = writer.finished(code: .accountingRequest, identifier: 231)
+        XCTAssertEqual(bytes, RADIUSPacket(code: .accountingRequest, identifier: 231, attributes: expected).encode())
+        XCTAssertEqual(Int(bytes[2]) << 8 | Int(bytes[3]), bytes.count)
+    }
+}
