@@ -78,6 +78,41 @@ public enum RADIUSAuth {
         return true
     }
 
+    /// Fills in the Message-Authenticator of an encoded packet where it lies (an Access-Request
+    /// whose authenticator is already in place): every attribute 80 is zeroed, then the first
+    /// becomes HMAC-MD5(secret, packet). Returns false, changing nothing, when `raw` is not
+    /// well-formed or has no 18-byte attribute 80.
+    @discardableResult
+    public static func fillMessageAuthenticator(inPlace raw: UnsafeMutableRawBufferPointer, secret: [UInt8]) -> Bool {
+        guard let length = try? RADIUSPacket.validatedLength(UnsafeRawBufferPointer(raw)) else { return false }
+        var first: Int?
+        var offset = RADIUSPacket.headerLength
+        while offset + 1 < length {
+            let l = Int(raw[offset + 1])
+            guard l >= 2, offset + l <= length else { return false }
+            if raw[offset] == RADIUSAttributeType.messageAuthenticator {
+                guard l == 18 else { return false }
+                if first == nil { first = offset }
+            }
+            offset += l
+        }
+        guard let first else { return false }
+        offset = first
+        while offset < length {
+            if raw[offset] == RADIUSAttributeType.messageAuthenticator {
+                for i in 0..<16 { raw[offset + 2 + i] = 0 }
+            }
+            offset += Int(raw[offset + 1])
+        }
+        var hmac = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
+        hmac.update(data: UnsafeRawBufferPointer(rebasing: raw[0..<length]))
+        let mac = hmac.finalize()
+        mac.withUnsafeBytes { mac in
+            for i in 0..<16 { raw[first + 2 + i] = mac[i] }
+        }
+        return true
+    }
+
     @discardableResult
     public static func signRequest(_ packet: inout RADIUSPacket, secret: String,
                                    addMessageAuthenticator: Bool = false) -> [UInt8] {

@@ -32,4 +32,34 @@ final class RADIUSPacketWriterTests: XCTestCase {
         XCTAssertEqual(bytes, RADIUSPacket(code: .accountingRequest, identifier: 231, attributes: expected).encode())
         XCTAssertEqual(Int(bytes[2]) << 8 | Int(bytes[3]), bytes.count)
     }
+
+    /// An Access-Request signed in place carries the Message-Authenticator `signRequest` computes.
+    func testAMessageAuthenticatorFilledInPlaceIsTheOneSignRequestComputes() throws {
+        let secret = Array("testing123".utf8)
+        let authenticator: [UInt8] = (0..<16).map { UInt8($0 * 7 + 1) }
+        var writer = RADIUSPacketWriter()
+        writer.string(RADIUSAttributeType.userName, "load1")
+        writer.octets(RADIUSAttributeType.messageAuthenticator, Array(repeating: 0xAA, count: 16))
+        writer.integer(RADIUSAttributeType.serviceType, 5)
+        var bytes = writer.finished(code: .accessRequest, identifier: 9)
+        let filled = bytes.withUnsafeMutableBytes { raw in
+            for i in 0..<16 { raw[4 + i] = authenticator[i] }
+            return RADIUSAuth.fillMessageAuthenticator(inPlace: raw, secret: secret)
+        }
+        XCTAssertTrue(filled)
+        var packet = RADIUSPacket(code: .accessRequest, identifier: 9, authenticator: authenticator, attributes: [
+            .string(RADIUSAttributeType.userName, "load1"),
+            .octets(RADIUSAttributeType.messageAuthenticator, Array(repeating: 0, count: 16)),
+            .integer(RADIUSAttributeType.serviceType, 5),
+        ])
+        XCTAssertEqual(bytes, RADIUSAuth.signRequest(&packet, secret: secret))
+        XCTAssertEqual(RADIUSAuth.verifyRequestMessageAuthenticator(bytes, secret: secret), .valid)
+        // A packet without one is left as it was.
+        var plain = RADIUSPacketWriter()
+        plain.integer(RADIUSAttributeType.serviceType, 5)
+        var plainBytes = plain.finished(code: .accessRequest, identifier: 1)
+        let before = plainBytes
+        XCTAssertFalse(plainBytes.withUnsafeMutableBytes { RADIUSAuth.fillMessageAuthenticator(inPlace: $0, secret: secret) })
+        XCTAssertEqual(plainBytes, before)
+    }
 }

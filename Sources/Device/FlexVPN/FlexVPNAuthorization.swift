@@ -222,20 +222,24 @@ extension Device {
         return config.flexVPN.nameMangler(named: nameMangler)?.mangle(identity)
     }
 
+    /// The password FlexVPN's AAA authorization requests carry.
+    private static let flexVPNPassword = Array("cisco".utf8)
+
     /// One PAP Access-Request (`cisco`) for `name`; the Accept's attributes, or why not.
     func radiusAuthorize(_ flow: AuthorizationFlow, list: String, name: String, step: String,
                          completion: @escaping (Result<AuthorizationAttributes, FlexVPNRejection>) -> Void) {
         guard let servers = authorizationServers(list: list) else { return completion(.failure(.noMethodList(list))) }
         let peer = flow.peer
         sendAccessRequest(servers: servers, uniqueId: flow.uniqueId, component: "VPN IPSEC",
-                          attributes: { [unowned self] authenticator, secret in
-                              [.string(RADIUSAttributeType.userName, name),
-                               .octets(RADIUSAttributeType.userPassword,
-                                       UserPassword.encrypt(Array("cisco".utf8), secret: secret, authenticator: authenticator)),
-                               .string(RADIUSAttributeType.callingStationId, peer.address.description),
-                               .integer(RADIUSAttributeType.serviceType, 5),   // Outbound
-                               .ipv4(RADIUSAttributeType.nasIPAddress, self.nasIPAddress),
-                               .octets(RADIUSAttributeType.messageAuthenticator, Array(repeating: 0, count: 16))]
+                          attributes: { [unowned self] packet, authenticator, secret in
+                              packet.string(RADIUSAttributeType.userName, name)
+                              packet.octets(RADIUSAttributeType.userPassword,
+                                            UserPassword.encrypt(Self.flexVPNPassword, secret: secret,
+                                                                 authenticator: authenticator))
+                              packet.string(RADIUSAttributeType.callingStationId, peer.address.description)
+                              packet.integer(RADIUSAttributeType.serviceType, 5)   // Outbound
+                              packet.ipv4(RADIUSAttributeType.nasIPAddress, self.nasIPAddress)
+                              packet.octets(RADIUSAttributeType.messageAuthenticator, RADIUSPacket.zeroAuthenticator)
                           }) { result in
             switch result {
             case let .accept(packet):
@@ -259,17 +263,14 @@ extension Device {
         let peer = flow.peer
         func round(eap: [UInt8], state: [UInt8]?, left: Int) {
             sendAccessRequest(servers: servers, uniqueId: flow.uniqueId, component: "VPN IPSEC",
-                              attributes: { [unowned self] _, _ in
-                                  var out: [RADIUSAttribute] = [
-                                      .string(RADIUSAttributeType.userName, identity),
-                                      .integer(RADIUSAttributeType.serviceType, 1),   // Login
-                                      .string(RADIUSAttributeType.callingStationId, peer.address.description),
-                                      .ipv4(RADIUSAttributeType.nasIPAddress, self.nasIPAddress),
-                                      .octets(RADIUSAttributeType.eapMessage, eap),
-                                  ]
-                                  if let state { out.append(.octets(RADIUSAttributeType.state, state)) }
-                                  out.append(.octets(RADIUSAttributeType.messageAuthenticator, Array(repeating: 0, count: 16)))
-                                  return out
+                              attributes: { [unowned self] packet, _, _ in
+                                  packet.string(RADIUSAttributeType.userName, identity)
+                                  packet.integer(RADIUSAttributeType.serviceType, 1)   // Login
+                                  packet.string(RADIUSAttributeType.callingStationId, peer.address.description)
+                                  packet.ipv4(RADIUSAttributeType.nasIPAddress, self.nasIPAddress)
+                                  packet.octets(RADIUSAttributeType.eapMessage, eap)
+                                  if let state { packet.octets(RADIUSAttributeType.state, state) }
+                                  packet.octets(RADIUSAttributeType.messageAuthenticator, RADIUSPacket.zeroAuthenticator)
                               }) { result in
                 switch result {
                 case let .accept(packet):

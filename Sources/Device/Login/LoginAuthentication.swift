@@ -85,19 +85,19 @@ final class PendingAccessRequest {
     let uniqueId: UInt32
     /// `Orig. component type = Exec` (logins) or `VPN IPSEC` (sessions).
     let component: String
-    let attributes: (_ authenticator: [UInt8], _ secret: [UInt8]) -> [RADIUSAttribute]
+    let attributes: AccessRequestAttributes
     let completion: (RADIUSAccessResult) -> Void
     var serverIndex = 0
     var attempts = 0
     var identifier: UInt8 = 0
-    var authenticator: [UInt8] = []
+    /// The packet as last signed (bytes 4..<20: its Request Authenticator).
     var bytes: [UInt8] = []
     var timer: ScheduledTimer?
     /// When the current transmission left (device time), for the round-trip time.
     var sentAt: Double = 0
 
     init(servers: [AccountingServer], uniqueId: UInt32, component: String,
-         attributes: @escaping ([UInt8], [UInt8]) -> [RADIUSAttribute],
+         attributes: @escaping AccessRequestAttributes,
          completion: @escaping (RADIUSAccessResult) -> Void) {
         self.servers = servers
         self.uniqueId = uniqueId
@@ -109,6 +109,11 @@ final class PendingAccessRequest {
     var server: AccountingServer { servers[min(serverIndex, servers.count - 1)] }
     var tag: String { "RADIUS(" + hex8(uniqueId) + ")" }
 }
+
+/// Writes an Access-Request's attributes for one send: its Request Authenticator and the
+/// server's secret (the User-Password is hidden under both). A Message-Authenticator written
+/// (any value) is filled in when the packet is signed.
+typealias AccessRequestAttributes = (_ packet: inout RADIUSPacketWriter, _ authenticator: [UInt8], _ secret: [UInt8]) -> Void
 
 /// What an Access-Request learned.
 public enum RADIUSAccessResult: Sendable {
@@ -220,8 +225,11 @@ extension Device {
             let uniqueId = loginAuth.nextUniqueId
             loginAuth.nextUniqueId &+= 1
             sendAccessRequest(servers: servers, uniqueId: uniqueId, component: "Exec",
-                              attributes: { [unowned self] authenticator, secret in
-                                  self.loginAccessAttributes(attempt, authenticator: authenticator, secret: secret)
+                              attributes: { [unowned self] packet, authenticator, secret in
+                                  for attribute in self.loginAccessAttributes(attempt, authenticator: authenticator,
+                                                                              secret: secret) {
+                                      packet.attribute(attribute)
+                                  }
                               }) { [weak self] result in
                 guard let self else { return }
                 switch result {
@@ -310,7 +318,7 @@ extension Device {
     /// (timeout, retransmits, fail-over, dead/alive) and `debug radius authentication` lines;
     /// `completion` runs on the device's owner with the answer, or `.noResponse`.
     func sendAccessRequest(servers: [AccountingServer], uniqueId: UInt32, component: String,
-                           attributes: @escaping ([UInt8], [UInt8]) -> [RADIUSAttribute],
+                           attributes: @escaping AccessRequestAttributes,
                            completion: @escaping (RADIUSAccessResult) -> Void) {
         let state = loginAuth
         // 256 requests waiting on servers at once: the next one is not asked (no response).
@@ -339,7 +347,7 @@ extension Device {
                 tag + ": Send Access-Request to " + request.server.address.description + ":"
                     + String(request.server.authPort) + " id " + String(state.sourcePort) + "/" + String(id)
                     + ", len " + String(request.bytes.count),
-                RADIUSDebugLines.authenticator(request.authenticator),
+                RADIUSDebugLines.authenticator(request.bytes[4..<20]),
             ]
             lines.append(contentsOf: RADIUSDebugLines.attributes(request.bytes))
             lines.append(tag + ": Sending a IPv4 Radius Packet")
@@ -359,10 +367,14 @@ extension Device {
             for i in 0..<4 { authenticator[word * 4 + i] = UInt8(truncatingIfNeeded: r >> (i * 8)) }
         }
         let secret = request.server.secret
-        var packet = RADIUSPacket(code: .accessRequest, identifier: request.identifier, authenticator: authenticator,
-                                  attributes: request.attributes(authenticator, secret))
-        request.bytes = RADIUSAuth.signRequest(&packet, secret: secret)
-        request.authenticator = authenticator
+        var writer = RADIUSPacketWriter(capacity: 160)
+        request.attributes(&writer, authenticator, secret)
+        var bytes = writer.finished(code: .accessRequest, identifier: request.identifier)
+        bytes.withUnsafeMutableBytes { raw in
+            for i in 0..<16 { raw[4 + i] = authenticator[i] }
+            RADIUSAuth.fillMessageAuthenticator(inPlace: raw, secret: secret)
+        }
+        request.bytes = bytes
         loginAuth.noteSent()
     }
 
@@ -481,8 +493,10 @@ extension Device {
                      + ip.description + ":" + String(port) + ", " + packet.code.name + ", len " + String(length),
                      RADIUSDebugLines.authenticator(bytes[4..<20])]
         }
-        guard RADIUSAuth.verifyResponseAuthenticator(bytes, requestAuthenticator: request.authenticator,
-                                                     secret: request.server.secret) else {
+        let verified = bytes.withUnsafeBytes { raw in
+            request.bytes.withUnsafeBytes { RADIUSAuth.verifyResponseAuthenticator(raw, request: $0, secret: request.server.secret) }
+        }
+        guard verified else {
             lines.append("RADIUS: response-authenticator decrypt fail, pak len " + String(length))
             lines.append("RADIUS: Response (" + String(packet.identifier) + ") failed decrypt")
             if debugging { debugLog(lines: lines) }
