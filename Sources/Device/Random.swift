@@ -42,12 +42,13 @@ public final class SeededRandom: RandomSource {
     }
 }
 
-/// The system's generator, drawn 64 words at a time from /dev/urandom: one read serves many
-/// authenticators instead of one system call per word (a load run signs thousands a second).
+/// The system's generator, drawn 512 words (4 KiB) at a time from /dev/urandom: one read serves
+/// a hundred sessions' authenticators and identifiers instead of one system call per word (a
+/// load run signs thousands a second).
 public final class SystemRandom: RandomSource {
     private var generator = SystemRandomNumberGenerator()
-    private var buffer = [UInt64](repeating: 0, count: 64)
-    private var used = 64
+    private var buffer = [UInt64](repeating: 0, count: 512)
+    private var used = 512
     #if canImport(Glibc)
     private let urandom = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
     #endif

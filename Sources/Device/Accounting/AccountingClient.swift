@@ -155,15 +155,16 @@ extension Device {
     }
 
     private func processAccountingResponse(_ raw: UnsafeRawBufferPointer, from ip: IPv4Address, port: UInt16) {
-        let serverName = config.radiusServers.first { $0.address.flatMap(IPv4Address.init) == ip }?.name
+        // Which configured server sent a datagram no request explains (looked up only then).
+        func senderName() -> String? { config.radiusServers.first { $0.address.flatMap(IPv4Address.init) == ip }?.name }
         guard let length = try? RADIUSPacket.validatedLength(raw) else {
-            if let serverName { accounting.updateStatistics(serverName, now: now) { $0.malformedResponses += 1 } }
+            if let serverName = senderName() { accounting.updateStatistics(serverName, now: now) { $0.malformedResponses += 1 } }
             return
         }
         let identifier = raw[1]
         guard let request = accounting.inFlight[Int(identifier)], request.server.address == ip,
               request.server.acctPort == port else {
-            if let serverName { accounting.updateStatistics(serverName, now: now) { $0.unexpectedResponses += 1 } }
+            if let serverName = senderName() { accounting.updateStatistics(serverName, now: now) { $0.unexpectedResponses += 1 } }
             return
         }
         let server = request.server
