@@ -15,7 +15,8 @@ public struct RADIUSPacketWriter {
 
     /// The attributes written so far, as `RADIUSAttribute` values (tests and debug output).
     public var attributes: [RADIUSAttribute] {
-        (try? RADIUSPacket.decode(finished(code: .accountingRequest, identifier: 0)).attributes) ?? []
+        var copy = self
+        return (try? RADIUSPacket.decode(copy.finished(code: .accountingRequest, identifier: 0)).attributes) ?? []
     }
 
     /// Text from UTF-8 (at most 253 bytes).
@@ -73,7 +74,7 @@ public struct RADIUSPacketWriter {
 
     /// The packet: code, identifier and Length written into the header, the authenticator left
     /// zero for `RADIUSAuth.signRequest(inPlace:secret:)`.
-    public consuming func finished(code: RADIUSCode, identifier: UInt8) -> [UInt8] {
+    public mutating func finished(code: RADIUSCode, identifier: UInt8) -> [UInt8] {
         bytes[0] = code.rawValue
         bytes[1] = identifier
         let length = UInt16(clamping: bytes.count)

@@ -54,7 +54,7 @@ extension Device {
         accounting.records[session.uniqueId] = AccountingSessionRecord(methodList: list.name)
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
-        var packet = RADIUSPacketWriter()
+        var packet = RADIUSPacketWriter(capacity: 384)
         AccountingPackets.writeStart(session, nasIP: nasIPAddress, extras: accountingExtras(session), into: &packet)
         enqueueAccounting(PendingAccountingRequest(session: session, status: .start,
                                                    packet: packet.finished(code: .accountingRequest, identifier: 0),
@@ -74,7 +74,7 @@ extension Device {
             if debug.cryptoIkev2 { debugLog(lines: IKEv2DebugLines.delete(session, accountingStop: sendsStop)) }
             guard sendsStop else { continue }
             let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-            var packet = RADIUSPacketWriter(capacity: 384)
+            var packet = RADIUSPacketWriter(capacity: 512)
             AccountingPackets.writeStop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
                                         terminateCause: cause.acctTerminateCause,
                                         disconnectCause: cause.disconnectCause,
@@ -124,7 +124,7 @@ extension Device {
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
         let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-        var packet = RADIUSPacketWriter(capacity: 384)
+        var packet = RADIUSPacketWriter(capacity: 512)
         AccountingPackets.writeInterim(session, nasIP: nasIPAddress, sessionTime: sessionTime,
                                        extras: accountingExtras(session), into: &packet)
         enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate,

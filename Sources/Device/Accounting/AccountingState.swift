@@ -99,8 +99,13 @@ public final class AccountingState {
     }
 
     func updateStatistics(_ name: String, now: Double, _ body: (inout RADIUSServerStatistics) -> Void) {
-        // In place: one hash lookup, no copy of the counters (several calls per request).
-        body(&serverStatistics[name, default: RADIUSServerStatistics(clearedAt: now)])
+        // In place, without building the default (its bucket array is an allocation) when the
+        // server has counters already: several calls per request.
+        if serverStatistics[name] != nil {
+            body(&serverStatistics[name]!)
+        } else {
+            body(&serverStatistics[name, default: RADIUSServerStatistics(clearedAt: now)])
+        }
     }
 }
 

@@ -13,33 +13,34 @@ public final class AddressPoolState {
     /// The first free address of the pool from where the last allocation stopped (wrapping),
     /// recorded for the session; nil when the pool does not exist or is exhausted.
     public func allocate(from pool: LocalAddressPool, uniqueId: UInt32) -> IPv4Address? {
+        guard inUseCount(pool.name) < pool.size, let first = pool.ranges.first else { return nil }
+        let start = cursor[pool.name] ?? first.first.rawValue
+        guard let address = firstFree(in: pool, from: start) else { return nil }
+        // Written only after the search let go of its view of the pool's map: a view held across
+        // the write would copy the whole map (every address in use) on every allocation.
+        inUse[pool.name, default: [:]][address] = uniqueId
+        cursor[pool.name] = address.rawValue == UInt32.max ? address.rawValue : address.rawValue + 1
+        return address
+    }
+
+    /// The first free address walking the ranges in order from `start` (the rest of the range
+    /// holding it first, that range's beginning in its turn), at most once around.
+    private func firstFree(in pool: LocalAddressPool, from start: UInt32) -> IPv4Address? {
         let used = inUse[pool.name] ?? [:]
-        guard used.count < pool.size else { return nil }
-        guard !pool.ranges.isEmpty else { return nil }
-        let start = cursor[pool.name] ?? pool.ranges[0].first.rawValue
-        // Walk the ranges in order starting at the cursor, at most once around.
-        var candidates: [(UInt32, UInt32)] = []
-        for r in pool.ranges {
-            let lo = r.first.rawValue, hi = r.last.rawValue
-            if start > lo, start <= hi {
-                candidates.insert((start, hi), at: 0)
-                candidates.append((lo, start - 1))
-            } else {
-                candidates.append((lo, hi))
-            }
-        }
-        for (lo, hi) in candidates {
+        func scan(_ lo: UInt32, _ hi: UInt32) -> IPv4Address? {
             var a = lo
             while true {
                 let address = IPv4Address(rawValue: a)
-                if used[address] == nil {
-                    inUse[pool.name, default: [:]][address] = uniqueId
-                    cursor[pool.name] = a == UInt32.max ? a : a + 1
-                    return address
-                }
-                if a == hi { break }
+                if used[address] == nil { return address }
+                if a == hi { return nil }
                 a += 1
             }
+        }
+        func holdsStart(_ r: LocalAddressPool.Range) -> Bool { start > r.first.rawValue && start <= r.last.rawValue }
+        if let r = pool.ranges.first(where: holdsStart), let address = scan(start, r.last.rawValue) { return address }
+        for r in pool.ranges {
+            let hi = holdsStart(r) ? start - 1 : r.last.rawValue
+            if let address = scan(r.first.rawValue, hi) { return address }
         }
         return nil
     }

@@ -367,7 +367,7 @@ extension Device {
             for i in 0..<4 { authenticator[word * 4 + i] = UInt8(truncatingIfNeeded: r >> (i * 8)) }
         }
         let secret = request.server.secret
-        var writer = RADIUSPacketWriter(capacity: 160)
+        var writer = RADIUSPacketWriter(capacity: 256)
         request.attributes(&writer, authenticator, secret)
         var bytes = writer.finished(code: .accessRequest, identifier: request.identifier)
         bytes.withUnsafeMutableBytes { raw in

@@ -63,8 +63,19 @@ public struct Session: Equatable, Sendable {
     /// `L2L433010101ZO2L4C0A8CA02ZH11941194ZN3A` (ports 4500/4500 are 0x1194; counter 0x3A).
     public static func auditSessionId(local: IPv4Address, peer: IPv4Address, localPort: UInt16 = 4500,
                                       peerPort: UInt16 = 4500, counter: UInt32) -> String {
-        "L2L4" + hex8(local.rawValue) + "ZO2L4" + hex8(peer.rawValue) + "ZH" + hex4(localPort) + hex4(peerPort)
-            + "ZN" + hexMin2(counter)
+        // One allocation (every session makes one; chained `+` grew the string six times).
+        var id = ""
+        id.reserveCapacity(48)
+        id += "L2L4"
+        id += hex8(local.rawValue)
+        id += "ZO2L4"
+        id += hex8(peer.rawValue)
+        id += "ZH"
+        id += hex4(localPort)
+        id += hex4(peerPort)
+        id += "ZN"
+        id += hexMin2(counter)
+        return id
     }
 }
 
