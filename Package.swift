@@ -77,7 +77,7 @@ let package = Package(
             .product(name: "NIOSSH", package: "swift-nio-ssh"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
-        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS"]),
+        .testTarget(name: "RADIUSTests", dependencies: ["RADIUS", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "DeviceTests", dependencies: ["Device", "RADIUS", "Renderers"]),
         .testTarget(name: "ShellTests", dependencies: ["Shell", "Device", "Transport", "RADIUSTestSupport"]),
         .testTarget(name: "TranscriptTests", dependencies: ["Shell", "Device", "Transport"]),

@@ -84,6 +84,13 @@ public enum RADIUSAuth {
     /// well-formed or has no 18-byte attribute 80.
     @discardableResult
     public static func fillMessageAuthenticator(inPlace raw: UnsafeMutableRawBufferPointer, secret: [UInt8]) -> Bool {
+        fillMessageAuthenticator(inPlace: raw, key: HMAC<Insecure.MD5>(key: SymmetricKey(data: secret)))
+    }
+
+    /// The same with an HMAC already keyed with the secret (a NAS keeps one per server).
+    @discardableResult
+    public static func fillMessageAuthenticator(inPlace raw: UnsafeMutableRawBufferPointer,
+                                                key: HMAC<Insecure.MD5>) -> Bool {
         guard let length = try? RADIUSPacket.validatedLength(UnsafeRawBufferPointer(raw)) else { return false }
         var first: Int?
         var offset = RADIUSPacket.headerLength
@@ -104,7 +111,7 @@ public enum RADIUSAuth {
             }
             offset += Int(raw[offset + 1])
         }
-        var hmac = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
+        var hmac = key
         hmac.update(data: UnsafeRawBufferPointer(rebasing: raw[0..<length]))
         let mac = hmac.finalize()
         mac.withUnsafeBytes { mac in

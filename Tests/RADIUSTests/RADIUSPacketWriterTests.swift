@@ -1,3 +1,4 @@
+import Crypto
 import RADIUS
 import XCTest
 
@@ -54,6 +55,13 @@ final class RADIUSPacketWriterTests: XCTestCase {
         ])
         XCTAssertEqual(bytes, RADIUSAuth.signRequest(&packet, secret: secret))
         XCTAssertEqual(RADIUSAuth.verifyRequestMessageAuthenticator(bytes, secret: secret), .valid)
+        // A keyed HMAC kept for many packets is not changed by one: twice over, the same value.
+        let key = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
+        for _ in 0..<2 {
+            var again = bytes
+            XCTAssertTrue(again.withUnsafeMutableBytes { RADIUSAuth.fillMessageAuthenticator(inPlace: $0, key: key) })
+            XCTAssertEqual(again, bytes)
+        }
         // A packet without one is left as it was.
         var plain = RADIUSPacketWriter()
         plain.integer(RADIUSAttributeType.serviceType, 5)

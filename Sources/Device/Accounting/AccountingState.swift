@@ -1,3 +1,4 @@
+import Crypto
 import RADIUS
 
 /// What AAA accounting keeps per session (`show aaa user`: `Start Sent=1`, `Method List=…`).
@@ -16,7 +17,24 @@ public struct AccountingServer: Equatable, Sendable {
     public var address: IPv4Address
     public var authPort: UInt16
     public var acctPort: UInt16
-    public var secret: [UInt8]
+    public let secret: [UInt8]
+    /// HMAC-MD5 keyed with the secret, ready for Message-Authenticators: keying it is most of an
+    /// HMAC's cost, and every Access-Request to this server needs one.
+    public let messageAuthenticatorKey: HMAC<Insecure.MD5>
+
+    public init(name: String, address: IPv4Address, authPort: UInt16, acctPort: UInt16, secret: [UInt8]) {
+        self.name = name
+        self.address = address
+        self.authPort = authPort
+        self.acctPort = acctPort
+        self.secret = secret
+        messageAuthenticatorKey = HMAC<Insecure.MD5>(key: SymmetricKey(data: secret))
+    }
+
+    public static func == (a: AccountingServer, b: AccountingServer) -> Bool {
+        a.name == b.name && a.address == b.address && a.authPort == b.authPort && a.acctPort == b.acctPort
+            && a.secret == b.secret
+    }
     /// `(9.45.15.144:1812,1813)`: how `debug radius` names the server in retransmit lines.
     public var debugName: String { "(" + address.description + ":" + String(authPort) + "," + String(acctPort) + ")" }
 }
@@ -101,8 +119,8 @@ public final class AccountingState {
     func updateStatistics(_ name: String, now: Double, _ body: (inout RADIUSServerStatistics) -> Void) {
         // In place, without building the default (its bucket array is an allocation) when the
         // server has counters already: several calls per request.
-        if serverStatistics[name] != nil {
-            body(&serverStatistics[name]!)
+        if let index = serverStatistics.index(forKey: name) {
+            body(&serverStatistics.values[index])
         } else {
             body(&serverStatistics[name, default: RADIUSServerStatistics(clearedAt: now)])
         }

@@ -372,7 +372,7 @@ extension Device {
         var bytes = writer.finished(code: .accessRequest, identifier: request.identifier)
         bytes.withUnsafeMutableBytes { raw in
             for i in 0..<16 { raw[4 + i] = authenticator[i] }
-            RADIUSAuth.fillMessageAuthenticator(inPlace: raw, secret: secret)
+            RADIUSAuth.fillMessageAuthenticator(inPlace: raw, key: request.server.messageAuthenticatorKey)
         }
         request.bytes = bytes
         loginAuth.noteSent()
