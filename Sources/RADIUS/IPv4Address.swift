@@ -55,9 +55,20 @@ public struct IPv4Address: Hashable, Comparable, Sendable, CustomStringConvertib
          UInt8(truncatingIfNeeded: rawValue >> 8), UInt8(truncatingIfNeeded: rawValue)]
     }
 
+    /// Dotted decimal, written digit by digit (every accounting record carries the peer's twice).
     public var description: String {
-        String(rawValue >> 24) + "." + String((rawValue >> 16) & 0xFF) + "."
-            + String((rawValue >> 8) & 0xFF) + "." + String(rawValue & 0xFF)
+        String(unsafeUninitializedCapacity: 15) { out in
+            var n = 0
+            for shift in stride(from: 24, through: 0, by: -8) {
+                let octet = Int((rawValue >> UInt32(shift)) & 0xFF)
+                if octet >= 100 { out[n] = UInt8(ascii: "0") + UInt8(octet / 100); n += 1 }
+                if octet >= 10 { out[n] = UInt8(ascii: "0") + UInt8(octet / 10 % 10); n += 1 }
+                out[n] = UInt8(ascii: "0") + UInt8(octet % 10)
+                n += 1
+                if shift > 0 { out[n] = UInt8(ascii: "."); n += 1 }
+            }
+            return n
+        }
     }
 
     public static func < (lhs: IPv4Address, rhs: IPv4Address) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -175,5 +175,10 @@ final class AttributeTests: XCTestCase {
             XCTAssertEqual(IPv4Address(a.description), a)
             XCTAssertEqual(IPv4Address(bytes: a.bytes), a)
         }
+        // Every digit count in every position: one, two and three digits, zeros inside.
+        for octets in [[0, 9, 10, 99], [100, 101, 110, 199], [200, 205, 250, 255], [7, 70, 107, 0]] {
+            let a = IPv4Address(UInt8(octets[0]), UInt8(octets[1]), UInt8(octets[2]), UInt8(octets[3]))
+            XCTAssertEqual(a.description, octets.map(String.init).joined(separator: "."))
+        }
     }
 }
