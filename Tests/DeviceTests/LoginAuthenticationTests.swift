@@ -32,6 +32,32 @@ final class LoginAuthenticationTests: XCTestCase {
         return f
     }
 
+    /// Logins, FlexVPN authorization and EAP share the authentication socket's identifiers: a
+    /// request never takes one another holds, and with all 256 held the next is not sent
+    /// (the search used to go round for ever).
+    func testAccessRequestIdentifiersAreSharedWithEAPAndRunOut() {
+        let f = AccountingFixture()
+        let device = f.device
+        let server = AccountingServer(name: "S", address: IPv4Address(127, 0, 0, 1), authPort: 1812, acctPort: 1813,
+                                      secret: Array("s".utf8))
+        for id in 0..<200 {
+            device.loginAuth.inFlight[UInt8(id)] = PendingAccessRequest(
+                servers: [server], uniqueId: 1, component: "Exec", attributes: { _, _, _ in }, completion: { _ in })
+        }
+        for id in 200..<255 {
+            device.ike.eapInFlight[UInt8(id)] = PendingEAPRequest(sa: nil, server: server, identifier: UInt8(id),
+                                                                  authenticator: [], bytes: [])
+        }
+        XCTAssertEqual(device.freeAccessIdentifier(from: 3), 255)
+        device.ike.eapInFlight[255] = PendingEAPRequest(sa: nil, server: server, identifier: 255, authenticator: [], bytes: [])
+        XCTAssertNil(device.freeAccessIdentifier(from: 3))
+        var answer: RADIUSAccessResult?
+        device.sendAccessRequest(servers: [server], uniqueId: 2, component: "Exec", attributes: { _, _, _ in }) { answer = $0 }
+        guard case .noResponse = answer else { return XCTFail("sent with every identifier held: \(String(describing: answer))") }
+        device.ike.eapInFlight[230] = nil
+        XCTAssertEqual(device.freeAccessIdentifier(from: 3), 230)
+    }
+
     func testWithoutAAAThelinesLoginDecides() {
         let f = AccountingFixture()
         f.device.config.aaaNewModel = false

@@ -39,7 +39,7 @@ final class PendingEAPRequest {
     var attempts = 1
     var timer: ScheduledTimer?
 
-    init(sa: IKESA, server: AccountingServer, identifier: UInt8, authenticator: [UInt8], bytes: [UInt8]) {
+    init(sa: IKESA?, server: AccountingServer, identifier: UInt8, authenticator: [UInt8], bytes: [UInt8]) {
         self.sa = sa
         self.server = server
         self.identifier = identifier
@@ -80,8 +80,7 @@ extension Device {
         if eapMessage.count > 5, eapMessage[0] == 2, eapMessage[4] == 1 {
             eap.identity = String(decoding: eapMessage[5...], as: UTF8.self)
         }
-        var identifier = UInt8(truncatingIfNeeded: random.next())
-        while ike.eapInFlight[identifier] != nil || loginAuth.inFlight[identifier] != nil { identifier &+= 1 }
+        guard let identifier = freeAccessIdentifier(from: UInt8(truncatingIfNeeded: random.next())) else { return false }
         let authenticator = secureRandomBytes(16)
         var attributes: [RADIUSAttribute] = [.string(RADIUSAttributeType.userName, eap.identity ?? ""),
                                              .integer(RADIUSAttributeType.serviceType, 2),   // Framed

@@ -322,12 +322,12 @@ extension Device {
                            completion: @escaping (RADIUSAccessResult) -> Void) {
         let state = loginAuth
         // 256 requests waiting on servers at once: the next one is not asked (no response).
-        guard state.inFlight.count < 256, !servers.isEmpty else {
+        guard !servers.isEmpty,
+              let id = freeAccessIdentifier(from: state.nextIdentifier ?? UInt8(truncatingIfNeeded: random.next()))
+        else {
             completion(.noResponse)
             return
         }
-        var id = state.nextIdentifier ?? UInt8(truncatingIfNeeded: random.next())
-        while state.inFlight[id] != nil { id &+= 1 }
         state.nextIdentifier = id &+ 1
         let request = PendingAccessRequest(servers: servers, uniqueId: uniqueId, component: component,
                                            attributes: attributes, completion: completion)
@@ -355,6 +355,18 @@ extension Device {
             debugLog(lines: lines)
         }
         transmitAccessRequest(request)
+    }
+
+    /// An identifier no Access-Request in flight holds, from `start` on. Logins, FlexVPN
+    /// authorization and EAP share one socket, so one identifier space: nil when all 256 are
+    /// taken (the request is not sent; searching on would never end).
+    func freeAccessIdentifier(from start: UInt8) -> UInt8? {
+        var id = start
+        for _ in 0..<256 {
+            if loginAuth.inFlight[id] == nil && ike.eapInFlight[id] == nil { return id }
+            id &+= 1
+        }
+        return nil
     }
 
     /// A fresh Request Authenticator and the attributes under the current server's secret; a
