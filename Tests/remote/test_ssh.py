@@ -24,7 +24,7 @@ import pexpect
 import pytest
 
 from conftest import DAS_CONFIG
-from emulator_testing import BINARY, ENV, SSH_OPTIONS, free_port, terminate, wait_listening
+from emulator_testing import BINARY, ENV, SSH_OPTIONS, eventually, free_port, terminate, wait_listening
 
 BASE = """hostname R1
 enable secret cisco
@@ -231,11 +231,15 @@ def test_interactive_shell_with_a_key_pty_size_and_window_change(keyed):
     assert (client.match.group(1), client.match.group(2)) == ("24", "100")
     client.expect_exact("R1#")
     client.setwinsize(40, 132)
-    time.sleep(0.5)
-    client.sendline("show terminal | include Length")
-    client.expect(r"Length: (\d+) lines, Width: (\d+) columns")
-    assert (client.match.group(1), client.match.group(2)) == ("40", "132")
-    client.expect_exact("R1#")
+
+    def window():
+        client.sendline("show terminal | include Length")
+        client.expect(r"Length: (\d+) lines, Width: (\d+) columns")
+        size = (client.match.group(1), client.match.group(2))
+        client.expect_exact("R1#")
+        return size == ("40", "132")
+
+    eventually(window)
     client.sendline("show users")
     client.expect_exact("R1#")
     assert "admin" in client.before and "vty 0" in client.before

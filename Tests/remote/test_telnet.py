@@ -21,7 +21,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from emulator_testing import BINARY, ENV, command, free_port, read_until, terminate, wait_listening
+from emulator_testing import BINARY, ENV, command, eventually, free_port, read_until, terminate, wait_listening
 
 LOGIN_LOCAL = """hostname R1
 username admin privilege 15 secret cisco
@@ -273,9 +273,7 @@ aaa server radius dynamic-author
         paused.send("show running-config\r")
         paused.expect_exact(" --More-- ")
         paused.close(force=True)
-        time.sleep(0.5)
-        out = command(other, "show users")
-        assert len([line for line in out.splitlines() if " vty " in line]) == 1, out
+        eventually(lambda: len([line for line in command(other, "show users").splitlines() if " vty " in line]) == 1)
     finally:
         r.close()
 
@@ -415,8 +413,7 @@ def test_window_size_from_naws(router):
     assert "Line 1, Location" in out
     assert "Length: 30 lines, Width: 132 columns" in out
     client.setwinsize(40, 120)        # telnet sends NAWS again
-    time.sleep(0.5)
-    assert "Length: 40 lines, Width: 120 columns" in command(client, "show terminal | include Length")
+    eventually(lambda: "Length: 40 lines, Width: 120 columns" in command(client, "show terminal | include Length"))
 
 
 def test_absurd_window_sizes_are_kept_within_bounds(router):
@@ -453,8 +450,7 @@ def test_clients_gone_mid_line_and_mid_confirm_free_their_lines(router):
     assert len(vty_rows(watcher)) == 3
     typing.close(force=True)
     confirming.close(force=True)
-    time.sleep(0.5)
-    assert len(vty_rows(watcher)) == 1
+    eventually(lambda: len(vty_rows(watcher)) == 1)
     # The freed lines take new sessions.
     again = router.login()
     assert len(vty_rows(again)) == 2

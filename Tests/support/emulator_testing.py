@@ -1,6 +1,7 @@
 """Helpers every pytest directory shares: where the emulator binary is, the environment its
 clients run in, free loopback ports, waiting for a listener, reading a socket up to a marker,
-typing a command on a pexpect client, and ending a process the test started.
+typing a command on a pexpect client, waiting for a condition, and ending a process the test
+started.
 
 A directory's conftest.py puts this folder on sys.path; its tests then
 `from emulator_testing import ...`.
@@ -63,6 +64,20 @@ def command(client, line, prompt="R1#"):
     client.expect_exact(line)
     client.expect_exact(prompt)
     return client.before
+
+
+def eventually(probe, timeout=10.0, interval=0.1):
+    """Calls `probe` until it returns something true, and returns that; fails with the last value
+    after `timeout` seconds. For what the router does on its own time (a closed client's line
+    freed, a window size taken): a fixed sleep before asserting fails on a busy machine."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = probe()
+        if value or time.monotonic() >= deadline:
+            break
+        time.sleep(interval)
+    assert value, f"still {value!r} after {timeout} s"
+    return value
 
 
 def terminate(process, timeout=10):
