@@ -67,9 +67,7 @@ public final class Device {
     /// 20,000-user startup-config copying every user — so the observers are called by hand, and
     /// see only the new value (they keep what they compare against themselves).
     public var config: RunningConfig {
-        // A borrow, not a copy: `config.x` would otherwise copy the whole configuration (a
-        // retain and release of each of its many arrays and strings) to read one field.
-        _read { yield storedConfig }
+        get { storedConfig }
         _modify {
             defer { configChanged() }
             yield &storedConfig
