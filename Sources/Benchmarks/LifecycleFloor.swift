@@ -58,7 +58,7 @@ struct LifecycleFloor {
         addresses[0] = Self.address(port: authPort)
         addresses[1] = Self.address(port: acctPort)
         // Request Authenticators from SplitMix64 seeded once by the system (the emulator draws its
-        // random words 64 at a time): a system call per byte would be the floor's own overhead.
+        // random words 512 at a time): a system call per byte would be the floor's own overhead.
         let random = SeededRandom(seed: UInt64.random(in: .min ... .max))
         let key = SymmetricKey(data: secret)
 
@@ -242,4 +242,3 @@ struct LifecycleFloor {
     }
     #endif
 }
-

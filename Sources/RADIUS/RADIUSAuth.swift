@@ -94,7 +94,10 @@ public enum RADIUSAuth {
         guard let length = try? RADIUSPacket.validatedLength(UnsafeRawBufferPointer(raw)) else { return false }
         var first: Int?
         var offset = RADIUSPacket.headerLength
-        while offset + 1 < length {
+        // Every attribute must tile the packet (a stray last byte too is malformed): the second
+        // walk below then stays inside it.
+        while offset < length {
+            guard offset + 1 < length else { return false }
             let l = Int(raw[offset + 1])
             guard l >= 2, offset + l <= length else { return false }
             if raw[offset] == RADIUSAttributeType.messageAuthenticator {

@@ -69,5 +69,11 @@ final class RADIUSPacketWriterTests: XCTestCase {
         let before = plainBytes
         XCTAssertFalse(plainBytes.withUnsafeMutableBytes { RADIUSAuth.fillMessageAuthenticator(inPlace: $0, secret: secret) })
         XCTAssertEqual(plainBytes, before)
+        // A stray byte after the attributes (counted in Length) is malformed: refused, untouched.
+        var stray = bytes + [RADIUSAttributeType.messageAuthenticator]
+        stray[3] = UInt8(stray.count)
+        let strayBefore = stray
+        XCTAssertFalse(stray.withUnsafeMutableBytes { RADIUSAuth.fillMessageAuthenticator(inPlace: $0, secret: secret) })
+        XCTAssertEqual(stray, strayBefore)
     }
 }
