@@ -193,6 +193,29 @@ final class FlexVPNLifecycleTests: XCTestCase {
         XCTAssertEqual(f.device.addressPools.inUseCount("POOL"), 0)
     }
 
+    func testClassesThatWouldPassRADIUSsLengthLimitAreLeftOutAndTheRecordIsStillSigned() throws {
+        let f = LifecycleFixture()
+        // Fifteen 253-byte Classes fit an Access-Accept (3,825 bytes of them) and the Start, but
+        // not the Stop beside its counters: its last ones are left out so it stays ≤ 4096 bytes.
+        let classes = (0..<15).map { i in [UInt8](repeating: UInt8(65 + i), count: 253) }
+        f.server.users["alice"] = classes.map { RADIUSAttribute(type: RADIUSAttributeType.class, value: $0) }
+        f.type("lab session connect alice@lab")
+        XCTAssertEqual(f.device.sessions.count, 1)
+        f.type("clear crypto session")
+        let records = f.server.accountingRequests
+        XCTAssertEqual(records.compactMap { $0.first(RADIUSAttributeType.acctStatusType)?.integerValue }, [1, 2])
+        for record in records {
+            // The server verified each one's Request Authenticator; the length is the encoded one.
+            XCTAssertLessThanOrEqual(record.encode().count, RADIUSPacket.maxLength)
+            let echoed = record.all(RADIUSAttributeType.class).map(\.value)
+            XCTAssertEqual(echoed, Array(classes.prefix(echoed.count)))
+            // As many as fit: one more would not have.
+            if echoed.count < classes.count { XCTAssertGreaterThan(record.encode().count + 255, RADIUSPacket.maxLength) }
+        }
+        XCTAssertEqual(records.first?.all(RADIUSAttributeType.class).count, 15)
+        XCTAssertEqual(records.last?.all(RADIUSAttributeType.class).count, 14)
+    }
+
     func testIdleTimeoutWaitsForTrafficToStop() throws {
         let f = LifecycleFixture()
         f.server.users["alice"] = [.integer(RADIUSAttributeType.idleTimeout, 60)]

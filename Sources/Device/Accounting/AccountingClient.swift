@@ -54,11 +54,11 @@ extension Device {
         accounting.records[session.uniqueId] = AccountingSessionRecord(methodList: list.name)
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
-        var packet = RADIUSPacketWriter(capacity: 384)
-        AccountingPackets.writeStart(session, nasIP: nasIPAddress, extras: accountingExtras(session), into: &packet)
-        enqueueAccounting(PendingAccountingRequest(session: session, status: .start,
-                                                   packet: packet.finished(code: .accountingRequest, identifier: 0),
-                                                   servers: servers))
+        let nasIP = nasIPAddress
+        let packet = AccountingPackets.record(capacity: 384, extras: accountingExtras(session)) {
+            AccountingPackets.writeStart(session, nasIP: nasIP, extras: $0, into: &$1)
+        }
+        enqueueAccounting(PendingAccountingRequest(session: session, status: .start, packet: packet, servers: servers))
     }
 
     /// IKEv2's delete lines and the Stop of each ended session (called through
@@ -74,13 +74,13 @@ extension Device {
             if debug.cryptoIkev2 { debugLog(lines: IKEv2DebugLines.delete(session, accountingStop: sendsStop)) }
             guard sendsStop else { continue }
             let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-            var packet = RADIUSPacketWriter(capacity: 512)
-            AccountingPackets.writeStop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
-                                        terminateCause: cause.acctTerminateCause,
-                                        disconnectCause: cause.disconnectCause,
-                                        extras: accountingExtras(session), into: &packet)
-            enqueueAccounting(PendingAccountingRequest(session: session, status: .stop,
-                                                       packet: packet.finished(code: .accountingRequest, identifier: 0),
+            let nasIP = nasIPAddress
+            let packet = AccountingPackets.record(capacity: 512, extras: accountingExtras(session)) {
+                AccountingPackets.writeStop(session, nasIP: nasIP, sessionTime: sessionTime,
+                                            terminateCause: cause.acctTerminateCause,
+                                            disconnectCause: cause.disconnectCause, extras: $0, into: &$1)
+            }
+            enqueueAccounting(PendingAccountingRequest(session: session, status: .stop, packet: packet,
                                                        servers: servers, terminateCause: cause.acctTerminateCause))
         }
     }
@@ -124,11 +124,11 @@ extension Device {
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
         let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-        var packet = RADIUSPacketWriter(capacity: 512)
-        AccountingPackets.writeInterim(session, nasIP: nasIPAddress, sessionTime: sessionTime,
-                                       extras: accountingExtras(session), into: &packet)
-        enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate,
-                                                   packet: packet.finished(code: .accountingRequest, identifier: 0),
+        let nasIP = nasIPAddress
+        let packet = AccountingPackets.record(capacity: 512, extras: accountingExtras(session)) {
+            AccountingPackets.writeInterim(session, nasIP: nasIP, sessionTime: sessionTime, extras: $0, into: &$1)
+        }
+        enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate, packet: packet,
                                                    servers: servers))
     }
 

@@ -55,6 +55,24 @@ public enum AccountingPackets {
         trailer(session, status: .interimUpdate, nasIP: nasIP, delay: 0, into: &out)
     }
 
+    /// A record's wire bytes (identifier and authenticator left for signing), at most 4096 bytes
+    /// (RFC 2865 §3). The Class values echoed (one Access-Accept may carry 4 KiB of them, a CoA
+    /// more) can push a record past that; the last ones are left out until it fits, so the record
+    /// still goes out, signed, with every Class that fits, in order.
+    public static func record(capacity: Int, extras: Extras,
+                              _ write: (Extras, inout RADIUSPacketWriter) -> Void) -> [UInt8] {
+        var extras = extras
+        while true {
+            var out = RADIUSPacketWriter(capacity: capacity)
+            write(extras, &out)
+            var excess = out.bytes.count - RADIUSPacket.maxLength
+            if excess <= 0 || extras.classes.isEmpty { return out.finished(code: .accountingRequest, identifier: 0) }
+            while excess > 0, let dropped = extras.classes.popLast() {
+                excess -= 2 + min(dropped.count, RADIUSAttribute.maxValueLength)
+            }
+        }
+    }
+
     /// The Start's attributes as values. With the seeds' values the packet is 288 bytes.
     public static func start(_ session: Session, nasIP: IPv4Address, delay: UInt32 = 0,
                              extras: Extras = Extras()) -> [RADIUSAttribute] {
