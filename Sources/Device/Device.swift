@@ -198,6 +198,13 @@ public final class Device {
     public var onRADIUSResponse: ((RADIUSResponseKind, Double) -> Void)?
     /// New SAs refused because `crypto ikev2 limit max-sa` was reached (since boot).
     public internal(set) var sessionsRefusedAtLimit = 0
+    /// The timeouts of the Accounting-Requests and Access-Requests in flight (one timer each kind).
+    lazy var accountingTimeouts = RequestTimeouts<PendingAccountingRequest> { [unowned self] request in
+        self.accountingTimedOut(request)
+    }
+    lazy var accessTimeouts = RequestTimeouts<PendingAccessRequest> { [unowned self] request in
+        self.accessRequestTimedOut(request)
+    }
 
     public init(time: TimeSource = SystemTimeSource(), random: RandomSource = SystemRandom(),
                 startupStore: StartupConfigStore = MemoryStartupConfigStore()) {

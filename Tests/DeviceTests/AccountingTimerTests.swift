@@ -77,6 +77,42 @@ final class AccountingTimerTests: XCTestCase {
         XCTAssertTrue(zip(seen, seen.dropFirst()).allSatisfy { $0 < $1 })
     }
 
+    /// Request timeouts share one timer: due ones run in due order (a shorter `timeout` sorted in
+    /// ahead), a transmission answered or sent again since is skipped, and a handler that sends
+    /// again is timed from then.
+    func testRequestTimeoutsRunDueOnesInOrderAndSkipStaleOnes() {
+        final class Request: TimedRADIUSRequest {
+            let name: String
+            var transmissions: UInt32 = 1
+            init(_ name: String) { self.name = name }
+        }
+        let time = ManualTimeSource(start: 0)
+        let scheduler = ManualScheduler(time: time)
+        var fired: [(String, Double)] = []
+        var timeouts: RequestTimeouts<Request>!
+        timeouts = RequestTimeouts { request in
+            fired.append((request.name, time.now()))
+            if request.name == "a", request.transmissions < 3 {
+                request.transmissions += 1
+                timeouts.add(request, after: 5, on: scheduler)
+            }
+        }
+        let a = Request("a"), b = Request("b"), c = Request("c"), d = Request("d")
+        timeouts.add(a, after: 5, on: scheduler)                    // due 5, 10, 15
+        scheduler.advance(to: 1)
+        timeouts.add(b, after: 5, on: scheduler)                    // due 6, answered at 3
+        scheduler.advance(to: 2)
+        timeouts.add(c, after: 1, on: scheduler)                    // due 3: sorted in ahead of a and b
+        timeouts.add(d, after: 5, on: scheduler)                    // due 7
+        scheduler.advance(to: 3)
+        b.transmissions += 1
+        scheduler.advance(to: 100)
+        XCTAssertEqual(fired.map(\.0), ["c", "a", "d", "a", "a"])
+        XCTAssertEqual(fired.map(\.1), [3, 5, 7, 10, 15])
+        XCTAssertEqual(timeouts.count, 0)
+        XCTAssertEqual(scheduler.pendingCount, 0)
+    }
+
     func testSilentServerIsRetransmittedThreeTimesThenGivenUp() {
         let f = AccountingFixture()
         f.device.accounting.labPeers.behaviours[AccountingFixture.labPeer] = .silent

@@ -338,19 +338,14 @@ extension Device {
                 accounting.inlineReplies.append((reply, server.address, server.acctPort))
             }
         }
-        request.timer?.cancel()
-        // The request is held strongly: a weak capture gives every request a side table (a
-        // malloc and slower releases); the cycle request → timer → closure ends when the timer
-        // fires or `finishAccounting` cancels it.
-        request.timer = accounting.scheduler?.schedule(after: accounting.timeout) { [weak self, request] in
-            guard let self else { return }
-            self.accountingTimedOut(request)
+        request.transmissions &+= 1
+        if let scheduler = accounting.scheduler {
+            accountingTimeouts.add(request, after: accounting.timeout, on: scheduler)
         }
     }
 
-    private func accountingTimedOut(_ request: PendingAccountingRequest) {
+    func accountingTimedOut(_ request: PendingAccountingRequest) {
         guard accounting.inFlight[Int(request.identifier)] === request else { return }
-        request.timer = nil
         let old = request.server
         accounting.updateStatistics(old.name, now: now) { $0.timeouts += 1 }
         var lines = [request.tag + ": Request timed out!"]
@@ -408,10 +403,9 @@ extension Device {
         syslog(facility: "RADIUS", severity: 4, mnemonic: "RADIUS_ALIVE", "RADIUS server \(name) is being marked alive.")
     }
 
-    /// Frees the request's identifier and timer.
+    /// Frees the request's identifier; its timeout, if still waiting, goes stale.
     private func finishAccounting(_ request: PendingAccountingRequest) {
-        request.timer?.cancel()
-        request.timer = nil
+        request.transmissions &+= 1   // its timeout, if still waiting, is stale
         if accounting.inFlight[Int(request.identifier)] === request {
             accounting.inFlight[Int(request.identifier)] = nil
             accounting.inFlightCount -= 1

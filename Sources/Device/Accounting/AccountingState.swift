@@ -129,7 +129,7 @@ public final class AccountingState {
 
 /// One Accounting-Request from first send to reply or give-up. Its packet is written when the
 /// record is made (identifier and authenticator are filled in when it is first sent).
-final class PendingAccountingRequest {
+final class PendingAccountingRequest: TimedRADIUSRequest {
     let session: Session
     let status: AccountingPackets.Status
     let servers: [AccountingServer]
@@ -142,7 +142,8 @@ final class PendingAccountingRequest {
     /// The whole packet; signed (bytes 4..<20: the Request Authenticator) once sent.
     var bytes: [UInt8]
     var sentAt: Double = 0
-    var timer: ScheduledTimer?
+    /// Transmissions so far (any server); moved on when answered, so a pending timeout is stale.
+    var transmissions: UInt32 = 0
 
     init(session: Session, status: AccountingPackets.Status, packet: [UInt8], servers: [AccountingServer],
          terminateCause: UInt32 = 0) {

@@ -7,6 +7,10 @@ public protocol ScheduledTimer: AnyObject {
 /// replays use `ManualScheduler`, whose time moves only when told. Bodies run on the owner, so
 /// they may touch the device.
 public protocol DeviceScheduler: AnyObject {
+    /// The scheduler's own clock, in seconds (monotonic; only differences mean anything): what
+    /// `schedule(after:)` counts from.
+    var now: Double { get }
+
     @discardableResult
     func schedule(after seconds: Double, _ body: @escaping () -> Void) -> ScheduledTimer
 }

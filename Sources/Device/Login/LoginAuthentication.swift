@@ -80,7 +80,7 @@ public final class LoginAuthState {
 /// One Access-Request from first send to answer or give-up: a vty login's, or a FlexVPN
 /// session's authorization (FlexVPN/). The attributes are built per send, since the
 /// User-Password is hidden under each server's secret and a fresh authenticator.
-final class PendingAccessRequest {
+final class PendingAccessRequest: TimedRADIUSRequest {
     let servers: [AccountingServer]
     let uniqueId: UInt32
     /// `Orig. component type = Exec` (logins) or `VPN IPSEC` (sessions).
@@ -92,7 +92,8 @@ final class PendingAccessRequest {
     var identifier: UInt8 = 0
     /// The packet as last signed (bytes 4..<20: its Request Authenticator).
     var bytes: [UInt8] = []
-    var timer: ScheduledTimer?
+    /// Transmissions so far (any server); moved on when answered, so a pending timeout is stale.
+    var transmissions: UInt32 = 0
     /// When the current transmission left (device time), for the round-trip time.
     var sentAt: Double = 0
 
@@ -409,7 +410,7 @@ extension Device {
                 if state.inFlight[request.identifier] !== request { return }
             }
         }
-        request.timer?.cancel()
+        request.transmissions &+= 1
         guard let scheduler = accounting.scheduler else {
             // No timers (a bare device): nothing will answer later.
             if state.inFlight[request.identifier] === request {
@@ -418,11 +419,7 @@ extension Device {
             }
             return
         }
-        // Strong capture, as accounting's timers: the timer's firing or cancel ends the cycle.
-        request.timer = scheduler.schedule(after: accounting.timeout) { [weak self, request] in
-            guard let self else { return }
-            self.accessRequestTimedOut(request)
-        }
+        accessTimeouts.add(request, after: accounting.timeout, on: scheduler)
     }
 
     /// A simulated server (any non-loopback address): a user it was given with `lab radius-peer
@@ -453,10 +450,9 @@ extension Device {
         return RADIUSAuth.signReply(&reply, requestAuthenticator: packet.authenticator, secret: key)
     }
 
-    private func accessRequestTimedOut(_ request: PendingAccessRequest) {
+    func accessRequestTimedOut(_ request: PendingAccessRequest) {
         let state = loginAuth
         guard state.inFlight[request.identifier] === request else { return }
-        request.timer = nil
         state.timeouts += 1
         let old = request.server
         let idText = String(state.sourcePort) + "/" + String(request.identifier)
@@ -519,8 +515,7 @@ extension Device {
             lines.append(request.tag + ": Received from id " + String(state.sourcePort) + "/" + String(packet.identifier))
             debugLog(lines: lines)
         }
-        request.timer?.cancel()
-        request.timer = nil
+        request.transmissions &+= 1   // its timeout is stale
         state.inFlight[request.identifier] = nil
         onRADIUSResponse?(.access, now - request.sentAt)
         switch packet.code {

@@ -177,6 +177,8 @@ public final class EventLoopDeviceScheduler: DeviceScheduler {
 
     public init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
+    public var now: Double { Double(NIODeadline.now().uptimeNanoseconds) / 1_000_000_000 }
+
     @discardableResult
     public func schedule(after seconds: Double, _ body: @escaping () -> Void) -> ScheduledTimer {
         // The device (whose code schedules) lives on the loop: the heap is touched only there.
