@@ -111,6 +111,13 @@ final class AccountingTimerTests: XCTestCase {
         XCTAssertEqual(fired.map(\.1), [3, 5, 7, 10, 15])
         XCTAssertEqual(timeouts.count, 0)
         XCTAssertEqual(scheduler.pendingCount, 0)
+        // An answered request at the front leaves when the next is added: the FIFO holds about
+        // the requests still waiting.
+        let e = Request("e"), g = Request("g")
+        timeouts.add(e, after: 5, on: scheduler)
+        e.transmissions += 1
+        timeouts.add(g, after: 5, on: scheduler)
+        XCTAssertEqual(timeouts.count, 1)
     }
 
     func testSilentServerIsRetransmittedThreeTimesThenGivenUp() {

@@ -11,8 +11,11 @@ protocol TimedRADIUSRequest: AnyObject {
 /// order they fall due: a FIFO holds them (one changed `timeout` sorts its entry in from the
 /// back). A transmission costs an entry in the FIFO, where a timer of its own cost an entry and
 /// a closure (two allocations) and a cancel — at thousands of requests a second, most of what
-/// a request's timeout cost. An answered request's entry stays until it is due, then is skipped.
-/// Timeouts due at one moment run in transmission order, as their timers did.
+/// a request's timeout cost. An answered request's entry is stale: stale entries at the front
+/// leave whenever an entry is added or the timer fires, so the FIFO holds about the requests
+/// still waiting, and the timer is armed for the oldest of them (once per `timeout` under load,
+/// not once per request). Timeouts due at one moment run in transmission order, as their timers
+/// did.
 final class RequestTimeouts<Request: TimedRADIUSRequest> {
     private struct Entry {
         let due: Double
@@ -36,6 +39,7 @@ final class RequestTimeouts<Request: TimedRADIUSRequest> {
 
     /// The request's latest transmission times out `seconds` from now on `scheduler`.
     func add(_ request: Request, after seconds: Double, on scheduler: DeviceScheduler) {
+        dropStaleFront()
         let delay = seconds.isFinite ? max(0, seconds) : 0
         let entry = Entry(due: scheduler.now + delay, request: request, transmission: request.transmissions)
         if let last = entries.last, entry.due < last.due {
@@ -80,6 +84,12 @@ final class RequestTimeouts<Request: TimedRADIUSRequest> {
             if first.request.transmissions == first.transmission { expired(first.request) }
         }
         expiring = false
+        dropStaleFront()
         arm(on: scheduler)
+    }
+
+    /// Entries whose transmission was answered or sent again, from the front.
+    private func dropStaleFront() {
+        while let first = entries.first, first.request.transmissions != first.transmission { entries.removeFirst() }
     }
 }
