@@ -9,7 +9,12 @@ public protocol TimeSource: AnyObject {
 /// The host's clock.
 public final class SystemTimeSource: TimeSource {
     public init() {}
-    public func now() -> Double { Date().timeIntervalSince1970 }
+    public func now() -> Double {
+        // clock_gettime itself: asked several times per RADIUS request, `Date()` cost twice as much.
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1_000_000_000
+    }
 }
 
 /// A clock that moves only when told: transcripts and deterministic scenarios use it so that

@@ -77,7 +77,9 @@ public final class Device {
             configChanged()
         }
     }
-    private var storedConfig = RunningConfig()
+    /// Read it directly where a copy of the whole config would cost (a session's connect);
+    /// every write goes through `config`.
+    private(set) var storedConfig = RunningConfig()
 
     private func configChanged() {
         configWrites &+= 1

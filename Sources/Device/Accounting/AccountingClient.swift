@@ -200,7 +200,10 @@ extension Device {
             $0.noteResponse(status: request.status, after: elapsed)
             $0.outstanding -= 1
         }
-        if request.status == .start { accounting.records[request.session.uniqueId]?.startAcknowledged = true }
+        if request.status == .start, let index = accounting.records.index(forKey: request.session.uniqueId) {
+            // Through the index: an optional-chained write into the dictionary allocates.
+            accounting.records.values[index].startAcknowledged = true
+        }
         finishAccounting(request)
     }
 
@@ -286,7 +289,10 @@ extension Device {
             $0.outstanding += 1
         }
         switch request.status {
-        case .start: accounting.records[request.session.uniqueId]?.startSent = true
+        case .start:
+            if let index = accounting.records.index(forKey: request.session.uniqueId) {
+                accounting.records.values[index].startSent = true
+            }
         case .stop:
             recordLabEvent(.accountingStop(session: LabEventLog.SessionSummary(request.session),
                                            terminateCause: request.terminateCause))

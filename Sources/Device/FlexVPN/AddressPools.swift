@@ -18,7 +18,7 @@ public final class AddressPoolState {
         guard let address = firstFree(in: pool, from: start) else { return nil }
         // Written only after the search let go of its view of the pool's map: a view held across
         // the write would copy the whole map (every address in use) on every allocation.
-        inUse[pool.name, default: [:]][address] = uniqueId
+        hold(address, in: pool.name, uniqueId: uniqueId)
         cursor[pool.name] = address.rawValue == UInt32.max ? address.rawValue : address.rawValue + 1
         return address
     }
@@ -48,14 +48,25 @@ public final class AddressPoolState {
     /// Takes a given address (a Framed-IP-Address inside a pool) for the session; false if held.
     public func reserve(_ address: IPv4Address, in poolName: String, uniqueId: UInt32) -> Bool {
         if inUse[poolName]?[address] != nil { return false }
-        inUse[poolName, default: [:]][address] = uniqueId
+        hold(address, in: poolName, uniqueId: uniqueId)
         return true
     }
 
-    /// Gives the address back.
+    /// Gives the address back. A pool's emptied map is kept (at most 64 of them), so a pool whose
+    /// sessions come and go one at a time does not make a new map for every address.
     public func release(_ address: IPv4Address, from poolName: String) {
-        inUse[poolName]?[address] = nil
-        if inUse[poolName]?.isEmpty == true { inUse[poolName] = nil }
+        guard let index = inUse.index(forKey: poolName) else { return }
+        inUse.values[index].removeValue(forKey: address)
+        if inUse.values[index].isEmpty, inUse.count > 64 { inUse.remove(at: index) }
+    }
+
+    /// In place through the pool's index: a nested optional-chained write allocates each time.
+    private func hold(_ address: IPv4Address, in poolName: String, uniqueId: UInt32) {
+        if let index = inUse.index(forKey: poolName) {
+            inUse.values[index].updateValue(uniqueId, forKey: address)
+        } else {
+            inUse[poolName] = [address: uniqueId]
+        }
     }
 
     public func inUseCount(_ poolName: String) -> Int { inUse[poolName]?.count ?? 0 }
