@@ -11,12 +11,14 @@ public struct AccountingSessionRecord: Equatable, Sendable {
     public init(methodList: String) { self.methodList = methodList }
 }
 
-/// A RADIUS server an accounting request may go to, resolved from the running config.
-public struct AccountingServer: Equatable, Sendable {
-    public var name: String
-    public var address: IPv4Address
-    public var authPort: UInt16
-    public var acctPort: UInt16
+/// A RADIUS server an accounting request may go to, resolved from the running config. A class
+/// of constants: every request reads its server several times, and a struct's copy retained and
+/// released each of its fields.
+public final class AccountingServer: Equatable, Sendable {
+    public let name: String
+    public let address: IPv4Address
+    public let authPort: UInt16
+    public let acctPort: UInt16
     public let secret: [UInt8]
     /// HMAC-MD5 keyed with the secret, ready for Message-Authenticators: keying it is most of an
     /// HMAC's cost, and every Access-Request to this server needs one.

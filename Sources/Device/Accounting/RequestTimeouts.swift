@@ -26,7 +26,8 @@ final class RequestTimeouts<Request: TimedRADIUSRequest> {
     private var entries = Deque<Entry>()
     private var armed: ScheduledTimer?
     private var armedDue = Double.infinity
-    private weak var armedOn: DeviceScheduler?
+    /// The scheduler the timer is on (an identity, not a weak reference: loading one costs).
+    private var armedOn: ObjectIdentifier?
     private var expiring = false
     /// Called for a transmission that got no answer in time (the request may have been answered
     /// another way since: the caller checks that it is still in flight).
@@ -63,9 +64,9 @@ final class RequestTimeouts<Request: TimedRADIUSRequest> {
 
     private func arm(on scheduler: DeviceScheduler) {
         guard !expiring, let first = entries.first else { return }
-        if armed != nil, armedOn === scheduler, armedDue <= first.due { return }
+        if armed != nil, armedOn == ObjectIdentifier(scheduler), armedDue <= first.due { return }
         armed?.cancel()
-        armedOn = scheduler
+        armedOn = ObjectIdentifier(scheduler)
         armedDue = first.due
         armed = scheduler.schedule(after: first.due - scheduler.now) { [weak self, weak scheduler] in
             guard let self, let scheduler else { return }

@@ -14,7 +14,9 @@ import RADIUS
 /// configured source port either way. Replies are handed to `Device.handleAccountingResponse`
 /// inline on the loop.
 public final class AccountingUDPClient: Sendable {
-    private struct State {
+    /// A class: the box's `value` then hands out a reference, where a struct's copy retained and
+    /// released every field on each datagram sent.
+    private final class State {
         var channel: (any Channel)?
         var pending: [(bytes: [UInt8], address: IPv4Address, port: UInt16)] = []
         var boundPort: UInt16?
@@ -104,31 +106,34 @@ public final class AccountingUDPClient: Sendable {
     }
 
     fileprivate func send(_ bytes: [UInt8], to address: IPv4Address, port: UInt16) {
-        guard address.isLoopback, !state.value.stopped else { return }
-        if state.value.channel == nil {
-            state.value.pending.append((bytes, address, port))
+        let state = self.state.value
+        guard address.isLoopback, !state.stopped else { return }
+        if state.channel == nil {
+            state.pending.append((bytes, address, port))
         } else {
             write(bytes, to: address, port: port)
         }
     }
 
     private func write(_ bytes: [UInt8], to address: IPv4Address, port: UInt16) {
-        guard let channel = state.value.channel, let remote = socketAddress(address, port) else { return }
+        let state = self.state.value
+        guard let channel = state.channel, let remote = socketAddress(address, port, state) else { return }
         let buffer = channel.allocator.buffer(bytes: bytes)
         channel.write(AddressedEnvelope(remoteAddress: remote, data: buffer), promise: nil)
-        guard !state.value.flushScheduled else { return }
-        state.value.flushScheduled = true
+        guard !state.flushScheduled else { return }
+        state.flushScheduled = true
         engine.eventLoop.execute { [self] in
-            state.value.flushScheduled = false
-            state.value.channel?.flush()
+            let state = self.state.value
+            state.flushScheduled = false
+            state.channel?.flush()
         }
     }
 
-    private func socketAddress(_ address: IPv4Address, _ port: UInt16) -> SocketAddress? {
+    private func socketAddress(_ address: IPv4Address, _ port: UInt16, _ state: State) -> SocketAddress? {
         let key = UInt64(address.rawValue) << 16 | UInt64(port)
-        if let known = state.value.addresses[key] { return known }
+        if let known = state.addresses[key] { return known }
         guard let made = try? SocketAddress(ipAddress: address.description, port: Int(port)) else { return nil }
-        if state.value.addresses.count < 64 { state.value.addresses[key] = made }
+        if state.addresses.count < 64 { state.addresses[key] = made }
         return made
     }
 }
