@@ -73,14 +73,17 @@ public struct RADIUSPacketWriter {
     }
 
     /// The packet: code, identifier and Length written into the header, the authenticator left
-    /// zero for `RADIUSAuth.signRequest(inPlace:secret:)`.
+    /// zero for `RADIUSAuth.signRequest(inPlace:secret:)`. The writer hands its buffer over and is
+    /// left empty, so the packet is the buffer's only owner: signing it in place copies nothing.
     public mutating func finished(code: RADIUSCode, identifier: UInt8) -> [UInt8] {
         bytes[0] = code.rawValue
         bytes[1] = identifier
         let length = UInt16(clamping: bytes.count)
         bytes[2] = UInt8(truncatingIfNeeded: length >> 8)
         bytes[3] = UInt8(truncatingIfNeeded: length)
-        return bytes
+        var packet: [UInt8] = []
+        swap(&packet, &bytes)
+        return packet
     }
 
     private mutating func appendBigEndian(_ value: UInt32) {

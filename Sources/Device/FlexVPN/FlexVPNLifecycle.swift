@@ -139,7 +139,12 @@ extension Device {
         guard let scheduler = accounting.scheduler else { return }
         let uid = session.uniqueId
         let attributes = flexVPNSessions.authorizations[uid]?.attributes ?? AuthorizationAttributes()
-        let timers = flexVPNSessions.timers[uid] ?? SessionTimers()
+        let interval = interimInterval(attributes)
+        let existing = flexVPNSessions.timers[uid]
+        // A session with no timer to run gets no timers object (most sessions of a load run).
+        if existing == nil, !(restartSessionTimeout && (attributes.sessionTimeout ?? 0) > 0),
+           (attributes.idleTimeout ?? 0) <= 0, (interval ?? 0) <= 0 { return }
+        let timers = existing ?? SessionTimers()
         flexVPNSessions.timers[uid] = timers
         if restartSessionTimeout {
             timers.sessionTimeout?.cancel()
@@ -161,7 +166,7 @@ extension Device {
         }
         timers.interim?.cancel()
         timers.interim = nil
-        if let interval = interimInterval(attributes), interval > 0 {
+        if let interval, interval > 0 {
             scheduleInterim(uid, every: interval)
         }
     }
