@@ -108,15 +108,18 @@ extension Device {
         }
         let kind: IKEv2AAAKind = peer.eapIdentity != nil && profile.usesEAP ? .eap : .psk
         var authorization = SessionAuthorization(profile: profile.name, kind: kind)
-        let base = config.flexVPN.authorizationPolicy(named: "default").map(AuthorizationAttributes.init(policy:))
-            ?? AuthorizationAttributes()
-        let flow = AuthorizationFlow(peer: peer, profile: profile, kind: kind, uniqueId: uniqueId)
+        let base = defaultPolicyAttributes()
+        let flow = AuthorizationFlow(peer: peer, uniqueId: uniqueId)
+        // The steps below outlive this call (they run when a server answers): they keep only
+        // what they use of the profile, not a copy of all of it.
+        let userAuthorization = profile.userAuthorization.first(where: { $0.kind == kind })
+        let groupAuthorization = profile.groupAuthorization.first(where: { $0.kind == kind })
 
         func fail(_ reason: FlexVPNRejection) { completion(.rejected(reason)) }
 
         // 3. user authorization, then done.
         func userStep(group: AuthorizationAttributes, cached: AuthorizationAttributes) {
-            guard let user = profile.userAuthorization.first(where: { $0.kind == kind }) else {
+            guard let user = userAuthorization else {
                 authorization.attributes = base.overlaid(with: group)
                 return completion(.authorized(authorization))
             }
@@ -138,7 +141,7 @@ extension Device {
 
         // 2. group authorization.
         func groupStep(cached: AuthorizationAttributes) {
-            guard let group = profile.groupAuthorization.first(where: { $0.kind == kind }) else {
+            guard let group = groupAuthorization else {
                 return userStep(group: AuthorizationAttributes(), cached: cached)
             }
             let name: String
@@ -197,9 +200,17 @@ extension Device {
     /// What the AAA steps of one connect share.
     struct AuthorizationFlow {
         var peer: FlexVPNPeer
-        var profile: IKEv2Profile
-        var kind: IKEv2AAAKind
         var uniqueId: UInt32
+    }
+
+    /// The local `default` authorization policy's attributes (none: empty), which every
+    /// authorization starts from; kept until the configuration changes.
+    func defaultPolicyAttributes() -> AuthorizationAttributes {
+        if let known = flexVPNSessions.defaultPolicy, known.configWrites == configWrites { return known.attributes }
+        let attributes = storedConfig.flexVPN.authorizationPolicy(named: "default").map(AuthorizationAttributes.init(policy:))
+            ?? AuthorizationAttributes()
+        flexVPNSessions.defaultPolicy = (configWrites, attributes)
+        return attributes
     }
 
     /// The servers of an `aaa authorization network LIST` (or `aaa authentication login LIST`).

@@ -223,6 +223,8 @@ public final class FlexVPNSessionState {
     public internal(set) var authorizedConnects = 0
     /// Lab sessions' traffic rates, and up to when their counters were brought.
     var traffic: [UInt32: (SimulatedTraffic, Double)] = [:]
+    /// The `default` policy's attributes as of a config write count (`Device.defaultPolicyAttributes`).
+    var defaultPolicy: (configWrites: Int, attributes: AuthorizationAttributes)?
     public init() {}
 }
 

@@ -23,7 +23,7 @@ extension Device {
         let identity = choice.peer.identity.description
         if debug.cryptoIkev2 { debugLog("IKEv2:" + sa.debugIds + ":Get peer's preshared key for " + identity) }
         sa.deferredMessageID = messageID
-        let flow = AuthorizationFlow(peer: choice.peer, profile: choice.profile, kind: .psk, uniqueId: uniqueId)
+        let flow = AuthorizationFlow(peer: choice.peer, uniqueId: uniqueId)
         radiusAuthorize(flow, list: list, name: name, step: "AAA pre-shared key") { [unowned self] result in
             // The SA may have timed out, or been cleared, while the server answered.
             guard ike.sas[sa.responderSPI] === sa, sa.deferredMessageID == messageID else { return }
