@@ -54,9 +54,8 @@ extension Device {
         accounting.records[session.uniqueId] = AccountingSessionRecord(methodList: list.name)
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
-        let nasIP = nasIPAddress
         let packet = AccountingPackets.record(capacity: 384, extras: accountingExtras(session)) {
-            AccountingPackets.writeStart(session, nasIP: nasIP, extras: $0, into: &$1)
+            AccountingPackets.writeStart(session, nasIP: nasIPAddress, extras: $0, into: &$1)
         }
         enqueueAccounting(PendingAccountingRequest(session: session, status: .start, packet: packet, servers: servers))
     }
@@ -74,9 +73,8 @@ extension Device {
             if debug.cryptoIkev2 { debugLog(lines: IKEv2DebugLines.delete(session, accountingStop: sendsStop)) }
             guard sendsStop else { continue }
             let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-            let nasIP = nasIPAddress
-            let packet = AccountingPackets.record(capacity: 512, extras: accountingExtras(session)) {
-                AccountingPackets.writeStop(session, nasIP: nasIP, sessionTime: sessionTime,
+                let packet = AccountingPackets.record(capacity: 512, extras: accountingExtras(session)) {
+                AccountingPackets.writeStop(session, nasIP: nasIPAddress, sessionTime: sessionTime,
                                             terminateCause: cause.acctTerminateCause,
                                             disconnectCause: cause.disconnectCause, extras: $0, into: &$1)
             }
@@ -124,9 +122,8 @@ extension Device {
         let servers = accountingServers(for: list)
         guard !servers.isEmpty else { return }
         let sessionTime = UInt32(clamping: Int64(max(0, (now - session.startTime).rounded(.down))))
-        let nasIP = nasIPAddress
         let packet = AccountingPackets.record(capacity: 512, extras: accountingExtras(session)) {
-            AccountingPackets.writeInterim(session, nasIP: nasIP, sessionTime: sessionTime, extras: $0, into: &$1)
+            AccountingPackets.writeInterim(session, nasIP: nasIPAddress, sessionTime: sessionTime, extras: $0, into: &$1)
         }
         enqueueAccounting(PendingAccountingRequest(session: session, status: .interimUpdate, packet: packet,
                                                    servers: servers))
