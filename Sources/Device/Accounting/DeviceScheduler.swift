@@ -66,12 +66,11 @@ public final class ManualScheduler: DeviceScheduler {
     }
 }
 
-/// Timers in due order, ties in scheduling order, shared by the schedulers. Nearly every timer is
-/// a RADIUS request's timeout — the same delay from a clock that only moves forward — so timers
-/// come in due order: those wait in a FIFO (constant time to add and take); only one due before
-/// the last FIFO entry goes to a binary heap. A cancel only clears the entry's body; the entry
-/// leaves when it reaches the front, which is much cheaper than removing it at once when nearly
-/// every timer is cancelled (a request's timeout is cancelled a millisecond after it is armed).
+/// Timers in due order, ties in scheduling order, shared by the schedulers. Most timers have the
+/// same delay from a clock that only moves forward (a session's interim updates, a lab's
+/// latencies), so they come in due order: those wait in a FIFO (constant time to add and take);
+/// only one due before the last FIFO entry goes to a binary heap. A cancel only clears the
+/// entry's body; the entry leaves when it reaches the front, cheaper than removing it at once.
 /// Inlinable so the transport's scheduler gets it specialized for its deadline type: unspecialized,
 /// every comparison and move went through value witnesses.
 public struct TimerQueue<Due: Comparable> {

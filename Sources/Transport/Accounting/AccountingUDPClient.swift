@@ -171,10 +171,10 @@ private final class AccountingReplyHandler: ChannelInboundHandler {
     }
 }
 
-/// Device timers on the engine's event loop: a heap of its own, with one NIO task armed for the
-/// earliest. Every RADIUS request arms a timeout and almost always cancels it a millisecond later;
-/// a cancel here only clears the entry (it leaves the heap when due), where NIO's own scheduled
-/// tasks cost a promise, a heap insertion and a heap removal each (a third of a load run's CPU).
+/// Device timers on the engine's event loop: a queue of its own, with one NIO task armed for the
+/// earliest. Session timers, lab-peer latencies and the RADIUS requests' shared timeout timer are
+/// often cancelled; a cancel here only clears the entry (it leaves the queue when due), where
+/// NIO's own scheduled tasks cost a promise, a heap insertion and a heap removal each.
 public final class EventLoopDeviceScheduler: DeviceScheduler {
     private let eventLoop: any EventLoop
     private var timers = TimerQueue<NIODeadline>()
