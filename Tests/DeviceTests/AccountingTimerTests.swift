@@ -118,6 +118,13 @@ final class AccountingTimerTests: XCTestCase {
         e.transmissions += 1
         timeouts.add(g, after: 5, on: scheduler)
         XCTAssertEqual(timeouts.count, 1)
+        // A scheduler replaced while a timeout waits: the next one is armed on the new scheduler.
+        let replacement = ManualScheduler(time: time)
+        let h = Request("h")
+        timeouts.add(h, after: 1, on: replacement)
+        replacement.advance(to: time.now() + 1)
+        XCTAssertEqual(fired.last?.0, "h")
+        XCTAssertEqual(scheduler.pendingCount, 0)
     }
 
     func testSilentServerIsRetransmittedThreeTimesThenGivenUp() {

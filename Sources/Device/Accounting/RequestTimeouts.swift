@@ -26,8 +26,10 @@ final class RequestTimeouts<Request: TimedRADIUSRequest> {
     private var entries = Deque<Entry>()
     private var armed: ScheduledTimer?
     private var armedDue = Double.infinity
-    /// The scheduler the timer is on (an identity, not a weak reference: loading one costs).
-    private var armedOn: ObjectIdentifier?
+    /// The scheduler the timer is on, held strongly: a weak reference costs a load on every add,
+    /// and a bare identity could match a new scheduler at a freed one's address (the timer on the
+    /// old one would then never fire).
+    private var armedOn: DeviceScheduler?
     private var expiring = false
     /// Called for a transmission that got no answer in time (the request may have been answered
     /// another way since: the caller checks that it is still in flight).
@@ -54,19 +56,11 @@ final class RequestTimeouts<Request: TimedRADIUSRequest> {
         arm(on: scheduler)
     }
 
-    /// Forgets every timeout (the requests were dropped).
-    func removeAll() {
-        entries.removeAll()
-        armed?.cancel()
-        armed = nil
-        armedDue = .infinity
-    }
-
     private func arm(on scheduler: DeviceScheduler) {
         guard !expiring, let first = entries.first else { return }
-        if armed != nil, armedOn == ObjectIdentifier(scheduler), armedDue <= first.due { return }
+        if armed != nil, armedOn === scheduler, armedDue <= first.due { return }
         armed?.cancel()
-        armedOn = ObjectIdentifier(scheduler)
+        armedOn = scheduler
         armedDue = first.due
         armed = scheduler.schedule(after: first.due - scheduler.now) { [weak self, weak scheduler] in
             guard let self, let scheduler else { return }
