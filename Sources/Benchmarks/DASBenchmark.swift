@@ -132,7 +132,9 @@ struct DASBenchmark {
         das.serverKey = ConfigSecret(plain: DASBenchmark.secret)
         das.port = 0
         device.config.dynamicAuthor = das
-        device.sessionLocalAddress = DASBenchmark.local
+        device.config.updateInterface(.loopback, 0) {
+            $0.address = InterfaceAddress(address: DASBenchmark.local, prefixLength: 32)
+        }
         let engine = Engine(device: device)
 
         let rssBefore = residentBytes() ?? 0

@@ -95,7 +95,9 @@ struct SSHBenchmark {
             vty.transportInput = .ssh
             vty.execTimeout = LineConfig.ExecTimeout(minutes: 0, seconds: 0)
             device.config.vtyLines = Array(repeating: vty, count: lines)
-            device.sessionLocalAddress = DASBenchmark.local
+            device.config.updateInterface(.loopback, 0) {
+                $0.address = InterfaceAddress(address: DASBenchmark.local, prefixLength: 32)
+            }
             for i in 0..<tableSessions {
                 device.connectSession(userName: "user\(i).g1.engdt.com", peer: DASBenchmark.peer(i))
             }

@@ -83,6 +83,7 @@ public final class Device {
 
     private func configChanged() {
         configWrites &+= 1
+        followInterfaceAddresses()
         accounting.serverLists.removeAll()
         for observer in configObservers { observer(storedConfig) }
     }
@@ -172,9 +173,21 @@ public final class Device {
     public let sessions = SessionTable()
     /// The address this device gives RADIUS as its own: NAS-IP-Address, the seeds'
     /// `Best Local IP-Address 192.168.202.1`. A Disconnect-Request naming another is NAKed 403.
-    public var nasIPAddress = IPv4Address(192, 168, 202, 1)
-    /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids).
-    public var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
+    /// GigabitEthernet1's address; while it has none, the last one it had.
+    public private(set) var nasIPAddress = IPv4Address(192, 168, 202, 1)
+    /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids):
+    /// Loopback0's address, the one the Virtual-Access interfaces borrow; while it has none, the
+    /// last one it had.
+    public private(set) var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
+
+    /// Kept in step with the configuration, so the hot paths read a stored address.
+    private func followInterfaceAddresses() {
+        for i in storedConfig.interfaces {
+            guard let address = i.address?.address else { continue }
+            if i.kind == .gigabitEthernet, i.number == 1 { nasIPAddress = address }
+            if i.kind == .loopback, i.number == 0 { sessionLocalAddress = address }
+        }
+    }
     /// The `Profile:` of `show crypto session` for a lab session that came up without a
     /// `crypto ikev2 profile` (the seeds' sessions); an authorized session shows its own profile.
     public var ikev2ProfileName = "FLEX_PROF"

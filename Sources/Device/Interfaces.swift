@@ -22,6 +22,12 @@ public struct DeviceInterface: Sendable {
     public var tunnel: (source: IPv4Address, destination: IPv4Address)?
     /// When the interface came up (device time).
     public var createdAt: Double
+    /// `description LINE`.
+    public var description: String?
+    /// `shutdown`: `administratively down`, line protocol down.
+    public var administrativelyDown = false
+    /// The address came from the CLI rather than the startup-config (Method `manual`).
+    public var addressSetManually = false
     public var packetsIn: UInt64 = 0
     public var bytesIn: UInt64 = 0
     public var packetsOut: UInt64 = 0
@@ -37,11 +43,10 @@ public struct DeviceInterface: Sendable {
 }
 
 extension Device {
-    /// The prefix length of GigabitEthernet1's address: the seeds' clients (192.168.202.2 and .4)
-    /// share its /24.
-    public static let nasPrefixLength = 24
+    /// GigabitEthernet1's Ethernet address: fixed, whatever address the interface is given.
+    public static let gigabitEthernetMAC = "5254.00a8.ca01"
 
-    /// The device's interfaces in IOS's order: GigabitEthernet1, Loopback0, then the
+    /// The device's interfaces in IOS's order: GigabitEthernet1, the loopbacks by number, then the
     /// Virtual-Access interfaces by number. The physical and loopback interfaces carry no
     /// emulated traffic (the DAS and accounting use the host's own sockets), so their counters
     /// stay 0; a Virtual-Access interface counts its session's bytes and packets.
@@ -53,14 +58,19 @@ extension Device {
 
     /// The interfaces one at a time (a million sessions are a million Virtual-Access interfaces).
     public func forEachInterface(_ body: (DeviceInterface) -> Void) {
-        var gi = DeviceInterface(name: "GigabitEthernet1", kind: .gigabitEthernet, address: nasIPAddress,
-                                 prefixLength: Device.nasPrefixLength, createdAt: bootTime)
-        let a = nasIPAddress.rawValue
-        gi.macAddress = "5254." + hex4((a >> 16) & 0xFF) + "." + hex4(a & 0xFFFF)
-        body(gi)
-        let loopback = DeviceInterface(name: "Loopback0", kind: .loopback, address: sessionLocalAddress,
-                                       prefixLength: 32, createdAt: bootTime)
-        body(loopback)
+        func made(_ c: InterfaceConfig) -> DeviceInterface {
+            var i = DeviceInterface(name: c.name, kind: c.kind == .loopback ? .loopback : .gigabitEthernet,
+                                    address: c.address?.address, prefixLength: c.address?.prefixLength ?? 0,
+                                    createdAt: bootTime)
+            i.description = c.description
+            i.administrativelyDown = c.shutdown
+            i.addressSetManually = c.addressSetManually
+            if c.kind == .gigabitEthernet { i.macAddress = Device.gigabitEthernetMAC }
+            return i
+        }
+        let configured = storedConfig.interfaces
+        for c in configured where c.kind == .gigabitEthernet { body(made(c)) }
+        for c in configured where c.kind == .loopback { body(made(c)) }
         // Session Id order: the order sessions came up in, and so of their Virtual-Access numbers.
         sessions.forEach { session in
             var va = DeviceInterface(name: "Virtual-Access" + String(session.saId), kind: .virtualAccess, address: nil,
@@ -82,9 +92,4 @@ extension Device {
         return found
     }
 
-}
-
-private func hex4(_ value: UInt32) -> String {
-    let s = String(value & 0xFFFF, radix: 16)
-    return String(repeating: "0", count: 4 - s.count) + s
 }

@@ -259,6 +259,8 @@ public struct RunningConfig: Equatable, Sendable {
     public var banners = Banners()
     /// `crypto ikev2 …`, `ip local pool`, `interface Virtual-Template` (FlexVPN/).
     public var flexVPN = FlexVPNConfig()
+    /// `interface GigabitEthernet1` and `interface Loopback N`, in running-config order.
+    public var interfaces = InterfaceConfig.labDefaults
     /// `aaa accounting update {periodic N | newinfo [periodic N]}`; nil: none (IOS's default).
     public var accountingUpdate: AccountingUpdateConfig?
     /// `crypto ikev2 limit max-sa N`: the most IKEv2 SAs (remote-access sessions) at once; nil:
@@ -289,3 +291,24 @@ public struct RunningConfig: Equatable, Sendable {
         return das.port
     }
 }
+
+extension RunningConfig {
+    /// The configured interface of that kind and number.
+    public func interface(_ kind: InterfaceConfig.Kind, _ number: Int) -> InterfaceConfig? {
+        interfaces.first { $0.kind == kind && $0.number == number }
+    }
+
+    /// Changes that interface, creating it first (in running-config order) when it is new.
+    public mutating func updateInterface(_ kind: InterfaceConfig.Kind, _ number: Int,
+                                         _ change: (inout InterfaceConfig) -> Void) {
+        if let i = interfaces.firstIndex(where: { $0.kind == kind && $0.number == number }) {
+            change(&interfaces[i])
+            return
+        }
+        var new = InterfaceConfig(kind: kind, number: number)
+        change(&new)
+        let at = interfaces.firstIndex { InterfaceConfig.precedes(new, $0) } ?? interfaces.endIndex
+        interfaces.insert(new, at: at)
+    }
+}
+

@@ -8,9 +8,31 @@ public enum InterfaceRenderer {
         emit("Interface              IP-Address      OK? Method Status                Protocol")
         device.forEachInterface { i in
             let address = (i.address ?? i.unnumbered?.address)?.description ?? "unassigned"
-            let method = i.kind == .virtualAccess ? "unset" : "NVRAM"
+            let method = i.kind == .virtualAccess || i.address == nil ? "unset" : i.addressSetManually ? "manual" : "NVRAM"
+            let status = i.administrativelyDown ? "administratively down" : "up"
             emit(SessionFormat.padRight(i.name, 22) + " " + SessionFormat.padRight(address, 15) + " YES "
-                 + SessionFormat.padRight(method, 6) + " " + SessionFormat.padRight("up", 21) + " up")
+                 + SessionFormat.padRight(method, 6) + " " + SessionFormat.padRight(status, 21)
+                 + (i.administrativelyDown ? " down" : " up"))
+        }
+    }
+
+    /// The `interface GigabitEthernet1` and `interface Loopback N` blocks of the running config.
+    public static func configLines(_ interfaces: [InterfaceConfig], emit: (String) -> Void) {
+        for i in interfaces {
+            emit("interface " + i.name)
+            if let d = i.description { emit(" description " + d) }
+            if let a = i.address {
+                emit(" ip address " + a.address.description + " " + a.mask.description)
+            } else {
+                emit(" no ip address")
+            }
+            if i.shutdown { emit(" shutdown") }
+            if i.kind == .gigabitEthernet {
+                emit(i.negotiationAuto ? " negotiation auto" : " no negotiation auto")
+                emit(i.mopEnabled ? " mop enabled" : " no mop enabled")
+                emit(i.mopSysid ? " mop sysid" : " no mop sysid")
+            }
+            emit("!")
         }
     }
 
@@ -28,7 +50,7 @@ public enum InterfaceRenderer {
     }
 
     private static func block(_ device: Device, _ i: DeviceInterface, emit: (String) -> Void) {
-        emit(i.name + " is up, line protocol is up ")
+        emit(i.name + (i.administrativelyDown ? " is administratively down, line protocol is down " : " is up, line protocol is up "))
         switch i.kind {
         case .gigabitEthernet:
             let mac = i.macAddress ?? "0000.0000.0000"
@@ -38,6 +60,7 @@ public enum InterfaceRenderer {
         case .virtualAccess:
             emit("  Hardware is Virtual Access interface")
         }
+        if let d = i.description { emit("  Description: " + d) }
         if let address = i.address {
             emit("  Internet address is " + address.description + "/" + String(i.prefixLength))
         } else if let borrowed = i.unnumbered {

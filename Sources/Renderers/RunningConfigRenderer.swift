@@ -92,6 +92,7 @@ public enum RunningConfigRenderer {
             FlexVPNRenderer.cryptoLines(flex, emit: emit)
             emit("!")
         }
+        InterfaceRenderer.configLines(c.interfaces, emit: emit)
         FlexVPNRenderer.virtualTemplateLines(flex, emit: emit)
         if !flex.pools.isEmpty {
             FlexVPNRenderer.poolLines(flex, emit: emit)

@@ -259,6 +259,12 @@ extension IOSShell {
             return startupError(error, .opening) + "\n"
         }
         guard let text else { return "" }
+        // IOS applies a startup-config to a blank router: the physical interface unaddressed, no
+        // loopbacks. A file that names no physical interface was saved before the interfaces were
+        // configurable, and keeps the lab's.
+        if text.contains("\ninterface GigabitEthernet") {
+            device.config.interfaces = InterfaceConfig.factoryDefaults
+        }
         let report = applyConfiguration(text, source: "startup-config")
         device.lastConfigChange = nil
         return report

@@ -201,6 +201,8 @@ final class ShellFuzzTests: XCTestCase {
         case .interface: return ["end", "enable", "configure terminal", "interface Virtual-Template 1 type tunnel"]
         case .ikev2Proposal: return ["end", "enable", "configure terminal", "crypto ikev2 proposal FUZZ"]
         case .ikev2Policy: return ["end", "enable", "configure terminal", "crypto ikev2 policy FUZZ"]
+        case .loopbackInterface: return ["end", "enable", "configure terminal", "interface Loopback 7"]
+        case .ethernetInterface: return ["end", "enable", "configure terminal", "interface GigabitEthernet1"]
         }
     }
 

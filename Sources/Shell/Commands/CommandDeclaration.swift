@@ -29,6 +29,8 @@ public enum Mode: Equatable, Sendable {
     case ikev2Policy(name: String)
     /// `interface Virtual-Template N type tunnel`.
     case virtualTemplate(number: Int)
+    /// `interface GigabitEthernet1`, `interface Loopback N`.
+    case configuredInterface(kind: InterfaceConfig.Kind, number: Int)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -51,6 +53,7 @@ public enum Mode: Equatable, Sendable {
         case .ikev2Proposal: return .ikev2Proposal
         case .ikev2Policy: return .ikev2Policy
         case .virtualTemplate: return .interface
+        case let .configuredInterface(kind, _): return kind == .loopback ? .loopbackInterface : .ethernetInterface
         }
     }
 
@@ -74,7 +77,7 @@ public enum Mode: Equatable, Sendable {
         case .ikev2AuthorizationPolicy: return "(config-ikev2-author-policy)#"
         case .ikev2Proposal: return "(config-ikev2-proposal)#"
         case .ikev2Policy: return "(config-ikev2-policy)#"
-        case .virtualTemplate: return "(config-if)#"
+        case .virtualTemplate, .configuredInterface: return "(config-if)#"
         }
     }
 
@@ -100,7 +103,7 @@ public enum Mode: Equatable, Sendable {
         case .ikev2AuthorizationPolicy: return "IKEv2 authorization policy commands:"
         case .ikev2Proposal: return "IKEv2 Proposal commands:"
         case .ikev2Policy: return "IKEv2 Policy commands:"
-        case .virtualTemplate: return "Interface configuration commands:"
+        case .virtualTemplate, .configuredInterface: return "Interface configuration commands:"
         }
     }
 
@@ -117,6 +120,7 @@ public enum ModeKind: Hashable, Sendable {
     case sshPubkey, sshPubkeyUser, sshPubkeyData
     case ikev2Profile, ikev2Keyring, ikev2KeyringPeer, ikev2NameMangler, ikev2AuthorizationPolicy, interface
     case ikev2Proposal, ikev2Policy
+    case loopbackInterface, ethernetInterface
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.
