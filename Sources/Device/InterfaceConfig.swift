@@ -63,15 +63,15 @@ public struct InterfaceAddress: Equatable, Sendable {
     }
 
     /// The mask of a prefix length (0 ... 32).
-    static func mask(prefix: Int) -> UInt32 { prefix == 0 ? 0 : UInt32.max << UInt32(32 - prefix) }
+    public static func maskBits(prefix: Int) -> UInt32 { prefix == 0 ? 0 : UInt32.max << UInt32(32 - prefix) }
 
-    public var maskValue: UInt32 { Self.mask(prefix: prefixLength) }
+    public var maskValue: UInt32 { Self.maskBits(prefix: prefixLength) }
     public var mask: IPv4Address { IPv4Address(rawValue: maskValue) }
     public var network: IPv4Address { IPv4Address(rawValue: address.rawValue & maskValue) }
 
     /// Whether two interface subnets share an address (IOS refuses the second: "overlaps with").
     public func overlaps(_ other: InterfaceAddress) -> Bool {
-        let mask = Self.mask(prefix: min(prefixLength, other.prefixLength))
+        let mask = Self.maskBits(prefix: min(prefixLength, other.prefixLength))
         return address.rawValue & mask == other.address.rawValue & mask
     }
 
@@ -81,7 +81,7 @@ public struct InterfaceAddress: Equatable, Sendable {
         let m = mask.rawValue
         let prefix = m.nonzeroBitCount
         // Contiguous: the ones all lead.
-        guard prefix > 0, m == Self.mask(prefix: prefix) else {
+        guard prefix > 0, m == Self.maskBits(prefix: prefix) else {
             return .failure(.badMaskHex(mask: m, address: address))
         }
         if prefix < 31 {

@@ -261,6 +261,8 @@ public struct RunningConfig: Equatable, Sendable {
     public var flexVPN = FlexVPNConfig()
     /// `interface GigabitEthernet1` and `interface Loopback N`, in running-config order.
     public var interfaces = InterfaceConfig.labDefaults
+    /// `ip route …`, in the order IOS lists them (by prefix, then as entered).
+    public var staticRoutes: [StaticRouteConfig] = []
     /// `aaa accounting update {periodic N | newinfo [periodic N]}`; nil: none (IOS's default).
     public var accountingUpdate: AccountingUpdateConfig?
     /// `crypto ikev2 limit max-sa N`: the most IKEv2 SAs (remote-access sessions) at once; nil:

@@ -98,6 +98,10 @@ public enum RunningConfigRenderer {
             FlexVPNRenderer.poolLines(flex, emit: emit)
             emit("!")
         }
+        if !c.staticRoutes.isEmpty {
+            c.staticRoutes.forEach { emit($0.configLine) }
+            emit("!")
+        }
         accessListLines(c).forEach(emit)
         let ikeGlobals = FlexVPNRenderer.globalLines(c)
         if !ikeGlobals.isEmpty {

@@ -1,0 +1,119 @@
+import Device
+import RADIUS
+@testable import Shell
+import XCTest
+
+/// `show ip route` from the interfaces, the sessions' assigned addresses and `ip route`.
+final class RoutingTests: XCTestCase {
+    static let legend = """
+        Codes: L - local, C - connected, S - static, R - RIP, M - mobile, B - BGP
+               D - EIGRP, EX - EIGRP external, O - OSPF, IA - OSPF inter area 
+               N1 - OSPF NSSA external type 1, N2 - OSPF NSSA external type 2
+               E1 - OSPF external type 1, E2 - OSPF external type 2
+               i - IS-IS, su - IS-IS summary, L1 - IS-IS level-1, L2 - IS-IS level-2
+               ia - IS-IS inter area, * - candidate default, U - per-user static route
+               o - ODR, P - periodic downloaded static route, H - NHRP, l - LISP
+               a - application route
+               + - replicated route, % - next hop override, p - overrides from PfR
+
+        """
+
+    func testTheLabRoutersTableIsItsConnectedInterfaces() {
+        let h = Harness()
+        h.type("enable")
+        XCTAssertEqual(h.shell.submit("show ip route"), Self.legend + """
+
+            Gateway of last resort is not set
+
+                  51.0.0.0/32 is subnetted, 1 subnets
+            C        51.1.1.1 is directly connected, Loopback0
+                  192.168.202.0/24 is variably subnetted, 2 subnets, 2 masks
+            C        192.168.202.0/24 is directly connected, GigabitEthernet1
+            L        192.168.202.1/32 is directly connected, GigabitEthernet1
+
+            """)
+    }
+
+    func testStaticRoutesResolveRecursivelyShareAPrefixAndFollowTheirInterfaces() {
+        let h = Harness()
+        h.type("enable", "configure terminal")
+        XCTAssertEqual(h.shell.submit("ip route 10.0.0.1 255.0.0.0 Null0"), "% Inconsistent address and mask\n")
+        XCTAssertEqual(h.shell.submit("ip route 10.0.0.0 255.0.255.0 Null0"), "% Inconsistent address and mask\n")
+        h.type("ip route 172.16.0.0 255.255.0.0 192.168.202.11", "ip route 172.16.0.0 255.255.0.0 192.168.202.10",
+               "ip route 10.0.0.0 255.0.0.0 Null0", "ip route 172.20.0.0 255.255.0.0 172.16.9.9",
+               "ip route 172.30.0.0 255.255.0.0 9.9.9.9", "ip route 172.31.0.0 255.255.0.0 172.31.0.1",
+               "ip route 172.18.0.0 255.255.0.0 Loopback9", "end")
+        let table = h.shell.submit("show ip route | begin Gateway")
+        XCTAssertEqual(table, """
+            Gateway of last resort is not set
+
+            S     10.0.0.0/8 is directly connected, Null0
+                  51.0.0.0/32 is subnetted, 1 subnets
+            C        51.1.1.1 is directly connected, Loopback0
+            S     172.16.0.0/16 [1/0] via 192.168.202.11
+                                [1/0] via 192.168.202.10
+            S     172.20.0.0/16 [1/0] via 172.16.9.9
+                  192.168.202.0/24 is variably subnetted, 2 subnets, 2 masks
+            C        192.168.202.0/24 is directly connected, GigabitEthernet1
+            L        192.168.202.1/32 is directly connected, GigabitEthernet1
+
+            """)
+        // A default route: the gateway of last resort, through which 9.9.9.9 now resolves; a next
+        // hop inside the route's own prefix still does not.
+        h.type("configure terminal", "ip route 0.0.0.0 0.0.0.0 192.168.202.254", "end")
+        let withDefault = h.shell.submit("show ip route | begin Gateway")
+        XCTAssertTrue(withDefault.hasPrefix("Gateway of last resort is 192.168.202.254 to network 0.0.0.0\n\n"
+                                            + "S*    0.0.0.0/0 [1/0] via 192.168.202.254\n"), withDefault)
+        XCTAssertTrue(withDefault.contains("S     172.30.0.0/16 [1/0] via 9.9.9.9\n"))
+        XCTAssertFalse(withDefault.contains("172.31.0.0"))
+        // The interface goes down: its routes and the static routes through it go.
+        h.type("configure terminal", "interface GigabitEthernet1", "shutdown", "end")
+        let down = h.shell.submit("show ip route | begin Gateway")
+        XCTAssertEqual(down, """
+            Gateway of last resort is not set
+
+            S     10.0.0.0/8 is directly connected, Null0
+                  51.0.0.0/32 is subnetted, 1 subnets
+            C        51.1.1.1 is directly connected, Loopback0
+
+            """)
+        XCTAssertEqual(h.shell.submit("show running-config | include ^ip route"), """
+            ip route 0.0.0.0 0.0.0.0 192.168.202.254
+            ip route 10.0.0.0 255.0.0.0 Null0
+            ip route 172.16.0.0 255.255.0.0 192.168.202.11
+            ip route 172.16.0.0 255.255.0.0 192.168.202.10
+            ip route 172.18.0.0 255.255.0.0 Loopback9
+            ip route 172.20.0.0 255.255.0.0 172.16.9.9
+            ip route 172.30.0.0 255.255.0.0 9.9.9.9
+            ip route 172.31.0.0 255.255.0.0 172.31.0.1
+
+            """)
+        h.type("configure terminal", "no ip route 172.16.0.0 255.255.0.0 192.168.202.11", "no ip route 172.30.0.0 255.255.0.0",
+               "ip route 10.0.0.0 255.0.0.0 Null0 250", "end")
+        let remaining = h.device.config.staticRoutes.map(\.configLine)
+        XCTAssertEqual(remaining, ["ip route 0.0.0.0 0.0.0.0 192.168.202.254", "ip route 10.0.0.0 255.0.0.0 Null0 250",
+                                   "ip route 172.16.0.0 255.255.0.0 192.168.202.10",
+                                   "ip route 172.18.0.0 255.255.0.0 Loopback9", "ip route 172.20.0.0 255.255.0.0 172.16.9.9",
+                                   "ip route 172.31.0.0 255.255.0.0 172.31.0.1"])
+        // Saved and read back, in the same order.
+        h.type("write memory")
+        XCTAssertEqual(Harness(startup: h.store.text).device.config.staticRoutes, h.device.config.staticRoutes)
+    }
+
+    func testASessionsAssignedAddressIsAStaticRouteToItsVirtualAccess() {
+        let h = Harness()
+        h.type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
+               "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
+               "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default", "end")
+        XCTAssertTrue(h.shell.submit("lab session connect alice profile F").contains("address 10.99.0.1"))
+        let table = h.shell.submit("show ip route | begin 10.0.0.0")
+        XCTAssertTrue(table.hasPrefix("""
+                  10.0.0.0/32 is subnetted, 1 subnets
+            S        10.99.0.1 is directly connected, Virtual-Access1
+                  51.0.0.0/32 is subnetted, 1 subnets
+
+            """), table)
+        h.type("clear crypto session")
+        XCTAssertFalse(h.shell.submit("show ip route").contains("10.99.0.1"))
+    }
+}
