@@ -85,7 +85,11 @@ public enum FlexVPNRenderer {
 
     /// `interface Virtual-Template N type tunnel` blocks.
     public static func virtualTemplateLines(_ c: FlexVPNConfig, emit: (String) -> Void) {
-        for vt in c.virtualTemplates {
+        virtualTemplateLines(c.virtualTemplates, emit: emit)
+    }
+
+    public static func virtualTemplateLines(_ templates: [VirtualTemplate], emit: (String) -> Void) {
+        for vt in templates {
             emit("interface Virtual-Template\(vt.number) type tunnel")
             if let d = vt.description { emit(" description \(d)") }
             if let u = vt.unnumbered { emit(" ip unnumbered \(u)") } else { emit(" no ip address") }

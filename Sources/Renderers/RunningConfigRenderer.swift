@@ -198,4 +198,26 @@ public enum RunningConfigRenderer {
         emit("Current configuration : \(bytes) bytes")
         body(device, all: all, emit: emit)
     }
+
+    /// `show running-config interface NAME`: that interface's block between `!` and `end`, with
+    /// its byte count; false when the device has no such configured interface.
+    public static func showRunningInterface(_ device: Device, name: String, emit: (String) -> Void) -> Bool {
+        var block: [String] = []
+        let c = device.config
+        if let i = c.interfaces.first(where: { $0.name.lowercased() == name.lowercased() }) {
+            InterfaceRenderer.configLines([i]) { block.append($0) }
+        } else {
+            let templates = c.flexVPN.virtualTemplates.filter { "virtual-template\($0.number)" == name.lowercased() }
+            FlexVPNRenderer.virtualTemplateLines(templates) { block.append($0) }
+        }
+        guard !block.isEmpty else { return false }
+        if block.last == "!" { block.removeLast() }
+        let body = ["!"] + block + ["end"]
+        emit("Building configuration...")
+        emit("")
+        emit("Current configuration : \(body.reduce(0) { $0 + $1.utf8.count + 1 }) bytes")
+        body.forEach(emit)
+        emit("")
+        return true
+    }
 }

@@ -123,6 +123,29 @@ final class InterfaceConfigTests: XCTestCase {
         XCTAssertTrue(after.shell.submit("show ip interface brief").contains("Loopback2              10.4.4.4        YES NVRAM "))
     }
 
+    func testShowRunningConfigInterfaceShowsOneBlockWithItsByteCount() {
+        let h = Harness()
+        h.type("enable")
+        XCTAssertEqual(h.shell.submit("show running-config interface Loopback0"), """
+            Building configuration...
+
+            Current configuration : 63 bytes
+            !
+            interface Loopback0
+             ip address 51.1.1.1 255.255.255.255
+            end
+
+
+            """)
+        let gi = h.shell.submit("show run int gi1")
+        XCTAssertTrue(gi.hasSuffix("!\ninterface GigabitEthernet1\n ip address 192.168.202.1 255.255.255.0\n"
+                                   + " negotiation auto\n no mop enabled\n no mop sysid\nend\n\n"), gi)
+        XCTAssertTrue(h.shell.submit("show running-config interface Loopback9").hasSuffix("% Invalid input detected at '^' marker.\n\n"))
+        h.type("configure terminal", "interface Virtual-Template1 type tunnel", "ip unnumbered Loopback0", "end")
+        XCTAssertTrue(h.shell.submit("show running-config interface Virtual-Template1")
+            .hasSuffix("!\ninterface Virtual-Template1 type tunnel\n ip unnumbered Loopback0\nend\n\n"))
+    }
+
     func testAStartupConfigWithoutInterfacesKeepsTheLabsInterfaces() {
         let h = Harness(startup: "hostname HUB\n!\nend\n")
         XCTAssertEqual(h.device.config.hostname, "HUB")

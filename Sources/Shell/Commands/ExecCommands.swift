@@ -113,6 +113,20 @@ extension IOSCommands {
                                pipe: true) { ctx in
                 RunningConfigRenderer.showRunningConfig(ctx.device, all: ctx.has("all")) { ctx.print($0) }
             },
+            CommandDeclaration([.exec],
+                               "show running-config interface {\\GigabitEthernet <1-1>$gi | \\Loopback <0-2147483647>$lo | \\Virtual-Template <1-65535>$vt}",
+                               [HelpText.show, "Current operating configuration", "Show interface configuration",
+                                "GigabitEthernet IEEE 802.3z", "GigabitEthernet interface number", "Loopback interface",
+                                "Loopback interface number", "Virtual Template interface", "Virtual-Template interface number"],
+                               pipe: true) { ctx in
+                let given = [("gi", "GigabitEthernet"), ("lo", "Loopback"), ("vt", "Virtual-Template")]
+                    .first { ctx.string($0.0) != nil }
+                guard let given, let number = ctx.string(given.0) else { return }
+                if !RunningConfigRenderer.showRunningInterface(ctx.device, name: given.1 + number, emit: { ctx.print($0) }) {
+                    // IOS checks that the interface exists while parsing: the caret goes under its number.
+                    ctx.output += ctx.shell.caretError(column: ctx.shell.interfaceNumberColumn(keyword: given.1))
+                }
+            },
             CommandDeclaration([.exec], "show startup-config",
                                [HelpText.show, "Contents of startup configuration"], pipe: true) { ctx in
                 ctx.shell.showStartupConfig { ctx.print($0) }
