@@ -93,6 +93,18 @@ def test_strongswan_rekeys_its_child_sa(router500, charon500):
         assert new[0] != old[0] and new[1] != old[1], (old, new)
         sas = charon500.list_sas("floatchild")
         assert new[0].lower() in sas and new[1].lower() in sas, sas + str(new)
+        # The IPsec SA table shows the new child: its SPIs, the negotiated ESP transform, UDP
+        # encapsulation (NAT-T) and the plaintext MTU that leaves in a 1500-octet path.
+        ipsec = router500.run("show crypto ipsec sa")
+        inbound, outbound = int(new[0], 16), int(new[1], 16)
+        assert f"      spi: 0x{inbound:X}({inbound})" in ipsec, ipsec
+        assert f"     current outbound spi: 0x{outbound:X}({outbound})" in ipsec, ipsec
+        assert f"0x{int(old[0], 16):X}(" not in ipsec, ipsec
+        assert ipsec.count("        transform: esp-256-aes esp-sha256-hmac ,") == 2, ipsec
+        assert ipsec.count("        in use settings ={Tunnel UDP-Encaps, }") == 2, ipsec
+        assert "     plaintext mtu 1422, path mtu 1500, ip mtu 1500, ip mtu idb GigabitEthernet1" in ipsec, ipsec
+        assert re.search(r"   remote ident \(addr/mask/prot/port\): \(10\.99\.0\.\d+/255\.255\.255\.255/0/0\)", ipsec), ipsec
+        assert "   local  ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)" in ipsec, ipsec
         console = router500.console()
         assert "Rekeying child SA: old ESP spi in/out 0x" + old[0] + "/0x" + old[1] in console
         assert "floatchild@lab" in router500.run("show aaa sessions")

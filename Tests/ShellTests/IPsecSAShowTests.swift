@@ -1,0 +1,80 @@
+import Device
+@testable import Shell
+import XCTest
+
+/// `show crypto ipsec sa` for simulated sessions: one flow each, its counters from the session's traffic.
+final class IPsecSAShowTests: XCTestCase {
+    func testASimulatedSessionShowsTheDefaultTransformSetAndItsTraffic() {
+        let h = Harness()
+        h.type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
+               "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
+               "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default", "end")
+        XCTAssertEqual(h.shell.submit("show crypto ipsec sa"), "")
+        h.type("lab session connect alice profile F", "lab session connect bob peer 192.168.202.4",
+               "lab session traffic 1 bytes-in 20480 bytes-out 4096 packets-in 20 packets-out 4")
+        h.time.advance(by: 61)
+        let all = h.shell.submit("show crypto ipsec sa")
+        XCTAssertEqual(all.components(separatedBy: "\ninterface: ").count, 3, all)
+        let alice = h.shell.submit("show crypto ipsec sa peer 192.168.202.2")
+        XCTAssertFalse(alice.contains("Virtual-Access2"))
+        let spis = alice.matches(of: /\n      spi: (0x[0-9A-F]+\(\d+\))/).map { String($0.output.1) }
+        XCTAssertEqual(spis.count, 2)
+        XCTAssertEqual(alice, """
+
+            interface: Virtual-Access1
+                Crypto map tag: Virtual-Access1-head-0, local addr 51.1.1.1
+
+               protected vrf: (none)
+               local  ident (addr/mask/prot/port): (0.0.0.0/0.0.0.0/0/0)
+               remote ident (addr/mask/prot/port): (10.99.0.1/255.255.255.255/0/0)
+               current_peer 192.168.202.2 port 4500
+                 PERMIT, flags={origin_is_acl,}
+                #pkts encaps: 4, #pkts encrypt: 4, #pkts digest: 4
+                #pkts decaps: 20, #pkts decrypt: 20, #pkts verify: 20
+                #pkts compressed: 0, #pkts decompressed: 0
+                #pkts not compressed: 0, #pkts compr. failed: 0
+                #pkts not decompressed: 0, #pkts decompress failed: 0
+                #send errors 0, #recv errors 0
+
+                 local crypto endpt.: 51.1.1.1, remote crypto endpt.: 192.168.202.2
+                 plaintext mtu 1438, path mtu 1500, ip mtu 1500, ip mtu idb GigabitEthernet1
+                 current outbound spi: \(spis[1])
+                 PFS (Y/N): N, DH group: none
+
+                 inbound esp sas:
+                  spi: \(spis[0])
+                    transform: esp-aes esp-sha-hmac ,
+                    in use settings ={Tunnel, }
+                    conn id: 2001, flow_id: CSR:1, sibling_flags FFFFFFFF80000048, crypto map: Virtual-Access1-head-0
+                    sa timing: remaining key lifetime (k/sec): (4607980/3539)
+                    IV size: 16 bytes
+                    replay detection support: Y
+                    Status: ACTIVE(ACTIVE)
+
+                 inbound ah sas:
+
+                 inbound pcp sas:
+
+                 outbound esp sas:
+                  spi: \(spis[1])
+                    transform: esp-aes esp-sha-hmac ,
+                    in use settings ={Tunnel, }
+                    conn id: 2002, flow_id: CSR:2, sibling_flags FFFFFFFF80000048, crypto map: Virtual-Access1-head-0
+                    sa timing: remaining key lifetime (k/sec): (4607996/3539)
+                    IV size: 16 bytes
+                    replay detection support: Y
+                    Status: ACTIVE(ACTIVE)
+
+                 outbound ah sas:
+
+                 outbound pcp sas:
+
+
+            """)
+        // The same SPIs a second time; the other session's differ.
+        XCTAssertEqual(h.shell.submit("show crypto ipsec sa peer 192.168.202.2"), alice)
+        let bob = h.shell.submit("show crypto ipsec sa peer 192.168.202.4")
+        XCTAssertTrue(bob.contains("conn id: 2003, flow_id: CSR:3"), bob)
+        XCTAssertFalse(bob.contains(spis[0]), bob)
+    }
+}
