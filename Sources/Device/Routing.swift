@@ -121,3 +121,38 @@ extension Device {
         return best
     }
 }
+
+/// What answers a ping from the router.
+public enum PingAnswer: Equatable, Sendable {
+    /// One of the router's own addresses on an interface that is up.
+    case ownAddress
+    /// A simulated host: a session's client at its assigned address (through its tunnel, whose
+    /// counters the echoes add to) or at its outside address.
+    case sessionClient(uniqueId: UInt32, throughTunnel: Bool)
+    /// Nothing answers: no route, or a route and no host behind it.
+    case silence
+}
+
+extension Device {
+    /// Who answers an echo to `destination`: the emulator has no data plane, so only the hosts
+    /// it models reply.
+    public func pingAnswer(_ destination: IPv4Address) -> PingAnswer {
+        for i in storedConfig.interfaces where !i.shutdown && i.address?.address == destination { return .ownAddress }
+        // The longest match forwards it; a route to Null0 drops it.
+        let host = InterfaceAddress(address: destination, prefixLength: 32)
+        let best = routingTable()
+            .filter { InterfaceAddress(address: $0.prefix, prefixLength: $0.prefixLength).overlaps(host) }
+            .max { $0.prefixLength < $1.prefixLength }
+        guard let best, best.interface != "Null0" else { return .silence }
+        var answer = PingAnswer.silence
+        sessions.forEach { session in
+            guard answer == .silence else { return }
+            if session.framedIP == destination, authorization(uniqueId: session.uniqueId) != nil {
+                answer = .sessionClient(uniqueId: session.uniqueId, throughTunnel: true)
+            } else if session.peer == destination {
+                answer = .sessionClient(uniqueId: session.uniqueId, throughTunnel: false)
+            }
+        }
+        return answer
+    }
+}

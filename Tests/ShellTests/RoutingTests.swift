@@ -116,4 +116,52 @@ final class RoutingTests: XCTestCase {
         h.type("clear crypto session")
         XCTAssertFalse(h.shell.submit("show ip route").contains("10.99.0.1"))
     }
+
+    func testPingAnswersFromTheModelsHostsAndCountsThroughTheTunnel() {
+        let h = Harness()
+        XCTAssertEqual(h.shell.submit("ping 192.168.202.1"), """
+            Type escape sequence to abort.
+            Sending 5, 100-byte ICMP Echos to 192.168.202.1, timeout is 2 seconds:
+            !!!!!
+            Success rate is 100 percent (5/5), round-trip min/avg/max = 1/1/1 ms
+
+            """)
+        XCTAssertEqual(h.shell.submit("ping 10.1.1.1 repeat 3 timeout 1"), """
+            Type escape sequence to abort.
+            Sending 3, 100-byte ICMP Echos to 10.1.1.1, timeout is 1 seconds:
+            ...
+            Success rate is 0 percent (0/3)
+
+            """)
+        XCTAssertEqual(h.shell.submit("ping router.lab"), """
+            Translating "router.lab"...domain server (255.255.255.255)
+            % Unrecognized host or address, or protocol not running.
+
+
+            """)
+        h.type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
+               "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
+               "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default",
+               "ip route 10.99.0.0 255.255.0.0 Null0", "end", "lab session connect alice profile F")
+        let through = h.shell.submit("ping 10.99.0.1 repeat 75 size 200 source Loopback0")
+        XCTAssertEqual(through, """
+            Type escape sequence to abort.
+            Sending 75, 200-byte ICMP Echos to 10.99.0.1, timeout is 2 seconds:
+            Packet sent with a source address of 51.1.1.1 
+            """ + "\n" + String(repeating: "!", count: 70) + "\n!!!!!\n" + """
+            Success rate is 100 percent (75/75), round-trip min/avg/max = 1/1/1 ms
+
+            """)
+        let session = h.device.sessions[uniqueId: 1]
+        XCTAssertEqual(session?.packetsIn, 75)
+        XCTAssertEqual(session?.bytesOut, 15000)
+        // The summary to Null0 drops what no session holds; the client's outside address answers.
+        XCTAssertTrue(h.shell.submit("ping 10.99.0.5").contains("Success rate is 0 percent (0/5)"))
+        XCTAssertTrue(h.shell.submit("ping 192.168.202.2").contains("Success rate is 100 percent (5/5)"))
+        XCTAssertEqual(h.shell.submit("ping 10.99.0.1 source 10.2.2.2"),
+                       "% Invalid source address- IP address not on any of our up interfaces\n")
+        XCTAssertEqual(h.shell.submit("ping 10.99.0.1 source Loopback4"),
+                       "% Invalid source interface - IP not enabled or interface is down\n")
+        XCTAssertEqual(h.device.sessions[uniqueId: 1]?.packetsIn, 75)
+    }
 }
