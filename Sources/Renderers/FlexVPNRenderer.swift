@@ -70,6 +70,14 @@ public enum FlexVPNRenderer {
             if let vt = p.virtualTemplate { emit(" virtual-template \(vt)") }
             emit("!")
         }
+        for t in c.transformSets {
+            t.configLines.forEach(emit)
+            emit("!")
+        }
+        for p in c.ipsecProfiles {
+            p.configLines.forEach(emit)
+            emit("!")
+        }
     }
 
     static func groupText(_ g: IKEv2GroupAuthorization) -> String {

@@ -88,7 +88,8 @@ public enum RunningConfigRenderer {
         }
         let flex = c.flexVPN
         if !flex.nameManglers.isEmpty || !flex.authorizationPolicies.isEmpty || !flex.keyrings.isEmpty
-            || !flex.profiles.isEmpty || !flex.proposals.isEmpty || !flex.policies.isEmpty {
+            || !flex.profiles.isEmpty || !flex.proposals.isEmpty || !flex.policies.isEmpty
+            || !flex.transformSets.isEmpty || !flex.ipsecProfiles.isEmpty {
             FlexVPNRenderer.cryptoLines(flex, emit: emit)
             emit("!")
         }

@@ -77,4 +77,54 @@ final class IPsecSAShowTests: XCTestCase {
         XCTAssertTrue(bob.contains("conn id: 2003, flow_id: CSR:3"), bob)
         XCTAssertFalse(bob.contains(spis[0]), bob)
     }
+
+    func testTransformSetsAndProfilesConfigureSaveAndShapeTheSessionsSAs() {
+        let h = Harness()
+        h.type("enable", "configure terminal", "crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac", "mode transport",
+               "crypto ipsec transform-set GCM esp-gcm 256", "exit", "crypto ipsec profile FLEXP")
+        XCTAssertEqual(h.shell.submit("set transform-set GCM NOPE"), "ERROR: transform set with tag \"NOPE\" does not exist.\n")
+        XCTAssertEqual(h.device.config.flexVPN.ipsecProfiles.first?.transformSets, [])
+        h.type("set transform-set GCM TS", "set pfs group19", "set security-association lifetime seconds 28800",
+               "set ikev2-profile FLEX", "interface Virtual-Template1 type tunnel", "tunnel protection ipsec profile FLEXP", "end")
+        let config = h.shell.submit("show running-config")
+        XCTAssertTrue(config.contains("""
+            crypto ipsec transform-set TS esp-aes 256 esp-sha256-hmac 
+             mode transport
+            !
+            crypto ipsec transform-set GCM esp-gcm 256 
+             mode tunnel
+            !
+            crypto ipsec profile FLEXP
+             set security-association lifetime seconds 28800
+             set transform-set GCM TS 
+             set pfs group19
+             set ikev2-profile FLEX
+            !
+            """), config)
+        h.type("write memory")
+        let after = Harness(startup: h.store.text)
+        XCTAssertEqual(after.device.config.flexVPN.transformSets, h.device.config.flexVPN.transformSets)
+        XCTAssertEqual(after.device.config.flexVPN.ipsecProfiles, h.device.config.flexVPN.ipsecProfiles)
+        // A simulated session takes the profile's first set, its PFS group and lifetime.
+        h.type("lab session connect bob")
+        h.time.advance(by: 100)
+        let sa = h.shell.submit("show crypto ipsec sa")
+        XCTAssertEqual(sa.components(separatedBy: "        transform: esp-gcm 256 ,\n").count, 3, sa)
+        XCTAssertTrue(sa.contains("     PFS (Y/N): Y, DH group: group19\n"), sa)
+        XCTAssertTrue(sa.contains("     plaintext mtu 1446, "), sa)
+        XCTAssertTrue(sa.contains("        IV size: 8 bytes\n"), sa)
+        XCTAssertTrue(sa.contains("(k/sec): (4608000/28700)"), sa)
+        // Without the set, the next one; without the profile, IOS's defaults.
+        h.type("configure terminal", "crypto ipsec profile FLEXP", "set transform-set TS", "end")
+        let transport = h.shell.submit("show crypto ipsec sa")
+        XCTAssertTrue(transport.contains("        transform: esp-256-aes esp-sha256-hmac ,\n        in use settings ={Transport, }\n"),
+                      transport)
+        XCTAssertTrue(transport.contains("     plaintext mtu 1454, "), transport)
+        h.type("configure terminal", "no crypto ipsec profile FLEXP", "end")
+        let defaults = h.shell.submit("show crypto ipsec sa")
+        XCTAssertTrue(defaults.contains("        transform: esp-aes esp-sha-hmac ,\n        in use settings ={Tunnel, }\n"), defaults)
+        XCTAssertTrue(defaults.contains("     PFS (Y/N): N, DH group: none\n"), defaults)
+        XCTAssertFalse(h.shell.submit("show running-config").contains("crypto ipsec profile"))
+    }
 }
+

@@ -203,6 +203,9 @@ final class ShellFuzzTests: XCTestCase {
         case .ikev2Policy: return ["end", "enable", "configure terminal", "crypto ikev2 policy FUZZ"]
         case .loopbackInterface: return ["end", "enable", "configure terminal", "interface Loopback 7"]
         case .ethernetInterface: return ["end", "enable", "configure terminal", "interface GigabitEthernet1"]
+        case .ipsecTransformSet:
+            return ["end", "enable", "configure terminal", "crypto ipsec transform-set FUZZ esp-aes 256 esp-sha256-hmac"]
+        case .ipsecProfile: return ["end", "enable", "configure terminal", "crypto ipsec profile FUZZ"]
         }
     }
 

@@ -397,6 +397,9 @@ public struct FlexVPNConfig: Equatable, Sendable {
     public var policies: [IKEv2PolicyDefinition] = []
     /// `crypto ikev2 cookie-challenge`, `crypto ikev2 limit max-in-negotiation-sa`.
     public var global = IKEv2GlobalSettings()
+    /// `crypto ipsec transform-set`, `crypto ipsec profile` (IPsecConfig.swift).
+    public var transformSets: [IPsecTransformSet] = []
+    public var ipsecProfiles: [IPsecProfile] = []
     public init() {}
 
     public func profile(named name: String) -> IKEv2Profile? { profiles.first { $0.name == name } }

@@ -5,22 +5,38 @@ import RADIUS
 /// `show crypto ipsec sa [peer A.B.C.D]` in IOS XE 17.3's layout: per session its Virtual-Access
 /// interface and, per CHILD_SA, the flow, the packet counters and the inbound and outbound ESP SAs.
 /// A session of the real IKEv2 responder shows its negotiated CHILD_SAs (SPIs, transform,
-/// selectors); a simulated one, which negotiated nothing, the default transform set
-/// (`esp-aes esp-sha-hmac`) with SPIs derived from the session, so they stay the same between two
-/// `show`s.
+/// selectors); a simulated one, which negotiated nothing, its Virtual-Template's IPsec profile
+/// (transform set, mode, PFS, lifetime; IOS's defaults: `esp-aes esp-sha-hmac`, tunnel) with SPIs
+/// derived from the session, so they stay the same between two `show`s.
 public enum IPsecSARenderer {
     /// IOS's default IPsec SA lifetime: 4,608,000 kilobytes or 3,600 seconds.
     static let lifetimeKilobytes: UInt64 = 4_608_000
     static let lifetimeSeconds = 3600
 
-    /// What one CHILD_SA shows.
+    /// What one CHILD_SA shows, in the transform set's terms.
     struct Flow {
         var inboundSPI: UInt32
         var outboundSPI: UInt32
-        var encryption: EncryptionAlgorithm
-        var integrity: IntegrityAlgorithm?
+        var cipher: IPsecTransformSet.Cipher
+        var hmac: IPsecTransformSet.HMAC?
         var local: String
         var remote: String
+    }
+
+    /// A negotiated CHILD_SA's algorithms as a transform set names them.
+    static func transforms(_ encryption: EncryptionAlgorithm, _ integrity: IntegrityAlgorithm?)
+        -> (IPsecTransformSet.Cipher, IPsecTransformSet.HMAC?) {
+        let cipher: IPsecTransformSet.Cipher
+        switch encryption {
+        case let .aesGCM16(bits): cipher = .gcm(keyBits: bits)
+        case let .aesCBC(bits): cipher = .aes(keyBits: bits)
+        }
+        switch integrity {
+        case .hmacSHA2_256_128?: return (cipher, .sha256)
+        case .hmacSHA2_384_192?: return (cipher, .sha384)
+        case .hmacSHA2_512_256?: return (cipher, .sha512)
+        case nil: return (cipher, nil)
+        }
     }
 
     public static func render(device: Device, peer: IPv4Address?, emit: (String) -> Void) {
@@ -29,18 +45,25 @@ public enum IPsecSARenderer {
             if let peer, session.peer != peer { return }
             any = true
             let sa = device.ike.sa(saId: session.saId)
+            let policy = device.config.flexVPN.sessionIPsecPolicy()
             let flows: [Flow]
             if let sa {
                 flows = sa.activeChildren.map { child in
-                    Flow(inboundSPI: child.inboundSPI, outboundSPI: child.outboundSPI, encryption: child.encryption,
-                         integrity: child.integrity, local: ident(child.localSelector), remote: ident(child.remoteSelector))
+                    let (cipher, hmac) = transforms(child.encryption, child.integrity)
+                    return Flow(inboundSPI: child.inboundSPI, outboundSPI: child.outboundSPI, cipher: cipher, hmac: hmac,
+                                local: ident(child.localSelector), remote: ident(child.remoteSelector))
                 }
             } else {
+                // A simulated session took its Virtual-Template's IPsec profile as it is.
                 let remote = session.framedIP.map { "(" + $0.description + "/255.255.255.255/0/0)" } ?? "(0.0.0.0/0.0.0.0/0/0)"
                 flows = [Flow(inboundSPI: simulatedSPI(session, 1), outboundSPI: simulatedSPI(session, 2),
-                              encryption: .aesCBC(keyBits: 128), integrity: nil,
+                              cipher: policy.transformSet.cipher, hmac: policy.transformSet.hmac,
                               local: "(0.0.0.0/0.0.0.0/0/0)", remote: remote)]
             }
+            let pfs = sa == nil ? policy.profile.pfsGroup : nil
+            let transport = sa == nil && policy.transformSet.transportMode
+            let lifetimeSeconds = policy.profile.lifetimeSeconds ?? Self.lifetimeSeconds
+            let lifetimeKilobytes = policy.profile.lifetimeKilobytes.map(UInt64.init) ?? Self.lifetimeKilobytes
             let interface = "Virtual-Access" + String(session.saId)
             let tag = interface + "-head-0"
             let natT = sa?.natDetected == true
@@ -67,16 +90,17 @@ public enum IPsecSARenderer {
                 emit("")
                 emit("     local crypto endpt.: " + session.local.description + ", remote crypto endpt.: "
                      + session.peer.description)
-                emit("     plaintext mtu " + String(plaintextMTU(flow, natT: natT))
+                emit("     plaintext mtu " + String(plaintextMTU(flow, natT: natT, transport: transport))
                      + ", path mtu 1500, ip mtu 1500, ip mtu idb GigabitEthernet1")
                 emit("     current outbound spi: " + spiText(flow.outboundSPI))
-                emit("     PFS (Y/N): N, DH group: none")
+                emit("     PFS (Y/N): " + (pfs.map { "Y, DH group: group\($0)" } ?? "N, DH group: none"))
                 let connBase = 2000 + 2 * (Int(session.saId) - 1) + 2 * n
                 let remaining = lifetimeSeconds - age % lifetimeSeconds
+                let settings = transport ? "Transport" : natT ? "Tunnel UDP-Encaps" : "Tunnel"
                 func espSA(_ spi: UInt32, conn: Int, bytes: UInt64) {
                     emit("      spi: " + spiText(spi))
                     emit("        transform: " + transform(flow) + " ,")
-                    emit("        in use settings ={" + (natT ? "Tunnel UDP-Encaps" : "Tunnel") + ", }")
+                    emit("        in use settings ={" + settings + ", }")
                     emit("        conn id: \(conn), flow_id: CSR:\(conn - 2000), sibling_flags FFFFFFFF80000048, crypto map: " + tag)
                     emit("        sa timing: remaining key lifetime (k/sec): ("
                          + String(lifetimeKilobytes - min(lifetimeKilobytes, bytes / 1024)) + "/" + String(remaining) + ")")
@@ -108,42 +132,37 @@ public enum IPsecSARenderer {
     }
 
     static func isGCM(_ flow: Flow) -> Bool {
-        if case .aesGCM16 = flow.encryption { return true }
+        if case .gcm = flow.cipher { return true }
         return false
     }
 
     /// IOS's transform names: `esp-aes`, `esp-192-aes`, `esp-256-aes`, `esp-gcm 256`, then the HMAC.
     static func transform(_ flow: Flow) -> String {
         var text: String
-        switch flow.encryption {
-        case let .aesGCM16(bits): text = bits == 128 ? "esp-gcm" : "esp-gcm " + String(bits)
-        case let .aesCBC(bits): text = bits == 128 ? "esp-aes" : "esp-" + String(bits) + "-aes"
+        switch flow.cipher {
+        case let .gcm(bits): text = bits == 128 ? "esp-gcm" : "esp-gcm " + String(bits)
+        case let .aes(bits): text = bits == 128 ? "esp-aes" : "esp-" + String(bits) + "-aes"
         }
-        switch flow.integrity {
-        case .hmacSHA2_256_128?: text += " esp-sha256-hmac"
-        case .hmacSHA2_384_192?: text += " esp-sha384-hmac"
-        case .hmacSHA2_512_256?: text += " esp-sha512-hmac"
-        // No integrity transform: GCM's own, or the simulated sessions' default set (HMAC-SHA1).
-        case nil: if !isGCM(flow) { text += " esp-sha-hmac" }
-        }
+        if let hmac = flow.hmac { text += " " + hmac.rawValue }
         return text
     }
 
-    /// The largest plaintext that fits a 1500-octet path in one ESP tunnel packet: outer IPv4
-    /// header (and UDP with NAT-T), SPI and sequence number, IV, the padded payload with its pad
-    /// length and next header, and the ICV.
-    static func plaintextMTU(_ flow: Flow, natT: Bool) -> Int {
+    /// The largest plaintext that fits a 1500-octet path in one ESP packet: the tunnel's outer
+    /// IPv4 header (transport mode keeps the packet's own), UDP with NAT-T, SPI and sequence
+    /// number, IV, the padded payload with its pad length and next header, and the ICV.
+    static func plaintextMTU(_ flow: Flow, natT: Bool, transport: Bool = false) -> Int {
         let gcm = isGCM(flow)
         let block = gcm ? 4 : 16
         let iv = gcm ? 8 : 16
         let icv: Int
-        switch flow.integrity {
-        case .hmacSHA2_256_128?: icv = 16
-        case .hmacSHA2_384_192?: icv = 24
-        case .hmacSHA2_512_256?: icv = 32
-        case nil: icv = gcm ? 16 : 12  // GCM's 16-octet tag, or HMAC-SHA1-96.
+        switch flow.hmac {
+        case .sha?: icv = 12
+        case .sha256?: icv = 16
+        case .sha384?: icv = 24
+        case .sha512?: icv = 32
+        case nil: icv = gcm ? 16 : 0
         }
-        let room = 1500 - 20 - (natT ? 8 : 0) - 8 - iv - icv
+        let room = 1500 - (transport ? 0 : 20) - (natT ? 8 : 0) - 8 - iv - icv
         return room / block * block - 2
     }
 

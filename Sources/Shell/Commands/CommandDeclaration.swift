@@ -31,6 +31,9 @@ public enum Mode: Equatable, Sendable {
     case virtualTemplate(number: Int)
     /// `interface GigabitEthernet1`, `interface Loopback N`.
     case configuredInterface(kind: InterfaceConfig.Kind, number: Int)
+    /// `crypto ipsec transform-set NAME …`, `crypto ipsec profile NAME`.
+    case ipsecTransformSet(name: String)
+    case ipsecProfile(name: String)
 
     /// Which command set a mode uses.
     var kind: ModeKind {
@@ -54,6 +57,8 @@ public enum Mode: Equatable, Sendable {
         case .ikev2Policy: return .ikev2Policy
         case .virtualTemplate: return .interface
         case let .configuredInterface(kind, _): return kind == .loopback ? .loopbackInterface : .ethernetInterface
+        case .ipsecTransformSet: return .ipsecTransformSet
+        case .ipsecProfile: return .ipsecProfile
         }
     }
 
@@ -78,6 +83,8 @@ public enum Mode: Equatable, Sendable {
         case .ikev2Proposal: return "(config-ikev2-proposal)#"
         case .ikev2Policy: return "(config-ikev2-policy)#"
         case .virtualTemplate, .configuredInterface: return "(config-if)#"
+        case .ipsecTransformSet: return "(cfg-crypto-trans)#"
+        case .ipsecProfile: return "(ipsec-profile)#"
         }
     }
 
@@ -104,6 +111,8 @@ public enum Mode: Equatable, Sendable {
         case .ikev2Proposal: return "IKEv2 Proposal commands:"
         case .ikev2Policy: return "IKEv2 Policy commands:"
         case .virtualTemplate, .configuredInterface: return "Interface configuration commands:"
+        case .ipsecTransformSet: return "Crypto transform configuration commands:"
+        case .ipsecProfile: return "Crypto Map configuration commands:"
         }
     }
 
@@ -121,6 +130,7 @@ public enum ModeKind: Hashable, Sendable {
     case ikev2Profile, ikev2Keyring, ikev2KeyringPeer, ikev2NameMangler, ikev2AuthorizationPolicy, interface
     case ikev2Proposal, ikev2Policy
     case loopbackInterface, ethernetInterface
+    case ipsecTransformSet, ipsecProfile
 }
 
 /// The lines a `line` command configures: the console, or vty lines `first` to `last`.

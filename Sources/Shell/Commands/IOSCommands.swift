@@ -4,7 +4,7 @@ public enum IOSCommands {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + ikeCommands + showCommands + modeCommands
             + lineCommands + accessListCommands + loginCommands + sshCommands + trainingLabCommands
-            + flexVPNCommands + labLifecycleCommands + ikev2ProposalCommands + interfaceCommands + pingCommands
+            + flexVPNCommands + labLifecycleCommands + ikev2ProposalCommands + interfaceCommands + pingCommands + ipsecCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
@@ -12,7 +12,8 @@ public enum IOSCommands {
         let configModes: [ModeKind] = [.config, .dynamicAuthor, .radiusServer, .serverGroupRadius, .line,
                                         .standardACL, .sshPubkey, .sshPubkeyUser, .ikev2Profile, .ikev2Keyring,
                                         .ikev2KeyringPeer, .ikev2NameMangler, .ikev2AuthorizationPolicy, .interface,
-                                        .ikev2Proposal, .ikev2Policy, .loopbackInterface, .ethernetInterface]
+                                        .ikev2Proposal, .ikev2Policy, .loopbackInterface, .ethernetInterface,
+                                        .ipsecTransformSet, .ipsecProfile]
         return [
             CommandDeclaration(configModes, "end", ["Exit from configure mode"]) { ctx in
                 ctx.shell.leaveConfiguration()
