@@ -67,3 +67,39 @@ def test_show_interfaces_parses_with_ntc_templates():
     assert by_name["GigabitEthernet1"]["mac_address"] == by_name["GigabitEthernet1"]["bia"]
     assert by_name["Loopback0"]["hardware_type"] == "Loopback"
     assert {r["link_status"] for r in records} == {"up"}
+
+
+def test_show_crypto_ipsec_sa_detail_parses_with_ntc_templates():
+    transcript = run(["enable", "terminal length 0", "lab session traffic all packets-in 7 packets-out 3",
+                      "show crypto ipsec sa detail", "show crypto ipsec sa"])
+    records = parse_output(platform="cisco_ios", command="show crypto ipsec sa detail",
+                           data=command_output(transcript, "show crypto ipsec sa detail"))
+    # The seed scenario's three sessions: an inbound and an outbound ESP SA each.
+    assert len(records) == 6, records
+    assert [r["interface"] for r in records] == ["Virtual-Access1"] * 2 + ["Virtual-Access2"] * 2 + ["Virtual-Access3"] * 2
+    assert [r["current_peer"] for r in records][::2] == ["192.168.202.2", "192.168.202.2", "192.168.202.4"]
+    assert [r["sa_orientation"] for r in records] == ["inbound", "outbound"] * 3
+    assert {r["sa_status"] for r in records} == {"ACTIVE(ACTIVE)"}
+    assert {r["pkts_encaps"] for r in records} == {"3"} and {r["pkts_decaps"] for r in records} == {"7"}
+    assert {r["sa_transform"] for r in records} == {"esp-aes esp-sha-hmac"}
+    assert {r["plaintext_mtu"] for r in records} == {"1438"}
+    # The outbound SA is the current outbound SPI; the short form shows the same SPIs.
+    for inbound, outbound in zip(records[::2], records[1::2]):
+        assert outbound["sa_spi_hex"] == inbound["current_outbound_spi_hex"]
+        assert inbound["sa_spi_hex"] != outbound["sa_spi_hex"]
+    plain = command_output(transcript, "show crypto ipsec sa")
+    assert all(f"spi: {r['sa_spi_hex']}({r['sa_spi_dec']})" in plain for r in records), plain
+
+
+def test_show_ip_route_parses_with_ntc_templates():
+    transcript = run(["enable", "configure terminal", "ip route 0.0.0.0 0.0.0.0 192.168.202.254",
+                      "ip route 172.16.0.0 255.255.0.0 192.168.202.10", "end", "terminal length 0", "show ip route"])
+    records = parse_output(platform="cisco_ios", command="show ip route",
+                           data=command_output(transcript, "show ip route"))
+    routes = {(r["network"], r["prefix_length"]): r for r in records}
+    assert routes[("0.0.0.0", "0")]["protocol"] == "S" and routes[("0.0.0.0", "0")]["nexthop_ip"] == "192.168.202.254"
+    assert routes[("172.16.0.0", "16")]["nexthop_ip"] == "192.168.202.10"
+    assert routes[("192.168.202.0", "24")]["protocol"] == "C"
+    assert routes[("192.168.202.1", "32")]["protocol"] == "L"
+    assert routes[("51.1.1.1", "32")]["nexthop_if"] == "Loopback0"
+

@@ -2,7 +2,7 @@ import Device
 import IKEv2
 import RADIUS
 
-/// `show crypto ipsec sa [peer A.B.C.D]` in IOS XE 17.3's layout: per session its Virtual-Access
+/// `show crypto ipsec sa [peer A.B.C.D] [detail]` in IOS XE 17.3's layout: per session its Virtual-Access
 /// interface and, per CHILD_SA, the flow, the packet counters and the inbound and outbound ESP SAs.
 /// A session of the real IKEv2 responder shows its negotiated CHILD_SAs (SPIs, transform,
 /// selectors); a simulated one, which negotiated nothing, its Virtual-Template's IPsec profile
@@ -39,7 +39,8 @@ public enum IPsecSARenderer {
         }
     }
 
-    public static func render(device: Device, peer: IPv4Address?, emit: (String) -> Void) {
+    /// `detail`: the drop counters in place of the error line, and the replay window's size.
+    public static func render(device: Device, peer: IPv4Address?, detail: Bool = false, emit: (String) -> Void) {
         var any = false
         device.sessions.forEach { session in
             if let peer, session.peer != peer { return }
@@ -86,7 +87,19 @@ public enum IPsecSARenderer {
                 emit("    #pkts compressed: 0, #pkts decompressed: 0")
                 emit("    #pkts not compressed: 0, #pkts compr. failed: 0")
                 emit("    #pkts not decompressed: 0, #pkts decompress failed: 0")
-                emit("    #send errors 0, #recv errors 0")
+                if detail {
+                    emit("    #pkts no sa (send) 0, #pkts invalid sa (rcv) 0")
+                    emit("    #pkts encaps failed (send) 0, #pkts decaps failed (rcv) 0")
+                    emit("    #pkts invalid prot (recv) 0, #pkts verify failed: 0")
+                    emit("    #pkts invalid identity (recv) 0, #pkts invalid len (rcv) 0")
+                    emit("    #pkts replay rollover (send): 0, #pkts replay rollover (rcv) 0")
+                    emit("    ##pkts replay failed (rcv): 0")
+                    emit("    #pkts tagged (send): 0, #pkts untagged (rcv): 0")
+                    emit("    #pkts not tagged (send): 0, #pkts not untagged (rcv): 0")
+                    emit("    #pkts internal err (send): 0, #pkts internal err (recv) 0")
+                } else {
+                    emit("    #send errors 0, #recv errors 0")
+                }
                 emit("")
                 emit("     local crypto endpt.: " + session.local.description + ", remote crypto endpt.: "
                      + session.peer.description)
@@ -105,7 +118,8 @@ public enum IPsecSARenderer {
                     emit("        sa timing: remaining key lifetime (k/sec): ("
                          + String(lifetimeKilobytes - min(lifetimeKilobytes, bytes / 1024)) + "/" + String(remaining) + ")")
                     emit("        IV size: " + (isGCM(flow) ? "8" : "16") + " bytes")
-                    emit("        replay detection support: Y")
+                    // IOS's default anti-replay window: 64 packets.
+                    emit("        replay detection support: Y" + (detail ? "  replay window size: 64" : ""))
                     emit("        Status: ACTIVE(ACTIVE)")
                     emit("")
                 }

@@ -36,11 +36,12 @@ extension IOSCommands {
                 ctx.device.accrueAllTraffic()
                 CryptoSessionRenderer.render(device: ctx.device, detail: ctx.has("detail")) { ctx.print($0) }
             },
-            CommandDeclaration([.exec], "show crypto ipsec sa [peer A.B.C.D$peer]",
+            CommandDeclaration([.exec], "show crypto ipsec sa [peer A.B.C.D$peer] [detail$detail]",
                                [HelpText.show, "Encryption module", "Show IPSEC info", "IPSEC SA table",
-                                "IPSEC SA for a peer", "IP address of the peer"], pipe: true) { ctx in
+                                "IPSEC SA for a peer", "IP address of the peer", "detailed error counters"],
+                               pipe: true) { ctx in
                 ctx.device.accrueAllTraffic()
-                IPsecSARenderer.render(device: ctx.device, peer: ctx.ipv4("peer")) { ctx.print($0) }
+                IPsecSARenderer.render(device: ctx.device, peer: ctx.ipv4("peer"), detail: ctx.has("detail")) { ctx.print($0) }
             },
             CommandDeclaration([.config], "crypto ikev2 limit max-sa <1-4294967295>$limit",
                                ["Encryption module", "Configure IKEv2 (Internet Key Exchange version 2)",
