@@ -16,6 +16,23 @@ public enum InterfaceRenderer {
         }
     }
 
+    /// `show interfaces description`: IOS's short names (`Gi1`, `Lo0`, `Vi1`), status, protocol
+    /// and the description.
+    public static func interfacesDescription(_ device: Device, emit: (String) -> Void) {
+        emit("Interface                      Status         Protocol Description")
+        device.forEachInterface { i in
+            let short: String
+            switch i.kind {
+            case .gigabitEthernet: short = "Gi" + i.name.dropFirst("GigabitEthernet".count)
+            case .loopback: short = "Lo" + i.name.dropFirst("Loopback".count)
+            case .virtualAccess: short = "Vi" + i.name.dropFirst("Virtual-Access".count)
+            }
+            let down = i.administrativelyDown
+            emit(SessionFormat.padRight(short, 30) + " " + SessionFormat.padRight(down ? "admin down" : "up", 14) + " "
+                 + SessionFormat.padRight(down ? "down" : "up", 8) + " " + (i.description ?? ""))
+        }
+    }
+
     /// The `interface GigabitEthernet1` and `interface Loopback N` blocks of the running config.
     public static func configLines(_ interfaces: [InterfaceConfig], emit: (String) -> Void) {
         for i in interfaces {

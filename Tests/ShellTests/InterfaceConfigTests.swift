@@ -27,6 +27,13 @@ final class InterfaceConfigTests: XCTestCase {
              shutdown
 
             """)
+        XCTAssertEqual(h.shell.submit("show interfaces description"), """
+            Interface                      Status         Protocol Description
+            Gi1                            up             up       
+            Lo0                            up             up       
+            Lo1                            admin down     down     mgmt loop
+
+            """)
         h.type("configure terminal", "no interface Loopback1", "end")
         XCTAssertFalse(h.shell.submit("show ip interface brief").contains("Loopback1"))
     }

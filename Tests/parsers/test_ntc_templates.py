@@ -103,3 +103,16 @@ def test_show_ip_route_parses_with_ntc_templates():
     assert routes[("192.168.202.1", "32")]["protocol"] == "L"
     assert routes[("51.1.1.1", "32")]["nexthop_if"] == "Loopback0"
 
+
+def test_show_interfaces_description_parses_with_ntc_templates():
+    transcript = run(["enable", "configure terminal", "interface Loopback3", "description tunnel pool", "shutdown",
+                      "interface GigabitEthernet1", "description uplink to the lab LAN", "end", "terminal length 0",
+                      "show interfaces description"])
+    records = parse_output(platform="cisco_ios", command="show interfaces description",
+                           data=command_output(transcript, "show interfaces description"))
+    ports = {r["port"]: r for r in records}
+    assert list(ports) == ["Gi1", "Lo0", "Lo3", "Vi1", "Vi2", "Vi3"], records
+    assert ports["Gi1"]["description"] == "uplink to the lab LAN" and ports["Gi1"]["status"] == "up"
+    assert ports["Lo3"]["status"] == "admin down" and ports["Lo3"]["protocol"] == "down"
+    assert ports["Lo3"]["description"] == "tunnel pool" and ports["Vi1"]["description"] == ""
+

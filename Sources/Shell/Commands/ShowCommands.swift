@@ -34,6 +34,11 @@ extension IOSCommands {
                     ctx.output += ctx.shell.caretError(column: ctx.shell.interfaceNumberColumn(keyword: given.1))
                 }
             },
+            CommandDeclaration([.exec], "show interfaces description",
+                               [HelpText.show, "Interface status and configuration",
+                                "Show interface description"], privilege: 1, pipe: true) { ctx in
+                InterfaceRenderer.interfacesDescription(ctx.device) { ctx.print($0) }
+            },
             CommandDeclaration([.exec], "show aaa method-lists all",
                                [HelpText.show, "Show AAA values", "Show AAA method-lists information",
                                 "All method-lists"], pipe: true) { ctx in
