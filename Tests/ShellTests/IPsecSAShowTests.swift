@@ -6,9 +6,7 @@ import XCTest
 final class IPsecSAShowTests: XCTestCase {
     func testASimulatedSessionShowsTheDefaultTransformSetAndItsTraffic() {
         let h = Harness()
-        h.type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
-               "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
-               "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default", "end")
+        h.configureAuthorizedPool()
         XCTAssertEqual(h.shell.submit("show crypto ipsec sa"), "")
         h.type("lab session connect alice profile F", "lab session connect bob peer 192.168.202.4",
                "lab session traffic 1 bytes-in 20480 bytes-out 4096 packets-in 20 packets-out 4")

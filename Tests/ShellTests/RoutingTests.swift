@@ -102,9 +102,7 @@ final class RoutingTests: XCTestCase {
 
     func testASessionsAssignedAddressIsAStaticRouteToItsVirtualAccess() {
         let h = Harness()
-        h.type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
-               "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
-               "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default", "end")
+        h.configureAuthorizedPool()
         XCTAssertTrue(h.shell.submit("lab session connect alice profile F").contains("address 10.99.0.1"))
         let table = h.shell.submit("show ip route | begin 10.0.0.0")
         XCTAssertTrue(table.hasPrefix("""
@@ -139,10 +137,8 @@ final class RoutingTests: XCTestCase {
 
 
             """)
-        h.type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
-               "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
-               "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default",
-               "ip route 10.99.0.0 255.255.0.0 Null0", "end", "lab session connect alice profile F")
+        h.configureAuthorizedPool()
+        h.type("configure terminal", "ip route 10.99.0.0 255.255.0.0 Null0", "end", "lab session connect alice profile F")
         let through = h.shell.submit("ping 10.99.0.1 repeat 75 size 200 source Loopback0")
         XCTAssertEqual(through, """
             Type escape sequence to abort.

@@ -23,6 +23,14 @@ struct Harness {
         _ = shell.loadStartupConfig()
     }
 
+    /// From `>`: a FlexVPN profile `F` (any identity) whose local authorization hands out pool `P`,
+    /// 10.99.0.1-9; left at `#`.
+    func configureAuthorizedPool() {
+        type("enable", "configure terminal", "aaa new-model", "aaa authorization network L local",
+             "ip local pool P 10.99.0.1 10.99.0.9", "crypto ikev2 authorization policy default", "pool P",
+             "crypto ikev2 profile F", "match identity remote any", "aaa authorization group psk list L default", "end")
+    }
+
     /// Types each line and returns what the console shows: prompt, the line, its output, and
     /// any log lines after the next prompt.
     @discardableResult
