@@ -4,7 +4,7 @@ public enum IOSCommands {
         execCommands + globalConfigCommands + aaaCommands + dynamicAuthorCommands + radiusServerCommands
             + labCommands + labPodCommands + sessionCommands + ikeCommands + showCommands + modeCommands
             + lineCommands + accessListCommands + loginCommands + sshCommands + trainingLabCommands
-            + flexVPNCommands + labLifecycleCommands + ikev2ProposalCommands + interfaceCommands + pingCommands + ipsecCommands
+            + flexVPNCommands + labLifecycleCommands + ikev2ProposalCommands + interfaceCommands + routeCommands + pingCommands + ipsecCommands
     }
 
     /// `exit`, `end` and `do` in every configuration mode.
