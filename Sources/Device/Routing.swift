@@ -72,14 +72,15 @@ extension Device {
                                          nextHop: nil, interface: i.name))
             }
         }
+        var reachable = connected
         sessions.forEach { session in
             guard let framed = session.framedIP, authorization(uniqueId: session.uniqueId) != nil else { return }
             routes.append(RouteEntry(source: .static, prefix: framed, prefixLength: 32, distance: 1, nextHop: nil,
                                      interface: nil, virtualAccess: session.saId))
+            reachable.append(InterfaceAddress(address: framed, prefixLength: 32))
         }
-        // A next hop resolves through any route already installed, recursively (a default route
-        // included), never through the route itself.
-        var reachable = connected
+        // A next hop resolves through any route already installed (a client's tunnel, a default
+        // route), recursively, never through the route itself.
         var pending = storedConfig.staticRoutes
         var progress = true
         while progress {

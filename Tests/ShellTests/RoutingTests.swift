@@ -111,8 +111,12 @@ final class RoutingTests: XCTestCase {
                   51.0.0.0/32 is subnetted, 1 subnets
 
             """), table)
+        // A network behind the client: its next hop resolves through the client's tunnel.
+        h.type("configure terminal", "ip route 172.16.0.0 255.255.0.0 10.99.0.1", "end")
+        XCTAssertTrue(h.shell.submit("show ip route").contains("S     172.16.0.0/16 [1/0] via 10.99.0.1\n"))
         h.type("clear crypto session")
-        XCTAssertFalse(h.shell.submit("show ip route").contains("10.99.0.1"))
+        let after = h.shell.submit("show ip route")
+        XCTAssertFalse(after.contains("10.99.0.1"), after)
     }
 
     func testPingAnswersFromTheModelsHostsAndCountsThroughTheTunnel() {
