@@ -99,6 +99,20 @@ final class IPsecSAShowTests: XCTestCase {
              set ikev2-profile FLEX
             !
             """), config)
+        XCTAssertEqual(h.shell.submit("show crypto ipsec transform-set"), """
+            Transform set default: { esp-aes esp-sha-hmac  } 
+               will negotiate = { Transport,  }, 
+               
+            Transform set TS: { esp-256-aes esp-sha256-hmac  } 
+               will negotiate = { Transport,  }, 
+               
+            Transform set GCM: { esp-gcm 256  } 
+               will negotiate = { Tunnel,  }, 
+               
+
+            """)
+        XCTAssertEqual(h.shell.submit("show crypto ipsec transform-set tag GCM").split(separator: "\n").first,
+                       "Transform set GCM: { esp-gcm 256  } ")
         h.type("write memory")
         let after = Harness(startup: h.store.text)
         XCTAssertEqual(after.device.config.flexVPN.transformSets, h.device.config.flexVPN.transformSets)
@@ -112,12 +126,13 @@ final class IPsecSAShowTests: XCTestCase {
         XCTAssertTrue(sa.contains("     plaintext mtu 1446, "), sa)
         XCTAssertTrue(sa.contains("        IV size: 8 bytes\n"), sa)
         XCTAssertTrue(sa.contains("(k/sec): (4608000/28700)"), sa)
-        // Without the set, the next one; without the profile, IOS's defaults.
+        // Another set; its transport mode does not apply to a tunnel interface's SAs. Without the
+        // profile, IOS's defaults.
         h.type("configure terminal", "crypto ipsec profile FLEXP", "set transform-set TS", "end")
-        let transport = h.shell.submit("show crypto ipsec sa")
-        XCTAssertTrue(transport.contains("        transform: esp-256-aes esp-sha256-hmac ,\n        in use settings ={Transport, }\n"),
-                      transport)
-        XCTAssertTrue(transport.contains("     plaintext mtu 1454, "), transport)
+        let other = h.shell.submit("show crypto ipsec sa")
+        XCTAssertTrue(other.contains("        transform: esp-256-aes esp-sha256-hmac ,\n        in use settings ={Tunnel, }\n"),
+                      other)
+        XCTAssertTrue(other.contains("     plaintext mtu 1438, "), other)
         h.type("configure terminal", "no crypto ipsec profile FLEXP", "end")
         let defaults = h.shell.submit("show crypto ipsec sa")
         XCTAssertTrue(defaults.contains("        transform: esp-aes esp-sha-hmac ,\n        in use settings ={Tunnel, }\n"), defaults)

@@ -23,8 +23,24 @@ public struct IPsecTransformSet: Equatable, Sendable {
         self.hmac = hmac
     }
 
-    /// IOS's implicit `default` set: `esp-aes esp-sha-hmac`, tunnel mode.
-    public static let iosDefault = IPsecTransformSet(name: "default", cipher: .aes(keyBits: 128), hmac: .sha)
+    /// IOS's implicit `default` set: `esp-aes esp-sha-hmac`, transport mode (a tunnel interface's
+    /// SAs are in tunnel mode all the same).
+    public static let iosDefault: IPsecTransformSet = {
+        var set = IPsecTransformSet(name: "default", cipher: .aes(keyBits: 128), hmac: .sha)
+        set.transportMode = true
+        return set
+    }()
+
+    /// `show crypto ipsec transform-set`'s name for the transforms: `esp-256-aes esp-sha256-hmac`.
+    public var shownText: String {
+        var text: String
+        switch cipher {
+        case let .gcm(bits): text = bits == 128 ? "esp-gcm" : "esp-gcm \(bits)"
+        case let .aes(bits): text = bits == 128 ? "esp-aes" : "esp-\(bits)-aes"
+        }
+        if let hmac { text += " " + hmac.rawValue }
+        return text
+    }
 
     /// The transforms as configured: `esp-aes 256 esp-sha256-hmac`.
     public var configText: String {

@@ -6,7 +6,7 @@ import RADIUS
 /// interface and, per CHILD_SA, the flow, the packet counters and the inbound and outbound ESP SAs.
 /// A session of the real IKEv2 responder shows its negotiated CHILD_SAs (SPIs, transform,
 /// selectors); a simulated one, which negotiated nothing, its Virtual-Template's IPsec profile
-/// (transform set, mode, PFS, lifetime; IOS's defaults: `esp-aes esp-sha-hmac`, tunnel) with SPIs
+/// (transform set, PFS, lifetime; IOS's defaults: `esp-aes esp-sha-hmac`) with SPIs
 /// derived from the session, so they stay the same between two `show`s.
 public enum IPsecSARenderer {
     /// IOS's default IPsec SA lifetime: 4,608,000 kilobytes or 3,600 seconds.
@@ -62,7 +62,6 @@ public enum IPsecSARenderer {
                               local: "(0.0.0.0/0.0.0.0/0/0)", remote: remote)]
             }
             let pfs = sa == nil ? policy.profile.pfsGroup : nil
-            let transport = sa == nil && policy.transformSet.transportMode
             let lifetimeSeconds = policy.profile.lifetimeSeconds ?? Self.lifetimeSeconds
             let lifetimeKilobytes = policy.profile.lifetimeKilobytes.map(UInt64.init) ?? Self.lifetimeKilobytes
             let interface = "Virtual-Access" + String(session.saId)
@@ -103,13 +102,15 @@ public enum IPsecSARenderer {
                 emit("")
                 emit("     local crypto endpt.: " + session.local.description + ", remote crypto endpt.: "
                      + session.peer.description)
-                emit("     plaintext mtu " + String(plaintextMTU(flow, natT: natT, transport: transport))
+                emit("     plaintext mtu " + String(plaintextMTU(flow, natT: natT))
                      + ", path mtu 1500, ip mtu 1500, ip mtu idb GigabitEthernet1")
                 emit("     current outbound spi: " + spiText(flow.outboundSPI))
                 emit("     PFS (Y/N): " + (pfs.map { "Y, DH group: group\($0)" } ?? "N, DH group: none"))
                 let connBase = 2000 + 2 * (Int(session.saId) - 1) + 2 * n
                 let remaining = lifetimeSeconds - age % lifetimeSeconds
-                let settings = transport ? "Transport" : natT ? "Tunnel UDP-Encaps" : "Tunnel"
+                // A Virtual-Access is a tunnel interface (VTI): its SAs are in tunnel mode whatever
+                // mode a transform set offers.
+                let settings = natT ? "Tunnel UDP-Encaps" : "Tunnel"
                 func espSA(_ spi: UInt32, conn: Int, bytes: UInt64) {
                     emit("      spi: " + spiText(spi))
                     emit("        transform: " + transform(flow) + " ,")
@@ -152,19 +153,13 @@ public enum IPsecSARenderer {
 
     /// IOS's transform names: `esp-aes`, `esp-192-aes`, `esp-256-aes`, `esp-gcm 256`, then the HMAC.
     static func transform(_ flow: Flow) -> String {
-        var text: String
-        switch flow.cipher {
-        case let .gcm(bits): text = bits == 128 ? "esp-gcm" : "esp-gcm " + String(bits)
-        case let .aes(bits): text = bits == 128 ? "esp-aes" : "esp-" + String(bits) + "-aes"
-        }
-        if let hmac = flow.hmac { text += " " + hmac.rawValue }
-        return text
+        IPsecTransformSet(name: "", cipher: flow.cipher, hmac: flow.hmac).shownText
     }
 
-    /// The largest plaintext that fits a 1500-octet path in one ESP packet: the tunnel's outer
-    /// IPv4 header (transport mode keeps the packet's own), UDP with NAT-T, SPI and sequence
-    /// number, IV, the padded payload with its pad length and next header, and the ICV.
-    static func plaintextMTU(_ flow: Flow, natT: Bool, transport: Bool = false) -> Int {
+    /// The largest plaintext that fits a 1500-octet path in one tunnel-mode ESP packet: the outer
+    /// IPv4 header, UDP with NAT-T, SPI and sequence number, IV, the padded payload with its pad
+    /// length and next header, and the ICV.
+    static func plaintextMTU(_ flow: Flow, natT: Bool) -> Int {
         let gcm = isGCM(flow)
         let block = gcm ? 4 : 16
         let iv = gcm ? 8 : 16
@@ -176,7 +171,7 @@ public enum IPsecSARenderer {
         case .sha512?: icv = 32
         case nil: icv = gcm ? 16 : 0
         }
-        let room = 1500 - (transport ? 0 : 20) - (natT ? 8 : 0) - 8 - iv - icv
+        let room = 1500 - 20 - (natT ? 8 : 0) - 8 - iv - icv
         return room / block * block - 2
     }
 

@@ -109,6 +109,19 @@ extension IOSCommands {
             CommandDeclaration([.ipsecProfile], "exit", ["Exit from crypto map configuration mode"]) { ctx in
                 ctx.shell.enter(.config)
             },
+            CommandDeclaration([.exec], "show crypto ipsec transform-set [tag WORD$tag]",
+                               [HelpText.show, "Encryption module", "Show IPSEC info", "Crypto transform sets",
+                                "Show a transform set with the given tag", "Transform set tag"], pipe: true) { ctx in
+                let flex = ctx.device.config.flexVPN
+                // IOS's own default first, unless it was redefined.
+                var sets = flex.transformSets
+                if !sets.contains(where: { $0.name == "default" }) { sets.insert(.iosDefault, at: 0) }
+                for set in sets where ctx.string("tag").map({ $0 == set.name }) ?? true {
+                    ctx.print("Transform set \(set.name): { \(set.shownText)  } ")
+                    ctx.print("   will negotiate = { " + (set.transportMode ? "Transport" : "Tunnel") + ",  }, ")
+                    ctx.print("   ")
+                }
+            },
         ]
     }
 }
