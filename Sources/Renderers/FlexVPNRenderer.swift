@@ -59,6 +59,7 @@ public enum FlexVPNRenderer {
             for m in p.remoteAuthentication { emit(" authentication remote " + m.configText) }
             if let m = p.localAuthentication { emit(" authentication local " + m.configText) }
             if let k = p.keyring { emit(" keyring " + k.configText) }
+            for t in p.trustpoints { emit(" " + t.configText) }
             if let d = p.dpd { emit(" dpd \(d.interval) \(d.retry) " + (d.periodic ? "periodic" : "on-demand")) }
             if p.lifetime != IKEv2Profile.defaultLifetime { emit(" lifetime \(p.lifetime)") }
             if let list = p.eapAuthenticationList { emit(" aaa authentication eap \(list)") }
@@ -101,6 +102,7 @@ public enum FlexVPNRenderer {
             emit("interface Virtual-Template\(vt.number) type tunnel")
             if let d = vt.description { emit(" description \(d)") }
             if let u = vt.unnumbered { emit(" ip unnumbered \(u)") } else { emit(" no ip address") }
+            if let source = vt.tunnelSource { emit(" tunnel source " + source.text) }
             if vt.tunnelModeIPsecIPv4 { emit(" tunnel mode ipsec ipv4") }
             if let p = vt.tunnelProtectionProfile { emit(" tunnel protection ipsec profile \(p)") }
             emit("!")
@@ -171,7 +173,7 @@ public enum FlexVPNRenderer {
                 case let .aaa(list, mangler): return "aaa \(list)" + (mangler.map { " name-mangler \($0)" } ?? "")
                 }
             } ?? "none"))
-            emit(" Trustpoint(s): none")
+            emit(" Trustpoint(s): " + (p.trustpoints.isEmpty ? "none" : p.trustpoints.map(\.name).joined(separator: ", ")))
             emit(" Lifetime: \(p.lifetime) seconds")
             emit(" DPD: " + (p.dpd.map { "interval \($0.interval) retry-interval \($0.retry) " + ($0.periodic ? "periodic" : "on-demand") } ?? "disabled"))
             emit(" NAT-keepalive: disabled")

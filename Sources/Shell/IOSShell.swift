@@ -252,6 +252,8 @@ public final class IOSShell: ConsoleShell {
         // Free text: a banner's lines up to its delimiter, a key-string's lines up to `exit`.
         if bannerEntry != nil { return continueBanner(line) }
         if case let .sshPubkeyData(user, text) = mode { return keyStringLine(line, user: user, text: text) }
+        // A line that starts with `!` is a comment, as in a pasted configuration: IOS ignores it.
+        if line.drop(while: { $0 == " " || $0 == "\t" }).first == "!" { return "" }
         if mode.isConfiguration, let rest = doRemainder(line) {
             let exec = registry.graph(for: .privilegedExec, aaa: device.config.aaaNewModel)
             let trimmed = String(rest.text.drop(while: { $0 == " " }))

@@ -328,4 +328,20 @@ final class ConsoleBehaviourTests: XCTestCase {
         XCTAssertEqual(fresh.shell.loadStartupConfig(),
                        "% startup-config line 3:\nkey 6 \(six)\nInvalid encrypted password: \(six)\n")
     }
+
+    /// A pasted configuration's `!` separators are comments: nothing printed, nothing changed.
+    func testBangLinesAreCommentsInEveryMode() {
+        let h = Harness()
+        XCTAssertEqual(h.shell.submit("!"), "")
+        h.type("enable", "configure terminal", "crypto ikev2 profile P")
+        let before = h.device.config
+        for line in ["!", "  ! indented", "!interface Loopback9", "\t!"] {
+            XCTAssertEqual(h.shell.submit(line), "", line)
+        }
+        XCTAssertEqual(h.shell.prompt, "Device(config-ikev2-profile)#")
+        XCTAssertEqual(h.device.config, before)
+        // A `!` after a command is no comment: IOS refuses it.
+        XCTAssertTrue(h.shell.submit("virtual-template 1 !").contains("% Invalid input detected at '^' marker."))
+    }
 }
+

@@ -175,4 +175,22 @@ final class FlexVPNConfigTests: XCTestCase {
         XCTAssertEqual(m.mangle(.fqdn("x"), eapIdentity: "CORP\\bob"), "bob")
         XCTAssertNil(m.mangle(.address(IPv4Address(1, 2, 3, 4))))
     }
+
+    func testTrustpointsAndTunnelSourceConfigureShowAndReadBack() {
+        let h = Harness()
+        h.type("enable", "configure terminal", "crypto ikev2 profile CERT", "authentication remote rsa-sig",
+               "pki trustpoint CA", "pki trustpoint SIGNER sign", "interface Virtual-Template2 type tunnel",
+               "tunnel source Loopback0", "end")
+        let config = h.shell.submit("show running-config")
+        XCTAssertTrue(config.contains(" authentication remote rsa-sig\n pki trustpoint CA\n pki trustpoint SIGNER sign\n"), config)
+        XCTAssertTrue(config.contains("interface Virtual-Template2 type tunnel\n no ip address\n tunnel source Loopback0\n"), config)
+        XCTAssertTrue(h.shell.submit("show crypto ikev2 profile CERT").contains(" Trustpoint(s): CA, SIGNER\n"))
+        h.type("configure terminal", "crypto ikev2 profile CERT", "no pki trustpoint SIGNER", "interface Virtual-Template2 type tunnel",
+               "tunnel source 192.168.202.1", "end", "write memory")
+        let after = Harness(startup: h.store.text)
+        XCTAssertEqual(after.device.config.flexVPN.profile(named: "CERT")?.trustpoints, [IKEv2Trustpoint(name: "CA", usage: nil)])
+        XCTAssertEqual(after.device.config.flexVPN.virtualTemplates.first?.tunnelSource,
+                       .address(IPv4Address(192, 168, 202, 1)))
+    }
 }
+

@@ -190,6 +190,8 @@ public struct IKEv2Profile: Equatable, Sendable {
     public var remoteAuthentication: [IKEv2AuthMethod] = []
     public var localAuthentication: IKEv2AuthMethod?
     public var keyring: IKEv2KeyringReference?
+    /// `pki trustpoint NAME [sign | verify]`, in order: the certificates of `rsa-sig`.
+    public var trustpoints: [IKEv2Trustpoint] = []
     /// `aaa authentication eap LIST`.
     public var eapAuthenticationList: String?
     public var groupAuthorization: [IKEv2GroupAuthorization] = []
@@ -362,6 +364,8 @@ public struct VirtualTemplate: Equatable, Sendable {
     public var description: String?
     /// `ip unnumbered INTERFACE` (as typed, canonical: `Loopback0`).
     public var unnumbered: String?
+    /// `tunnel source {INTERFACE | A.B.C.D}`.
+    public var tunnelSource: TunnelSource?
     public var tunnelModeIPsecIPv4 = false
     public var tunnelProtectionProfile: String?
     public init(number: Int) { self.number = number }
@@ -416,3 +420,28 @@ public struct FlexVPNConfig: Equatable, Sendable {
         profiles.first { $0.matches(identity, peer: peer) }
     }
 }
+
+/// `pki trustpoint NAME [sign | verify]` in an IKEv2 profile; no usage: both.
+public struct IKEv2Trustpoint: Equatable, Sendable {
+    public enum Usage: String, Equatable, Sendable { case sign, verify }
+    public var name: String
+    public var usage: Usage?
+    public init(name: String, usage: Usage?) {
+        self.name = name
+        self.usage = usage
+    }
+    public var configText: String { "pki trustpoint " + name + (usage.map { " " + $0.rawValue } ?? "") }
+}
+
+/// `interface Virtual-Template N type tunnel`'s `tunnel source`: an interface or an address.
+public enum TunnelSource: Equatable, Sendable {
+    case interface(String)
+    case address(IPv4Address)
+    public var text: String {
+        switch self {
+        case let .interface(name): return name
+        case let .address(address): return address.description
+        }
+    }
+}
+

@@ -271,6 +271,17 @@ extension IOSCommands {
                 let k = kind(ctx, "a")
                 edit(ctx) { $0.accounting[k] = ctx.form == .set ? ctx.string("list") : nil }
             },
+            CommandDeclaration([.ikev2Profile], "pki trustpoint WORD$tp [sign$sign | verify$verify]",
+                               ["Specify PKI trustpoints", "Specify trustpoints", "trustpoint name",
+                                "Use this trustpoint for signing only", "Use this trustpoint for verification only"],
+                               no: 2) { ctx in
+                guard let name = ctx.string("tp") else { return }
+                let usage: IKEv2Trustpoint.Usage? = ctx.has("sign") ? .sign : ctx.has("verify") ? .verify : nil
+                edit(ctx) { profile in
+                    profile.trustpoints.removeAll { $0.name == name && (ctx.form == .set || usage == nil || $0.usage == usage) }
+                    if ctx.form == .set { profile.trustpoints.append(IKEv2Trustpoint(name: name, usage: usage)) }
+                }
+            },
             CommandDeclaration([.ikev2Profile], "virtual-template <1-65535>$vt",
                                ["Specify the virtual-template for dynamic interface creation",
                                 "Virtual-template number"], no: 1) { ctx in
@@ -481,6 +492,15 @@ extension IOSCommands {
                                 "GigabitEthernet IEEE 802.3z", "GigabitEthernet interface number"], no: 2) { ctx in
                 let name = ctx.int("lo").map { "Loopback\($0)" } ?? ctx.int("gi").map { "GigabitEthernet\($0)" }
                 edit(ctx) { $0.unnumbered = ctx.form == .set ? name : nil }
+            },
+            CommandDeclaration([.interface],
+                               "tunnel source {\\GigabitEthernet <1-1>$gi | \\Loopback <0-2147483647>$lo | A.B.C.D$addr}",
+                               ["protocol-over-protocol tunneling", "source of tunnel packets",
+                                "GigabitEthernet IEEE 802.3z", "GigabitEthernet interface number",
+                                "Loopback interface", "Loopback interface number", "ip address"], no: 2) { ctx in
+                let source: TunnelSource? = ctx.int("gi").map { .interface("GigabitEthernet\($0)") }
+                    ?? ctx.int("lo").map { .interface("Loopback\($0)") } ?? ctx.ipv4("addr").map { .address($0) }
+                edit(ctx) { $0.tunnelSource = ctx.form == .set ? source : nil }
             },
             CommandDeclaration([.interface], "tunnel mode ipsec ipv4",
                                ["protocol-over-protocol tunneling", "tunnel encapsulation method",
