@@ -173,20 +173,27 @@ public final class Device {
     public let sessions = SessionTable()
     /// The address this device gives RADIUS as its own: NAS-IP-Address, the seeds'
     /// `Best Local IP-Address 192.168.202.1`. A Disconnect-Request naming another is NAKed 403.
-    /// GigabitEthernet1's address; while it has none, the last one it had.
+    /// `ip radius source-interface`'s address, else GigabitEthernet1's; while neither has one,
+    /// the last one.
     public private(set) var nasIPAddress = IPv4Address(192, 168, 202, 1)
     /// The IKEv2 local address sessions terminate on (the seeds' 51.1.1.1, in audit-session-ids):
     /// Loopback0's address, the one the Virtual-Access interfaces borrow; while it has none, the
     /// last one it had.
     public private(set) var sessionLocalAddress = IPv4Address(51, 1, 1, 1)
 
-    /// Kept in step with the configuration, so the hot paths read a stored address.
+    /// Kept in step with the configuration, so the hot paths read a stored address. The NAS
+    /// address is `ip radius source-interface`'s when that interface is up with an address, else
+    /// GigabitEthernet1's.
     private func followInterfaceAddresses() {
+        var nas: IPv4Address?
+        var source: IPv4Address?
         for i in storedConfig.interfaces {
             guard let address = i.address?.address else { continue }
-            if i.kind == .gigabitEthernet, i.number == 1 { nasIPAddress = address }
+            if i.kind == .gigabitEthernet, i.number == 1 { nas = address }
             if i.kind == .loopback, i.number == 0 { sessionLocalAddress = address }
+            if i.name == storedConfig.radiusSourceInterface, !i.shutdown { source = address }
         }
+        if let address = source ?? nas { nasIPAddress = address }
     }
     /// The `Profile:` of `show crypto session` for a lab session that came up without a
     /// `crypto ikev2 profile` (the seeds' sessions); an authorized session shows its own profile.

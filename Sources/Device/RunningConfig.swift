@@ -263,6 +263,9 @@ public struct RunningConfig: Equatable, Sendable {
     public var interfaces = InterfaceConfig.labDefaults
     /// `ip route …`, in the order IOS lists them (by prefix, then as entered).
     public var staticRoutes: [StaticRouteConfig] = []
+    /// `ip radius source-interface NAME`: the interface whose address RADIUS packets carry as
+    /// NAS-IP-Address (GigabitEthernet1's when unset).
+    public var radiusSourceInterface: String?
     /// `aaa accounting update {periodic N | newinfo [periodic N]}`; nil: none (IOS's default).
     public var accountingUpdate: AccountingUpdateConfig?
     /// `crypto ikev2 limit max-sa N`: the most IKEv2 SAs (remote-access sessions) at once; nil:

@@ -104,6 +104,10 @@ public enum RunningConfigRenderer {
             emit("!")
         }
         accessListLines(c).forEach(emit)
+        if let source = c.radiusSourceInterface {
+            emit("ip radius source-interface " + source)
+            emit("!")
+        }
         let ikeGlobals = FlexVPNRenderer.globalLines(c)
         if !ikeGlobals.isEmpty {
             ikeGlobals.forEach(emit)

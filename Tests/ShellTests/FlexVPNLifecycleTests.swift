@@ -92,6 +92,33 @@ final class LifecycleFixture {
 }
 
 final class FlexVPNLifecycleTests: XCTestCase {
+    func testIPRadiusSourceInterfaceIsTheNASIPAddressOfEveryRequestAndOfTheDAS() throws {
+        let f = LifecycleFixture()
+        f.server.users["alice"] = []
+        for line in ["configure terminal", "interface Loopback5", "ip address 10.5.5.5 255.255.255.255",
+                     "ip radius source-interface Loopback5", "end"] { _ = f.type(line) }
+        XCTAssertTrue(f.type("show running-config").contains("\nip radius source-interface Loopback5\n!\n"))
+        XCTAssertTrue(f.type("lab session connect alice@lab peer 192.0.2.7").contains("session up"))
+        let request = try XCTUnwrap(f.server.accessRequests.first)
+        XCTAssertEqual(request.first(RADIUSAttributeType.nasIPAddress)?.ipv4Value, IPv4Address(10, 5, 5, 5))
+        let start = try XCTUnwrap(f.server.accountingRequests.first)
+        XCTAssertEqual(start.first(RADIUSAttributeType.nasIPAddress)?.ipv4Value, IPv4Address(10, 5, 5, 5))
+        // The DAS is that NAS now: the old address is another NAS's.
+        let session = try XCTUnwrap(f.onlySession)
+        let id: RADIUSAttribute = .ciscoAVPair("audit-session-id=" + session.auditSessionId)
+        XCTAssertEqual(f.coa([id, .ipv4(RADIUSAttributeType.nasIPAddress, IPv4Address(192, 168, 202, 1))])?
+            .first(RADIUSAttributeType.errorCause)?.integerValue, 403)
+        XCTAssertEqual(f.coa([id, .ipv4(RADIUSAttributeType.nasIPAddress, IPv4Address(10, 5, 5, 5)),
+                              .integer(RADIUSAttributeType.sessionTimeout, 600)])?.code, .coaACK)
+        // Down, or removed: GigabitEthernet1's address again.
+        for line in ["configure terminal", "interface Loopback5", "shutdown", "end"] { _ = f.type(line) }
+        XCTAssertEqual(f.device.nasIPAddress, IPv4Address(192, 168, 202, 1))
+        for line in ["configure terminal", "interface Loopback5", "no shutdown", "end"] { _ = f.type(line) }
+        XCTAssertEqual(f.device.nasIPAddress, IPv4Address(10, 5, 5, 5))
+        for line in ["configure terminal", "no ip radius source-interface", "end"] { _ = f.type(line) }
+        XCTAssertEqual(f.device.nasIPAddress, IPv4Address(192, 168, 202, 1))
+    }
+
     func testAccessRequestAsFlexVPNSendsItAndTheAcceptIsApplied() throws {
         let f = LifecycleFixture()
         f.server.users["alice"] = [

@@ -7,7 +7,7 @@ import RADIUS
 /// configuration reads back).
 extension IOSCommands {
     static var interfaceCommands: [CommandDeclaration] {
-        globalInterfaceCommands + interfaceModeCommands
+        globalInterfaceCommands + interfaceModeCommands + radiusSourceCommands
     }
 
     private static var globalInterfaceCommands: [CommandDeclaration] {
@@ -36,6 +36,20 @@ extension IOSCommands {
                     return
                 }
                 ctx.shell.enter(.configuredInterface(kind: .gigabitEthernet, number: number))
+            },
+        ]
+    }
+
+    /// `ip radius source-interface`: which interface's address is the NAS-IP-Address.
+    static var radiusSourceCommands: [CommandDeclaration] {
+        [
+            CommandDeclaration([.config], "ip radius source-interface {\\GigabitEthernet <1-1>$gi | \\Loopback <0-2147483647>$lo}",
+                               ["Global IP configuration subcommands", "RADIUS configuration commands",
+                                "Specify interface for source address in RADIUS packets",
+                                "GigabitEthernet IEEE 802.3z", "GigabitEthernet interface number",
+                                "Loopback interface", "Loopback interface number"], no: 3) { ctx in
+                let name = ctx.int("gi").map { "GigabitEthernet\($0)" } ?? ctx.int("lo").map { "Loopback\($0)" }
+                ctx.device.config.radiusSourceInterface = ctx.form == .set ? name : nil
             },
         ]
     }
