@@ -66,6 +66,12 @@ public struct InterfaceAddress: Equatable, Sendable {
     public static func maskBits(prefix: Int) -> UInt32 { prefix == 0 ? 0 : UInt32.max << UInt32(32 - prefix) }
 
     public var maskValue: UInt32 { Self.maskBits(prefix: prefixLength) }
+
+    /// A mask's prefix length; nil when its ones do not all lead.
+    public static func prefixLength(mask: IPv4Address) -> Int? {
+        let length = mask.rawValue.nonzeroBitCount
+        return mask.rawValue == maskBits(prefix: length) ? length : nil
+    }
     public var mask: IPv4Address { IPv4Address(rawValue: maskValue) }
     public var network: IPv4Address { IPv4Address(rawValue: address.rawValue & maskValue) }
 
@@ -79,9 +85,7 @@ public struct InterfaceAddress: Equatable, Sendable {
     /// contiguous; below /31 the address may be neither the subnet's network nor its broadcast.
     public static func validate(address: IPv4Address, mask: IPv4Address) -> Result<InterfaceAddress, InterfaceAddressError> {
         let m = mask.rawValue
-        let prefix = m.nonzeroBitCount
-        // Contiguous: the ones all lead.
-        guard prefix > 0, m == Self.maskBits(prefix: prefix) else {
+        guard let prefix = prefixLength(mask: mask), prefix > 0 else {
             return .failure(.badMaskHex(mask: m, address: address))
         }
         if prefix < 31 {

@@ -262,7 +262,7 @@ extension IOSShell {
         // IOS applies a startup-config to a blank router: the physical interface unaddressed, no
         // loopbacks. A file that names no physical interface was saved before the interfaces were
         // configurable, and keeps the lab's.
-        if text.contains("\ninterface GigabitEthernet") {
+        if text.split(separator: "\n").contains(where: { $0.lowercased().hasPrefix("interface gigabitethernet") }) {
             device.config.interfaces = InterfaceConfig.factoryDefaults
         }
         let report = applyConfiguration(text, source: "startup-config")

@@ -157,5 +157,9 @@ final class InterfaceConfigTests: XCTestCase {
         let h = Harness(startup: "hostname HUB\n!\nend\n")
         XCTAssertEqual(h.device.config.hostname, "HUB")
         XCTAssertEqual(h.device.config.interfaces, InterfaceConfig.labDefaults)
+        // One that names the physical interface, even on its first line, starts from a blank router.
+        let written = Harness(startup: "interface GigabitEthernet1\n ip address 10.0.0.1 255.255.255.0\nend\n")
+        XCTAssertEqual(written.device.config.interfaces.map(\.name), ["GigabitEthernet1"])
+        XCTAssertEqual(written.device.nasIPAddress, IPv4Address(10, 0, 0, 1))
     }
 }

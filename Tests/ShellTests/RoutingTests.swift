@@ -163,5 +163,10 @@ final class RoutingTests: XCTestCase {
         XCTAssertEqual(h.shell.submit("ping 10.99.0.1 source Loopback4"),
                        "% Invalid source interface - IP not enabled or interface is down\n")
         XCTAssertEqual(h.device.sessions[uniqueId: 1]?.packetsIn, 75)
+        // IOS's range, but the emulator's answer is immediate: a bounded count.
+        XCTAssertEqual(h.shell.submit("ping 10.99.0.1 repeat 2147483647"),
+                       "% Lab: the emulator answers at once; it sends at most 100000 echoes\n")
+        XCTAssertEqual(h.device.sessions[uniqueId: 1]?.packetsIn, 75)
+        XCTAssertTrue(h.shell.submit("ping 51.1.1.1 repeat 100000").hasSuffix("Success rate is 100 percent (100000/100000), round-trip min/avg/max = 1/1/1 ms\n"))
     }
 }

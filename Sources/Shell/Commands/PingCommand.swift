@@ -6,6 +6,9 @@ import RADIUS
 /// address), everything else stays silent; the answer is printed at once (a real router waits
 /// the timeout for each lost echo). Echoes through a session's tunnel count in its traffic.
 extension IOSCommands {
+    /// The most echoes one `ping` sends (IOS takes up to 2147483647, one per timeout when lost).
+    static let maximumEchoes = 100_000
+
     static var pingCommands: [CommandDeclaration] {
         [
             CommandDeclaration([.exec],
@@ -49,6 +52,12 @@ extension IOSCommands {
         }
         let count = ctx.int("repeat") ?? 5
         let size = ctx.int("size") ?? 100
+        // The answer is printed at once, on the device's owner: a count IOS would take days over
+        // would hold every line and the DAS that long.
+        guard count <= maximumEchoes else {
+            ctx.print("% Lab: the emulator answers at once; it sends at most \(maximumEchoes) echoes")
+            return
+        }
         ctx.print("Type escape sequence to abort.")
         ctx.print("Sending \(count), \(size)-byte ICMP Echos to \(destination), timeout is \(ctx.int("timeout") ?? 2) seconds:")
         if let source { ctx.print("Packet sent with a source address of \(source) ") }

@@ -20,9 +20,7 @@ extension IOSCommands {
                                 "Null interface", "Null interface number", "Distance metric for this route"],
                                no: 4) { ctx in
                 guard let prefix = ctx.ipv4("prefix"), let mask = ctx.ipv4("mask") else { return }
-                let length = mask.rawValue.nonzeroBitCount
-                guard mask.rawValue == InterfaceAddress.maskBits(prefix: length),
-                      prefix.rawValue & ~mask.rawValue == 0 else {
+                guard let length = InterfaceAddress.prefixLength(mask: mask), prefix.rawValue & ~mask.rawValue == 0 else {
                     ctx.reject("% Inconsistent address and mask")
                     return
                 }
