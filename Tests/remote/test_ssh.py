@@ -431,6 +431,19 @@ def test_netmiko_cisco_xe_over_ssh(keyed):
         assert "Invalid input" not in output
         assert "[OK]" in device.save_config()
         assert "client 192.168.0.5 server-key cisco" in device.send_command("show running-config")
+        # A FlexVPN server's lines as a guide prints them, `!` separators and all: every one taken.
+        output = device.send_config_set(["!", "interface Loopback7", " ip address 10.77.0.1 255.255.255.0", "!",
+                                         "crypto ipsec transform-set TSET esp-gcm 256", " mode tunnel", "!",
+                                         "crypto ipsec profile FLEX", " set transform-set TSET", "!",
+                                         "ip route 0.0.0.0 0.0.0.0 192.168.202.254", "!"])
+        assert "Invalid input" not in output and "%" not in output, output
+        routes = device.send_command("show ip route", use_textfsm=True)
+        assert {(r["network"], r["prefix_length"], r["protocol"]) for r in routes} >= {
+            ("0.0.0.0", "0", "S"), ("10.77.0.0", "24", "C"), ("10.77.0.1", "32", "L")}, routes
+        brief = device.send_command("show ip interface brief", use_textfsm=True)
+        assert {"interface": "Loopback7", "ip_address": "10.77.0.1"}.items() <= next(
+            r for r in brief if r["interface"] == "Loopback7").items(), brief
+        assert "Transform set TSET: { esp-gcm 256  } " in device.send_command("show crypto ipsec transform-set")
     finally:
         device.disconnect()
     # enable() from a privilege-1 user, with the enable secret.
